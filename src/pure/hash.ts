@@ -17,6 +17,11 @@ export function bucketOf(user: string): Bucket {
   return fnv1a32(user.toLowerCase()) % BUCKETS;
 }
 
+/** bucketOf for a name already in canonical (lower-case) form: skips the case folding on the hot path. */
+export function bucketOfCanonical(user: string): Bucket {
+  return fnv1a32(user) % BUCKETS;
+}
+
 /** A 32-bit mix (splitmix32 finaliser): turns counters and seeds into well-spread bits. */
 export function mix32(x: number): number {
   let z = (x + 0x9e3779b9) | 0;

@@ -1,24 +1,80 @@
-// PLACEHOLDER signatures (the pure-core helper replaces the bodies): the node reducer composing the modules.
-import type { Env, NodeId } from './types.js';
-import type { Input, StepResult } from './io.js';
+// The node reducer: composes the modules (DESIGN.md §2–3). One entry, `stepNode`, routes each input to the
+// module that owns it and collects their effects; the modules never call each other's handlers, they talk
+// through messages (a message to self is a local call, handled within the same step).
+import { assertNever } from './assert.js';
+import { applyHardWrite, type HardState } from './hard-state.js';
+import type { Input, NodeConfig, StepResult } from './io.js';
+import { spreadMax, spreadMin } from './load/limits.js';
+import { stampsPerIncarnation } from './mailbox/limits.js';
+import { emptyMailboxState } from './mailbox/mailbox.js';
+import { routeMessage, routePersisted, routeTimer, startLoadRing } from './node-routes.js';
+import { clusterView, initialNodeState, ownPending, patchNode, type NodeState } from './node-state.js';
+import { onClientRequest } from './proxy/proxy.js';
+import { onPasswordChecked } from './proxy/retrieval.js';
+import { newStepCtx, trace, type StepCtx } from './step-context.js';
+import { compareNodeId, type Env, type NodeId } from './types.js';
+import { initialUserMap } from './user-map/user-map.js';
+import { bootNodeMembership } from './membership/node-membership.js';
 
-export interface NodeState {
-  readonly self: NodeId | undefined;
-}
+export { initialNodeState, type NodeState } from './node-state.js';
+export { digestNode, describeNode } from './node-describe.js';
 
-/** The state of a node that has not booted yet (the first input must be `boot`). */
-export function initialNodeState(): NodeState {
-  return { self: undefined };
-}
-
-/** The single entry point (STYLE.md habit 2). */
+/** The single entry point (STYLE.md habit 2). Pure and total: bad or stale input becomes a traced drop. */
 export function stepNode(state: NodeState, input: Input, env: Env): StepResult<NodeState> {
-  void env;
-  void input;
-  return { state, effects: [] };
+  if (input.kind === 'boot') return onBoot(input.self, input.hard, input.config, env);
+  if (state.self === undefined || state.config === undefined) {
+    return { state, effects: [{ kind: 'trace', action: 'Drop', args: { input: input.kind, reason: 'not booted' } }] };
+  }
+  const ctx = newStepCtx(state.self, env, state.config, { pending: ownPending(state), at: env.now }, state.nextRid, state.nextPersistId);
+  let s = routeInput(ctx, state, input);
+  // Messages to self are local calls: handle them now, in order (each may queue more).
+  for (let i = 0; i < ctx.local.length; i++) s = routeMessage(ctx, s, ctx.self, ctx.local[i]);
+  if (ctx.nextRid === s.nextRid && ctx.nextPersistId === s.nextPersistId) return { state: s, effects: ctx.effects };
+  return { state: patchNode(s, { nextRid: ctx.nextRid, nextPersistId: ctx.nextPersistId }), effects: ctx.effects };
 }
 
-/** A canonical digest of the node's whole state (hard and soft), for replay's byte-identical check. */
-export function digestNode(state: NodeState): string {
-  return JSON.stringify(state);
+function routeInput(ctx: StepCtx, s: NodeState, input: Exclude<Input, { kind: 'boot' }>): NodeState {
+  switch (input.kind) {
+    case 'client':
+      return patchNode(s, { proxy: onClientRequest(ctx, s.proxy, clusterView(ctx, s), input.session, input.request) });
+    case 'message':
+      return routeMessage(ctx, s, input.from, input.message);
+    case 'timer':
+      return routeTimer(ctx, s, input.timer);
+    case 'persisted':
+      return routePersisted(ctx, s, input.id);
+    case 'passwordChecked':
+      return patchNode(s, { proxy: onPasswordChecked(ctx, s.proxy, input.id, input.ok) });
+  }
+  return assertNever(input, 'input');
+}
+
+/** A (re)start: soft state is fresh, hard state is what the disk kept; the incarnation bump is persisted first. */
+function onBoot(self: NodeId, hard0: HardState, config0: NodeConfig, env: Env): StepResult<NodeState> {
+  const spread = Math.min(spreadMax, Math.max(spreadMin, Math.floor(config0.spread)));
+  const config: NodeConfig = { ...config0, spread, nodes: config0.nodes.includes(self) ? config0.nodes : [...config0.nodes, self] };
+  const incarnation = hard0.incarnation + 1;
+  const base = incarnation * stampsPerIncarnation;
+  const write = { kind: 'incarnation', incarnation } as const;
+  const members = [...new Set(config.nodes)].sort(compareNodeId);
+  const state: NodeState = {
+    ...initialNodeState(),
+    self,
+    config,
+    hard: applyHardWrite(hard0, write),
+    incarnation,
+    bootPersistId: base,
+    userMap: initialUserMap(members),
+    members,
+    mailbox: emptyMailboxState(incarnation),
+    nextRid: base,
+    nextPersistId: base + 1,
+  };
+  const ctx = newStepCtx(self, env, config, { pending: 0, at: env.now }, state.nextRid, state.nextPersistId);
+  ctx.effects.push({ kind: 'persist', id: base, write });
+  trace(ctx, 'Boot', { node: self, incarnation });
+  startLoadRing(ctx);
+  // Every boot is a new incarnation that the membership must admit (DESIGN.md §4); until then the
+  // provisional epoch-0 view over the configured nodes routes requests.
+  return { state: bootNodeMembership(ctx, state), effects: ctx.effects };
 }

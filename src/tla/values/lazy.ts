@@ -1,7 +1,7 @@
 // Sets that are only enumerated when needed: membership without enumeration, enumeration on demand.
 import { TlaError } from '../api.js';
 import type { LazySet, SetValue, Value, FcnValue, TupleValue } from './types.js';
-import { EMPTY_SET, fcn, mkSetSorted, setOf, tuple, indexOfSorted, domainOf, rangeOf, str, compare } from './core.js';
+import { EMPTY_SET, fcn, mkSetSorted, setOf, tuple, indexOfSorted, domainOf, rangeOf, compare } from './core.js';
 import { printValue } from './print.js';
 
 /** Above this many elements a set is refused rather than enumerated (TLC would also struggle). */
@@ -169,11 +169,26 @@ export function cardinality(s: SetValue | LazySet): number {
 }
 
 export function isFiniteSet(s: SetValue | LazySet): boolean {
-  if (s.kind === 'set') return true;
-  const t = s.spec.tag;
-  if (t === 'nat' || t === 'int' || t === 'string' || t === 'seq') return false;
-  if (t === 'subset') return isFiniteSet(asSet(s.spec.base, 'SUBSET'));
-  return true;
+  if (s.kind === 'set' || s.forced !== undefined) return true;
+  const sp = s.spec;
+  const fin = (v: Value): boolean => isSetValue(v) && isFiniteSet(v);
+  switch (sp.tag) {
+    case 'nat':
+    case 'int':
+    case 'string':
+    case 'seq':
+      return false;
+    case 'interval':
+      return true;
+    case 'subset':
+      return fin(sp.base);
+    case 'fnset':
+      return fin(sp.dom) && fin(sp.rng);
+    case 'product':
+    case 'recset':
+      return sp.sets.every(fin);
+    case 'filter':
+      return fin(sp.base);
+  }
 }
 
-export { str };

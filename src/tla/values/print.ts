@@ -1,5 +1,6 @@
 // TLC's rendering of values: `<<1, 2>>`, `[a |-> 1, b |-> 2]`, `{1, 2}`, `"s"`, `(1 :> 2 @@ 3 :> 4)`.
 import type { Value, LazySet } from './types.js';
+import { forceSet, isFiniteSet } from './lazy.js';
 
 export function printValue(v: Value): string {
   switch (typeof v) {
@@ -28,8 +29,10 @@ export function printValue(v: Value): string {
   }
 }
 
+/** Finite lazy sets print as their elements (one value, one text); infinite ones symbolically. */
 function printLazy(v: LazySet): string {
   if (v.forced !== undefined) return printValue(v.forced);
+  if (isFiniteSet(v)) return printValue(forceSet(v));
   const sp = v.spec;
   switch (sp.tag) {
     case 'nat':

@@ -1,0 +1,95 @@
+// Benchmark of the TLA+ back end against TLC's published single-worker figures:
+// - model checking: distinct and generated states per second on PerfSorting (conformance suite) and on
+//   bench/tla/BenchRing.tla (245,760 states);
+// - end-to-end time for a tiny spec (load + parse + check), in process (cold: includes web-tree-sitter's
+//   wasm initialisation) and as a fresh `node` process running the CLI;
+// - trace validation: steps per second on a 10,000-step random-walk trace of BenchRing.
+//   npx tsc -p tsconfig.json && node dist/bench/tla.js
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkSpec } from '../src/tla/check/index.js';
+import { loadWithCfg } from '../src/tla/cli/load.js';
+import { randomWalkTrace, validateTrace } from '../src/tla/trace/index.js';
+
+// TLC's figures (one worker): a 724,000-state mutual-exclusion model, JVM start-up, trace validation.
+const TLC_DISTINCT_PER_S = 38_000;
+const TLC_GENERATED_PER_S = 142_000;
+const TLC_STARTUP_S = 0.7; // 0.6-0.8 s
+const TLC_TRACE_STEPS_PER_S = 650;
+const GOAL_TINY_S = 0.3;
+const GOAL_TRACE_STEPS_PER_S = 20_000;
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+// Compiled to dist/bench/tla.js, or run from bench/ directly: find the folder holding bench/tla/.
+const repoRoot = [path.resolve(here, '../..'), path.resolve(here, '..')].find((d) => existsSync(path.join(d, 'bench/tla/BenchRing.tla'))) ?? process.cwd();
+const shared = existsSync(path.resolve(repoRoot, '../shared/tla-conformance')) ? path.resolve(repoRoot, '../shared/tla-conformance') : '/work/shared/tla-conformance';
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+async function benchCheck(label: string, spec: string, cfg: string): Promise<void> {
+  const l = await loadWithCfg(spec, cfg);
+  const t0 = performance.now();
+  const r = checkSpec(l.spec, l.ops, l.cfg);
+  const s = (performance.now() - t0) / 1000;
+  const st = r.stats;
+  if (!st) throw new Error(`${label}: no stats (${r.verdict.kind})`);
+  const d = st.distinct / s;
+  const g = st.generated / s;
+  console.log(`${label}: ${r.verdict.kind}, ${fmt(st.distinct)} distinct / ${fmt(st.generated)} generated in ${s.toFixed(2)} s`);
+  console.log(`  ${fmt(d)} distinct/s (TLC ${fmt(TLC_DISTINCT_PER_S)}: x${(d / TLC_DISTINCT_PER_S).toFixed(2)}), ${fmt(g)} generated/s (TLC ${fmt(TLC_GENERATED_PER_S)}: x${(g / TLC_GENERATED_PER_S).toFixed(2)})`);
+}
+
+async function benchTiny(): Promise<void> {
+  const spec = path.join(shared, 'InvViolTrace.tla');
+  const t0 = performance.now();
+  const l = await loadWithCfg(spec, path.join(shared, 'InvViolTrace.cfg'));
+  const t1 = performance.now();
+  checkSpec(l.spec, l.ops, l.cfg);
+  const t2 = performance.now();
+  console.log(`tiny spec in process (InvViolTrace, cold): load+parse ${((t1 - t0) / 1000).toFixed(3)} s (includes web-tree-sitter init), check ${((t2 - t1) / 1000).toFixed(3)} s`);
+  const cli = path.resolve(here, '../src/tla/cli/index.js'); // beside the compiled bench
+  if (!existsSync(cli)) {
+    console.log('  (no compiled CLI beside this file: compile with npx tsc -p tsconfig.json for the process timing)');
+    return;
+  }
+  const script = `import(${JSON.stringify(cli)}).then(async (m) => { process.exit(await m.runTlaCli(['check', ${JSON.stringify(spec)}], { out() {}, err() {} })); })`;
+  // process.exit right after the run: without it the event loop lingers ~0.3-0.5 s after the work is
+  // done (web-tree-sitter's wasm teardown), so the CLI's main should exit explicitly.
+  const p0 = performance.now();
+  const res = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  const ps = (performance.now() - p0) / 1000;
+  console.log(
+    `  fresh node process running 'tla check': ${ps.toFixed(3)} s (exit ${res.status}; goal < ${GOAL_TINY_S} s; TLC's JVM start-up alone ~${TLC_STARTUP_S} s: x${(TLC_STARTUP_S / ps).toFixed(2)} faster)`,
+  );
+}
+
+async function benchTrace(): Promise<void> {
+  const l = await loadWithCfg(path.join(repoRoot, 'bench/tla/BenchRing.tla'), path.join(repoRoot, 'bench/tla/BenchRing.cfg'));
+  const lines = randomWalkTrace(l.spec, { ops: l.ops, steps: 10_000, seed: 42 });
+  const t0 = performance.now();
+  const r = validateTrace(l.spec, lines, { ops: l.ops });
+  const s = (performance.now() - t0) / 1000;
+  if (!r.ok) throw new Error(`trace validation failed: ${r.failure.message}`);
+  const rate = r.steps / s;
+  console.log(`trace validation (BenchRing, ${fmt(r.steps)} events, all variables): ${s.toFixed(3)} s, ${fmt(rate)} steps/s (goal ${fmt(GOAL_TRACE_STEPS_PER_S)}; TLC ~${TLC_TRACE_STEPS_PER_S}: x${(rate / TLC_TRACE_STEPS_PER_S).toFixed(0)})`);
+  const partial = randomWalkTrace(l.spec, { ops: l.ops, steps: 10_000, seed: 43, vars: ['pc', 'turn'] });
+  // process.exit right after the run: without it the event loop lingers ~0.3-0.5 s after the work is
+  // done (web-tree-sitter's wasm teardown), so the CLI's main should exit explicitly.
+  const p0 = performance.now();
+  const rp = validateTrace(l.spec, partial, { ops: l.ops });
+  const ps = (performance.now() - p0) / 1000;
+  console.log(`trace validation (BenchRing, ${fmt(partial.length - 1)} events, pc and turn only): ${rp.ok ? 'valid' : 'INVALID'}, ${ps.toFixed(3)} s, ${fmt((partial.length - 1) / ps)} steps/s`);
+}
+
+async function main(): Promise<void> {
+  await benchTiny();
+  await benchCheck('PerfSorting', path.join(shared, 'PerfSorting.tla'), path.join(shared, 'PerfSorting.cfg'));
+  await benchCheck('BenchRing (N=5, K=4)', path.join(repoRoot, 'bench/tla/BenchRing.tla'), path.join(repoRoot, 'bench/tla/BenchRing.cfg'));
+  await benchTrace();
+}
+
+await main();

@@ -1,0 +1,187 @@
+// `porcupine sim`: run a deterministic simulated cluster from a seed, print a summary, run the checkers.
+// Exit codes: 0 every checker passed, 1 a checker failed, 2 bad usage.
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  DEFAULT_CONFIG, DEFAULT_FAULT_RATES, FAULT_KINDS, checkers, formatSummary, makeConfig, runSimulation, summarize, validateConfig,
+  type DeepPartial, type FaultConfig, type FaultKind, type SimConfig,
+} from '../sim/index.js';
+
+const USAGE = `Usage: porcupine sim [options]
+
+Run a simulated Porcupine cluster deterministically from a seed: boot the nodes, deliver mail over SMTP to
+random users through random nodes (Zipf-distributed recipients; 10% of sessions are POP sessions that
+list, retrieve and delete), with the chosen faults; then heal and check that every acknowledged message is
+retrievable exactly once, with an identical body, from every node.
+
+Options:
+  --nodes N          nodes in the cluster (default ${DEFAULT_CONFIG.nodes})
+  --users U          provisioned users user0..user{U-1} (default ${DEFAULT_CONFIG.users})
+  --messages M       SMTP deliveries to attempt (default ${DEFAULT_CONFIG.messages})
+  --seed S           the seed every random choice derives from (default ${DEFAULT_CONFIG.seed})
+  --faults LIST      comma-separated network faults during the fault phase: ${FAULT_KINDS.join(', ')}
+                     (each optionally =RATE, e.g. loss=0.1,dup; defaults ${FAULT_KINDS.map((k) => `${k}=${DEFAULT_FAULT_RATES[k]}`).join(', ')})
+  --policy P         where mail is stored: dynamic (least loaded), static or random (default ${DEFAULT_CONFIG.node.loadPolicy})
+  --spread K         soft bound on nodes holding one user's mail (default ${DEFAULT_CONFIG.node.spread})
+  --distribution D   recipients: zipf or uniform (default ${DEFAULT_CONFIG.workload.distribution})
+  --trace FILE       write the NDJSON trace to FILE (replay it with 'porcupine replay FILE')
+  --trace-state S    what each trace event's "state" holds: counts (nodes up, messages stored per node;
+                     default) or mailboxes (per user, per node, the stored message ids: small runs only)
+  --json             print exactly one JSON object (the summary) on stdout
+  -h, --help         show this help
+
+Exit status: 0 all checks passed, 1 a check failed, 2 bad usage.`;
+
+export class UsageError extends Error {}
+
+interface SimArgs {
+  readonly config: SimConfig;
+  readonly tracePath: string | undefined;
+  readonly json: boolean;
+}
+
+function parseIntFlag(flag: string, value: string | undefined, min: number): number {
+  if (value === undefined || !/^\d+$/.test(value)) throw new UsageError(`${flag} needs a whole number, got ${value === undefined ? 'nothing' : `'${value}'`}`);
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be at least ${min}, got ${value}`);
+  return n;
+}
+
+function oneOf<T extends string>(flag: string, value: string | undefined, options: readonly T[]): T {
+  if (value !== undefined && (options as readonly string[]).includes(value)) return value as T;
+  const list = options.length === 2 ? options.join(' or ') : `${options.slice(0, -1).join(', ')} or ${options[options.length - 1]}`;
+  throw new UsageError(`${flag} must be ${list}, got '${value ?? ''}'`);
+}
+
+export function parseFaults(list: string): Partial<FaultConfig> {
+  const out: { lossRate?: number; dupRate?: number; reorderRate?: number } = {};
+  for (const item of list.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const [name, rateText] = item.split('=');
+    if (!(FAULT_KINDS as readonly string[]).includes(name)) {
+      throw new UsageError(`unknown fault '${name}' in --faults (known: ${FAULT_KINDS.join(', ')}; crash, partition, skew come in later issues)`);
+    }
+    const kind = name as FaultKind;
+    const rate = rateText === undefined ? DEFAULT_FAULT_RATES[kind] : Number(rateText);
+    if (!Number.isFinite(rate) || rate < 0 || rate >= 1) throw new UsageError(`--faults ${kind}=${rateText}: the rate must be a probability in [0, 1)`);
+    if (kind === 'loss') out.lossRate = rate;
+    else if (kind === 'dup') out.dupRate = rate;
+    else out.reorderRate = rate;
+  }
+  return out;
+}
+
+export function parseSimArgs(argv: readonly string[]): SimArgs | 'help' {
+  const partial: { seed?: number; nodes?: number; users?: number; messages?: number } = {};
+  const node: { loadPolicy?: 'dynamic' | 'static' | 'random'; spread?: number } = {};
+  let faults: Partial<FaultConfig> = {};
+  let distribution: 'zipf' | 'uniform' | undefined;
+  let traceState: 'counts' | 'mailboxes' | undefined;
+  let tracePath: string | undefined;
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    switch (flag) {
+      case '-h': case '--help': return 'help';
+      case '--json': json = true; break;
+      case '--nodes': partial.nodes = parseIntFlag(flag, value(), 1); break;
+      case '--users': partial.users = parseIntFlag(flag, value(), 1); break;
+      case '--messages': partial.messages = parseIntFlag(flag, value(), 0); break;
+      case '--seed': partial.seed = parseIntFlag(flag, value(), 0); break;
+      case '--spread': node.spread = parseIntFlag(flag, value(), 1); break;
+      case '--faults': {
+        const v = value();
+        if (v === undefined) throw new UsageError('--faults needs a list, e.g. --faults loss,dup,reorder');
+        faults = parseFaults(v);
+        break;
+      }
+      case '--trace': {
+        tracePath = value();
+        if (tracePath === undefined || tracePath === '') throw new UsageError('--trace needs a file name');
+        break;
+      }
+      case '--policy': node.loadPolicy = oneOf(flag, value(), ['dynamic', 'static', 'random'] as const); break;
+      case '--trace-state': traceState = oneOf(flag, value(), ['counts', 'mailboxes'] as const); break;
+      case '--distribution': distribution = oneOf(flag, value(), ['zipf', 'uniform'] as const); break;
+      default:
+        throw new UsageError(`unknown option '${arg}'`);
+    }
+  }
+  const over: DeepPartial<SimConfig> = {
+    ...partial, node, faults, workload: distribution ? { distribution } : {}, trace: traceState ? { state: traceState } : {},
+  };
+  const config = makeConfig(over);
+  const problems = validateConfig(config);
+  if (problems.length > 0) throw new UsageError(problems.join('; '));
+  return { config, tracePath, json };
+}
+
+/** The package version, from the nearest package.json above this module (works from src/ and dist/src/). */
+export function packageVersion(): string {
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'porcupine-ts' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not there: try the next candidate
+    }
+  }
+  return '0.0.0-unknown';
+}
+
+/** Buffered line writer: traces can have millions of lines. */
+export function lineWriter(path: string): { sink: (line: string) => void; close: () => void } {
+  const fd = openSync(path, 'w');
+  let buf: string[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (buf.length > 0) writeSync(fd, buf.join(''));
+    buf = [];
+    size = 0;
+  };
+  return {
+    sink: (line) => {
+      buf.push(line, '\n');
+      size += line.length + 1;
+      if (size > 1 << 20) flush();
+    },
+    close: () => {
+      flush();
+      closeSync(fd);
+    },
+  };
+}
+
+export async function runSimCommand(argv: string[]): Promise<number> {
+  let args: SimArgs | 'help';
+  try {
+    args = parseSimArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`porcupine sim: ${e.message}\nRun 'porcupine sim --help' for the options.\n`);
+    return 2;
+  }
+  if (args === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  let writer: ReturnType<typeof lineWriter> | undefined;
+  if (args.tracePath !== undefined) {
+    try {
+      writer = lineWriter(args.tracePath);
+    } catch (e) {
+      process.stderr.write(`porcupine sim: cannot write the trace to ${args.tracePath}: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
+  let result;
+  try {
+    result = runSimulation(args.config, writer !== undefined ? { trace: { sink: writer.sink, version: packageVersion() } } : {});
+  } finally {
+    writer?.close();
+  }
+  const summary = summarize(result, checkers.checkAll(result));
+  process.stdout.write((args.json ? JSON.stringify(summary) : formatSummary(summary)) + '\n');
+  if (!args.json && args.tracePath !== undefined) process.stdout.write(`trace written to ${args.tracePath} (replay: porcupine replay ${args.tracePath})\n`);
+  return summary.ok ? 0 : 1;
+}

@@ -1,0 +1,63 @@
+// A node's hard state: what survives a crash (DESIGN.md §3). The node emits `persist { write }` effects;
+// a driver makes each HardWrite durable and, at boot, hands back the HardState obtained by applying the
+// durable writes in order to `emptyHardState()` (the runtime keeps HardWrites in a log; HardState itself
+// holds persistent maps and is not meant to be serialised directly — serialise the writes).
+import { deleteFromFragments, storeInFragments, type Fragments, type StoredMsg } from './mailbox/fragment.js';
+import { PMap } from './pmap.js';
+import type { MsgId, UserId } from './types.js';
+import { emptyUserDb, provisionRange, setProfile, type Profile, type ProvisionedRange, type UserDb } from './user-db/user-db.js';
+import { assertNever } from './assert.js';
+
+export type { StoredMsg, Fragments, Profile, ProvisionedRange, UserDb };
+
+export interface HardState {
+  /**
+   * How many times this node has booted (its incarnation). Bumped and persisted at every boot before the
+   * node mints message ids, so ids `${node}-${incarnation}-${counter}` are never reused after a restart.
+   */
+  readonly incarnation: number;
+  /** Mailbox fragments stored here: user → (msgId → message). */
+  readonly fragments: Fragments;
+  /** User profiles (this issue: the profiles of users whose bucket this node manages; see docs/decisions.md). */
+  readonly userDb: UserDb;
+}
+
+export type HardWrite =
+  | { readonly kind: 'incarnation'; readonly incarnation: number }
+  | { readonly kind: 'storeMessage'; readonly user: UserId; readonly msg: StoredMsg }
+  | { readonly kind: 'deleteMessages'; readonly user: UserId; readonly msgIds: readonly MsgId[] }
+  | { readonly kind: 'setProfile'; readonly user: UserId; readonly profile: Profile }
+  /** Bulk provisioning (an imported directory): users `${prefix}0` … `${prefix}${count-1}` exist. */
+  | { readonly kind: 'provisionUsers'; readonly range: ProvisionedRange };
+
+export function emptyHardState(): HardState {
+  return { incarnation: 0, fragments: PMap.empty(), userDb: emptyUserDb() };
+}
+
+/** An explicit literal, not a spread: see patchNode in node-state.ts for why (hot path). */
+function hardState(incarnation: number, fragments: Fragments, userDb: UserDb): HardState {
+  return { incarnation, fragments, userDb };
+}
+
+/** Deterministic and idempotent for every kind, so a replayed or duplicated write is harmless. */
+export function applyHardWrite(h: HardState, w: HardWrite): HardState {
+  switch (w.kind) {
+    case 'incarnation':
+      return w.incarnation > h.incarnation ? hardState(w.incarnation, h.fragments, h.userDb) : h;
+    case 'storeMessage':
+      return hardState(h.incarnation, storeInFragments(h.fragments, w.user, w.msg), h.userDb);
+    case 'deleteMessages':
+      return hardState(h.incarnation, deleteFromFragments(h.fragments, w.user, w.msgIds), h.userDb);
+    case 'setProfile':
+      return hardState(h.incarnation, h.fragments, setProfile(h.userDb, w.user, w.profile));
+    case 'provisionUsers':
+      if (h.userDb.ranges.some((r) => r.prefix === w.range.prefix && r.count === w.range.count && r.verifier === w.range.verifier)) return h;
+      return hardState(h.incarnation, h.fragments, provisionRange(h.userDb, w.range));
+  }
+  return assertNever(w, 'hard write');
+}
+
+/** Seeds a hard state with bulk-provisioned users (what the simulator and `porcupine user import` use). */
+export function provisionUsers(h: HardState, range: ProvisionedRange): HardState {
+  return applyHardWrite(h, { kind: 'provisionUsers', range });
+}

@@ -1,0 +1,59 @@
+// Choosing the node that stores a delivered message (PORCUPINE.md "Load balancing"; DESIGN.md §4).
+//  - dynamic: candidates = the user's current fragment nodes (affinity) padded with random live nodes up to
+//    `spread` (the paper's lower limit on spreading); the least loaded candidate wins, ties broken at random.
+//  - static: hash(user) → a fixed live node (the baseline the paper compares against).
+//  - random: any live node.
+import { fnv1a32 } from '../hash.js';
+import type { NodeConfig } from '../io.js';
+import type { NodeId, UserId } from '../types.js';
+
+export interface ChoiceInput {
+  readonly policy: NodeConfig['loadPolicy'];
+  readonly spread: number;
+  readonly user: UserId;
+  /** Live nodes in node order (non-empty). */
+  readonly members: readonly NodeId[];
+  /** The user's fragment nodes per the mail map. */
+  readonly fragmentNodes: readonly NodeId[];
+  readonly loadOf: (node: NodeId) => number;
+  /** A uniform integer in [0, n) (deterministic: drawn from the step's entropy). */
+  readonly random: (n: number) => number;
+}
+
+export function chooseNode(c: ChoiceInput): NodeId {
+  const n = c.members.length;
+  switch (c.policy) {
+    case 'static':
+      return c.members[fnv1a32(c.user) % n];
+    case 'random':
+      return c.members[c.random(n)];
+    case 'dynamic':
+      return leastLoaded(c, dynamicCandidates(c));
+  }
+}
+
+function dynamicCandidates(c: ChoiceInput): NodeId[] {
+  const cands: NodeId[] = [];
+  for (const f of c.fragmentNodes) if (c.members.includes(f) && !cands.includes(f)) cands.push(f);
+  const target = Math.min(c.spread, c.members.length);
+  while (cands.length < target) {
+    // Start at a random member and walk to the first one not yet a candidate: uniform enough, no allocation.
+    let i = c.random(c.members.length);
+    while (cands.includes(c.members[i])) i = (i + 1) % c.members.length;
+    cands.push(c.members[i]);
+  }
+  return cands;
+}
+
+function leastLoaded(c: ChoiceInput, cands: readonly NodeId[]): NodeId {
+  let best: NodeId[] = [];
+  let bestLoad = Infinity;
+  for (const node of cands) {
+    const l = c.loadOf(node);
+    if (l < bestLoad) {
+      bestLoad = l;
+      best = [node];
+    } else if (l === bestLoad) best.push(node);
+  }
+  return best.length === 1 ? best[0] : best[c.random(best.length)];
+}

@@ -1,0 +1,31 @@
+// Mailbox fragments: the part of one user's mail stored on one node (PORCUPINE.md "State": hard state,
+// any node). A fragment is a persistent map msgId → message, so a store into a large mailbox costs one
+// path copy, not a copy of the mailbox. A user with no mail at this node has no fragment at all.
+import { PMap } from '../pmap.js';
+import type { MsgId, UserId } from '../types.js';
+
+export interface StoredMsg {
+  readonly msgId: MsgId;
+  readonly body: string;
+  readonly sizeBytes: number;
+}
+
+export type Fragment = PMap<StoredMsg>;
+export type Fragments = PMap<Fragment>;
+
+/** Idempotent: storing a msgId that is already there changes nothing (duplicates are harmless). */
+export function storeInFragments(fragments: Fragments, user: UserId, msg: StoredMsg): Fragments {
+  const frag = fragments.get(user) ?? PMap.empty<StoredMsg>();
+  if (frag.has(msg.msgId)) return fragments;
+  return fragments.set(user, frag.set(msg.msgId, msg));
+}
+
+/** Idempotent; a fragment whose last message goes is removed entirely (so it costs nothing). */
+export function deleteFromFragments(fragments: Fragments, user: UserId, msgIds: readonly MsgId[]): Fragments {
+  const frag = fragments.get(user);
+  if (frag === undefined) return fragments;
+  let next = frag;
+  for (const id of msgIds) next = next.delete(id);
+  if (next === frag) return fragments;
+  return next.size === 0 ? fragments.delete(user) : fragments.set(user, next);
+}

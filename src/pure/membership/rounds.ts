@@ -1,0 +1,163 @@
+// The three rounds (a variant of Three Round Membership; PORCUPINE.md "Self-management", DESIGN.md §4):
+//   1. newGroup — a node that detected a change proposes epoch = its Lamport clock + 1 to every node it
+//      knows of; the largest proposal (epoch, then NodeId) wins when several propose at once;
+//   2. accept   — a node accepts the largest proposal it has seen and answers with its installed map;
+//   3. commit   — when the round timer fires, the members are exactly the nodes that accepted; the
+//      coordinator recomputes the user map with minimal change and sends the view to every member.
+// Stale or outbid messages are traced drops, never exceptions (DESIGN.md §3).
+import type { Env, NodeId } from '../types.js';
+import { divergentBuckets, mergeMaps, reassign, sortedNodes } from '../user-map/reassign.js';
+import { detectChange, setTimer } from './detector.js';
+import {
+  compareProposal,
+  viewIdOf,
+  type MembershipEffect,
+  type MembershipMessage,
+  type Proposal,
+  type View,
+} from './messages.js';
+import { withClock, withKnown, type Acceptance, type MembershipState } from './state.js';
+
+type Out = MembershipEffect[];
+
+function dropStale(s: MembershipState, from: NodeId, message: MembershipMessage, why: string, out: Out): MembershipState {
+  out.push({ kind: 'trace', action: 'DropStale', args: { node: s.self, from, message: message.kind, why } });
+  return s;
+}
+
+/** `start` timer: propose if a change is still wanted and no round is under way here. */
+export function onStartTimer(s: MembershipState, out: Out): MembershipState {
+  const next = { ...s, startPending: false };
+  if (!s.wantRound || s.phase.kind !== 'idle') return next; // a round in progress answers the change
+  return becomeCoordinator(next, out);
+}
+
+/** Round 1: propose one more than every epoch seen, to every node known (members, seeds, senders). */
+function becomeCoordinator(s: MembershipState, out: Out): MembershipState {
+  const epoch = Math.max(s.clock, s.view.epoch, s.promised?.epoch ?? 0) + 1;
+  const proposal: Proposal = { epoch, coordinator: s.self };
+  const own: Acceptance = { node: s.self, fresh: !s.joined, map: s.joined ? s.view.map : null };
+  for (const n of sortedNodes([...s.known, ...s.view.members])) {
+    if (n !== s.self) out.push({ kind: 'send', to: n, message: { kind: 'memNewGroup', proposal } });
+  }
+  setTimer(out, 'round', s.limits.roundTimeoutMs);
+  out.push({ kind: 'trace', action: 'ProposeEpoch', args: { node: s.self, epoch } });
+  return { ...s, clock: epoch, promised: proposal, wantRound: false, phase: { kind: 'coordinating', proposal, accepts: [own] } };
+}
+
+/** Round 2 at a participant: accept the largest proposal seen, refuse (nack) anything not larger. */
+export function onNewGroup(s0: MembershipState, from: NodeId, proposal: Proposal, out: Out): MembershipState {
+  const s = withKnown(withClock(s0, proposal.epoch), [from]);
+  const stale = compareProposal(proposal, viewIdOf(s.view)) <= 0 || (s.promised !== null && compareProposal(proposal, s.promised) < 0);
+  if (stale) {
+    out.push({ kind: 'send', to: from, message: { kind: 'memNack', proposal, clock: s.clock } });
+    return dropStale(s, from, { kind: 'memNewGroup', proposal }, 'proposal not larger than view or promise', out);
+  }
+  if (s.phase.kind === 'coordinating' && compareProposal(s.phase.proposal, proposal) !== 0) {
+    out.push({ kind: 'cancelTimer', timer: 'round' });
+    out.push({ kind: 'trace', action: 'AbandonProposal', args: { node: s.self, epoch: s.phase.proposal.epoch } });
+  }
+  const map = s.joined ? s.view.map : null;
+  const known = s.known;
+  out.push({ kind: 'send', to: from, message: { kind: 'memAccept', proposal, fresh: !s.joined, map, known } });
+  setTimer(out, 'commit', s.limits.commitTimeoutMs);
+  out.push({ kind: 'trace', action: 'AcceptEpoch', args: { node: s.self, epoch: proposal.epoch, coordinator: from } });
+  return { ...s, promised: proposal, phase: { kind: 'accepted', proposal } };
+}
+
+export function onAccept(
+  s0: MembershipState,
+  from: NodeId,
+  m: Extract<MembershipMessage, { kind: 'memAccept' }>,
+  out: Out,
+): MembershipState {
+  const s = withKnown(withClock(s0, m.proposal.epoch), [from, ...m.known]);
+  if (s.phase.kind !== 'coordinating' || compareProposal(s.phase.proposal, m.proposal) !== 0) {
+    return dropStale(s, from, m, 'not coordinating this proposal', out);
+  }
+  // Nodes first heard of through this acceptor get the proposal now, while round 2 is still open.
+  for (const n of s.known) {
+    if (!s0.known.includes(n) && n !== from) out.push({ kind: 'send', to: n, message: { kind: 'memNewGroup', proposal: m.proposal } });
+  }
+  if (s.phase.accepts.some((a) => a.node === from)) return s; // a duplicate
+  const accepts = [...s.phase.accepts, { node: from, fresh: m.fresh, map: m.map }];
+  return { ...s, phase: { ...s.phase, accepts } };
+}
+
+/** Outbid: give the proposal up and propose again later from the larger clock (unless another wins first). */
+export function onNack(
+  s0: MembershipState,
+  from: NodeId,
+  m: Extract<MembershipMessage, { kind: 'memNack' }>,
+  env: Env,
+  out: Out,
+): MembershipState {
+  const s = withKnown(withClock(s0, m.clock), [from]);
+  if (s.phase.kind !== 'coordinating' || compareProposal(s.phase.proposal, m.proposal) !== 0) {
+    return dropStale(s, from, m, 'not coordinating this proposal', out);
+  }
+  out.push({ kind: 'cancelTimer', timer: 'round' });
+  return detectChange({ ...s, phase: { kind: 'idle' }, promised: null }, 'outbid', from, env, out);
+}
+
+/** Round 3 at the coordinator: the acceptors are the membership; recompute the map; send the view. */
+export function onRoundTimer(s: MembershipState, out: Out): MembershipState {
+  if (s.phase.kind !== 'coordinating') return s;
+  const { proposal, accepts } = s.phase;
+  const members = sortedNodes(accepts.map((a) => a.node));
+  const reported = accepts.filter((a) => !a.fresh && a.map !== null).map((a) => a.map!);
+  // Own map first: on equal epochs the coordinator's entry wins. A fresh coordinator's map means nothing.
+  const base = reported.length === 0 ? s.view.map : mergeMaps(reported);
+  // Fresh nodes lost their soft state; buckets the members disagree on (a member missed a view, or two
+  // partitions merge) may have incomplete soft state at their manager. Re-stamping both makes every
+  // member report them and their manager rebuild them (soft-state/reconstruct.ts).
+  const restamp = accepts.filter((a) => a.fresh).map((a) => a.node);
+  const restampBuckets = divergentBuckets(base, reported);
+  const view: View = {
+    epoch: proposal.epoch,
+    coordinator: s.self,
+    members,
+    map: reassign(base, members, proposal.epoch, { restamp, restampBuckets }),
+  };
+  for (const n of members) if (n !== s.self) out.push({ kind: 'send', to: n, message: { kind: 'memCommit', view } });
+  out.push({ kind: 'trace', action: 'CommitEpoch', args: { node: s.self, epoch: view.epoch, members } });
+  return install(s, view, out);
+}
+
+/** An accepted proposal was never committed: the coordinator is gone; start a round ourselves. */
+export function onCommitTimer(s: MembershipState, env: Env, out: Out): MembershipState {
+  if (s.phase.kind !== 'accepted') return s;
+  const waitedFor = s.phase.proposal.coordinator;
+  return detectChange({ ...s, phase: { kind: 'idle' }, promised: null }, 'coordinatorSilent', waitedFor, env, out);
+}
+
+/** Round 3 at a participant: install a larger view that includes us; an excluded node asks for a round. */
+export function onCommit(s0: MembershipState, from: NodeId, view: View, env: Env, out: Out): MembershipState {
+  const s = withKnown(withClock(s0, view.epoch), [from, ...view.members]);
+  if (compareProposal(viewIdOf(view), viewIdOf(s.view)) <= 0) {
+    return dropStale(s, from, { kind: 'memCommit', view }, 'view not larger than the installed one', out);
+  }
+  if (!view.members.includes(s.self)) {
+    const traced = dropStale(s, from, { kind: 'memCommit', view }, 'excluded from the view', out);
+    return detectChange(traced, 'excluded', from, env, out);
+  }
+  return install(s, view, out);
+}
+
+function install(s: MembershipState, view: View, out: Out): MembershipState {
+  const covered = s.promised !== null && compareProposal(s.promised, viewIdOf(view)) <= 0;
+  const phaseDone = s.phase.kind !== 'idle' && compareProposal(s.phase.proposal, viewIdOf(view)) <= 0;
+  if (phaseDone) out.push({ kind: 'cancelTimer', timer: s.phase.kind === 'accepted' ? 'commit' : 'round' });
+  out.push({ kind: 'trace', action: 'InstallView', args: { node: s.self, epoch: view.epoch, members: view.members } });
+  out.push({ kind: 'installed', previous: s.view, view, selfJustJoined: !s.joined });
+  return {
+    ...withKnown(s, view.members),
+    view,
+    joined: true,
+    promised: covered ? null : s.promised,
+    phase: phaseDone ? { kind: 'idle' } : s.phase,
+    wantRound: false,
+    pingsUnanswered: 0,
+    suspects: s.suspects.filter((x) => view.members.includes(x.node)),
+  };
+}

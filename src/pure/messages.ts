@@ -1,0 +1,73 @@
+// Node-to-node messages (RPC requests, replies, notifications): plain JSON-able data, a union on `kind`.
+// The network may lose, duplicate or reorder any of them, so every handler is idempotent: requests carry a
+// request id `rid` chosen by the caller, replies echo it, and a reply nobody waits for is a traced drop.
+// Every reply piggybacks the replier's load (PORCUPINE.md "Load balancing").
+import type { StoredMsg } from './mailbox/fragment.js';
+import type { MsgId, NodeId, UserId } from './types.js';
+import type { MembershipMessage } from './membership/messages.js';
+import type { ReconstructionMessage } from './soft-state/reconstruct-messages.js';
+
+/** Unique per caller node across restarts (incarnation in the high bits, see node-ids.ts). */
+export type RequestId = number;
+
+/** A node's load as measured by itself: pending disk-bound RPCs, stamped with its own clock (ms). */
+export interface LoadSample {
+  readonly pending: number;
+  readonly at: number;
+}
+
+export interface Digest {
+  readonly msgId: MsgId;
+  readonly sizeBytes: number;
+}
+
+/** Why a proxy asks the manager about a user: RCPT check, delivery (needs the mail map), POP login (verifier). */
+export type LookupPurpose = 'rcpt' | 'deliver' | 'auth';
+
+export type UserInfoStatus =
+  | 'ok'
+  | 'unknown'
+  /** The receiver does not manage the user's bucket (the caller's user map is stale): retry later. */
+  | 'notManager';
+
+export interface LoadEntry {
+  readonly node: NodeId;
+  readonly load: LoadSample;
+}
+
+export type Message =
+  // proxy → user manager
+  | { readonly kind: 'lookupUser'; readonly rid: RequestId; readonly user: UserId; readonly purpose: LookupPurpose }
+  | {
+      readonly kind: 'userInfo';
+      readonly rid: RequestId;
+      readonly user: UserId;
+      readonly status: UserInfoStatus;
+      /** Only for purpose 'auth' (the proxy checks the password; the verifier never leaves otherwise). */
+      readonly verifier?: string;
+      /** Nodes holding a fragment of the user's mailbox (the mail map), in node order. */
+      readonly mailMap: readonly NodeId[];
+      readonly load: LoadSample;
+    }
+  | { readonly kind: 'setProfile'; readonly rid: RequestId; readonly user: UserId; readonly verifier: string }
+  | { readonly kind: 'profileSet'; readonly rid: RequestId; readonly status: UserInfoStatus; readonly load: LoadSample }
+  // proxy → mailbox manager
+  | { readonly kind: 'storeMsg'; readonly rid: RequestId; readonly user: UserId; readonly msg: StoredMsg }
+  | { readonly kind: 'stored'; readonly rid: RequestId; readonly load: LoadSample }
+  | { readonly kind: 'listDigests'; readonly rid: RequestId; readonly user: UserId }
+  | { readonly kind: 'digests'; readonly rid: RequestId; readonly items: readonly Digest[]; readonly load: LoadSample }
+  | { readonly kind: 'fetchMsg'; readonly rid: RequestId; readonly user: UserId; readonly msgId: MsgId }
+  | { readonly kind: 'fetched'; readonly rid: RequestId; readonly body: string | null; readonly load: LoadSample }
+  | { readonly kind: 'deleteMsgs'; readonly rid: RequestId; readonly user: UserId; readonly msgIds: readonly MsgId[] }
+  | { readonly kind: 'deleted'; readonly rid: RequestId; readonly load: LoadSample }
+  // mailbox manager → user manager: a fragment appeared (present) or vanished here. `stamp` orders the
+  // notices of one node so a late "vanished" cannot erase a newer "appeared".
+  | { readonly kind: 'mailMapUpdate'; readonly user: UserId; readonly present: boolean; readonly stamp: number }
+  | { readonly kind: 'mailMapAck'; readonly user: UserId; readonly stamp: number }
+  // load balancer: the periodic ring pass of the load table to the next node in node order
+  | { readonly kind: 'loadRing'; readonly table: readonly LoadEntry[] }
+  // membership (membership/messages.ts: ping ring, probes, the three rounds) and soft-state reconstruction
+  | MembershipMessage
+  | ReconstructionMessage;
+
+export type MessageKind = Message['kind'];

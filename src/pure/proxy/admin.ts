@@ -1,0 +1,28 @@
+// Administration through any node: create a user or set a password at the user's manager, which keeps the
+// profile in its user DB (this issue; docs/decisions.md). The verifier is opaque (scrypt in the runtime).
+import type { Message } from '../messages.js';
+import type { StepCtx } from '../step-context.js';
+import type { SessionId } from '../types.js';
+import { checkUserName } from '../user-name.js';
+import { managerOf } from '../user-map/user-map.js';
+import { startCall, withSession, type Call, type ClusterView, type ProxyState } from './proxy-state.js';
+
+export function onAdminSetUser(ctx: StepCtx, proxy: ProxyState, view: ClusterView, session: SessionId, raw: string, verifier: string): ProxyState {
+  const name = checkUserName(raw);
+  if (!name.ok) {
+    ctx.effects.push({ kind: 'reply', session, reply: { kind: 'adminSetUser', ok: false, text: `bad user name: ${name.reason}` } });
+    return proxy;
+  }
+  const to = managerOf(view.userMap, name.user);
+  const p = startCall(ctx, proxy, { kind: 'admin', session, to }, (rid) => ({ kind: 'setProfile', rid, user: name.user, verifier }));
+  return withSession(p, session, { kind: 'admin', user: name.user });
+}
+
+export function onAdminDone(ctx: StepCtx, proxy: ProxyState, call: Extract<Call, { kind: 'admin' }>, r: Extract<Message, { kind: 'profileSet' }> | 'timeout'): ProxyState {
+  const s = proxy.sessions.get(call.session);
+  if (s === undefined || s.kind !== 'admin') return proxy;
+  const ok = r !== 'timeout' && r.status === 'ok';
+  const text = ok ? `user ${s.user} saved` : `user manager unavailable (${r === 'timeout' ? 'timeout' : r.status})`;
+  ctx.effects.push({ kind: 'reply', session: call.session, reply: { kind: 'adminSetUser', ok, text } });
+  return withSession(proxy, call.session, undefined);
+}

@@ -1,0 +1,171 @@
+// The SMTP delivery proxy (PORCUPINE.md "Delivery"): RCPT asks the user's manager whether the user exists;
+// DATA delivers to each recipient independently: get the mail map from the manager, let the load balancer
+// choose a node, store there (the mailbox answers once the message is durable), then answer the client.
+import type { ClientReply, ClientRequest, RecipientResult } from '../client.js';
+import { fnv1a32 } from '../hash.js';
+import type { Message } from '../messages.js';
+import { chooseNode } from '../load/choose.js';
+import { random, trace, type StepCtx } from '../step-context.js';
+import type { MsgId, SessionId } from '../types.js';
+import { checkUserName } from '../user-name.js';
+import { managerOf } from '../user-map/user-map.js';
+import { recipientsMax } from './limits.js';
+import { patchProxy, startCall, withSession, type Call, type ClusterView, type ProxyState, type SmtpDataSession } from './proxy-state.js';
+
+type UserInfo = Extract<Message, { kind: 'userInfo' }>;
+type Stored = Extract<Message, { kind: 'stored' }>;
+
+function reply(ctx: StepCtx, session: SessionId, r: ClientReply): void {
+  ctx.effects.push({ kind: 'reply', session, reply: r });
+}
+
+export function onSmtpRcpt(ctx: StepCtx, proxy: ProxyState, view: ClusterView, session: SessionId, raw: string): ProxyState {
+  const name = checkUserName(raw);
+  if (!name.ok) {
+    reply(ctx, session, { kind: 'smtpRcpt', code: 553, text: `5.1.3 bad recipient name: ${name.reason}` });
+    return proxy;
+  }
+  const to = managerOf(view.userMap, name.user);
+  const p = startCall(ctx, proxy, { kind: 'rcpt', session, to }, (rid) => ({ kind: 'lookupUser', rid, user: name.user, purpose: 'rcpt' }));
+  return withSession(p, session, { kind: 'smtpRcpt', user: name.user });
+}
+
+/** The manager's answer to an RCPT lookup, or its timeout. */
+export function onRcptDone(ctx: StepCtx, proxy: ProxyState, call: Extract<Call, { kind: 'rcpt' }>, r: UserInfo | 'timeout'): ProxyState {
+  const s = proxy.sessions.get(call.session);
+  if (s === undefined || s.kind !== 'smtpRcpt') return proxy;
+  const status = r === 'timeout' ? 'timeout' : r.status;
+  const [code, text] =
+    status === 'ok' ? [250, '2.1.5 recipient ok'] : status === 'unknown' ? [550, '5.1.1 no such user'] : [451, `4.4.3 user manager unavailable (${status})`];
+  trace(ctx, code === 250 ? 'AcceptRcpt' : 'RejectRcpt', { node: ctx.self, user: s.user, code });
+  reply(ctx, call.session, { kind: 'smtpRcpt', code, text });
+  return withSession(proxy, call.session, undefined);
+}
+
+/** A retry of the same message (same Message-ID) gets the same id, so stores and listings deduplicate it. */
+function mintMsgId(ctx: StepCtx, proxy: ProxyState, view: ClusterView, clientMsgId: string | undefined): { msgId: MsgId; proxy: ProxyState } {
+  if (clientMsgId !== undefined && clientMsgId.length > 0) {
+    // 64 bits from two independent FNV passes: collisions within one mailbox are negligible.
+    const a = fnv1a32(clientMsgId).toString(36);
+    const b = fnv1a32(`${clientMsgId.length}:${clientMsgId}`).toString(36);
+    return { msgId: `c${a}${b}`, proxy };
+  }
+  return { msgId: `${ctx.self}-${view.incarnation}-${proxy.msgCounter}`, proxy: patchProxy(proxy, { msgCounter: proxy.msgCounter + 1 }) };
+}
+
+type SmtpData = Extract<ClientRequest, { kind: 'smtpData' }>;
+
+export function onSmtpData(ctx: StepCtx, proxy0: ProxyState, view: ClusterView, session: SessionId, req: SmtpData): ProxyState {
+  // Body size in UTF-16 code units: equal to bytes for the 7-bit/8BITMIME ASCII bodies the front ends pass.
+  const sizeBytes = req.body.length;
+  const blanket = blanketRefusal(ctx, view, sizeBytes);
+  const { msgId, proxy } = blanket === undefined ? mintMsgId(ctx, proxy0, view, req.clientMsgId) : { msgId: '', proxy: proxy0 };
+  const users = req.recipients.map((r) => {
+    const c = checkUserName(r);
+    return c.ok ? c.user : null;
+  });
+  const results = req.recipients.map((user, i): RecipientResult | null => {
+    if (blanket !== undefined) return { user, code: blanket };
+    if (i >= recipientsMax) return { user, code: 452 };
+    return users[i] === null ? { user, code: 553 } : null;
+  });
+  let p = proxy;
+  let open = 0;
+  results.forEach((r, index) => {
+    const user = users[index];
+    if (r !== null || user === null) return;
+    open++;
+    const to = managerOf(view.userMap, user);
+    p = startCall(ctx, p, { kind: 'deliverLookup', session, to, index }, (rid) => ({ kind: 'lookupUser', rid, user, purpose: 'deliver' }));
+  });
+  const s: SmtpDataSession = { kind: 'smtpData', msgId, body: req.body, sizeBytes, recipients: req.recipients, users, results, open };
+  return open === 0 ? finishData(ctx, p, session, s) : withSession(p, session, s);
+}
+
+/** A code refusing every recipient before anything is stored (552 too big, 451 not ready), or undefined. */
+function blanketRefusal(ctx: StepCtx, view: ClusterView, sizeBytes: number): number | undefined {
+  // RFC 5321 §4.5.3.1.7: the size limit is checked before anything is stored.
+  if (sizeBytes > ctx.config.messageSizeMaxBytes) return 552;
+  if (!view.ready) return 451;
+  return undefined;
+}
+
+export function onDeliverLookupDone(
+  ctx: StepCtx,
+  proxy: ProxyState,
+  view: ClusterView,
+  call: Extract<Call, { kind: 'deliverLookup' }>,
+  r: UserInfo | 'timeout',
+): ProxyState {
+  const s = proxy.sessions.get(call.session);
+  if (s === undefined || s.kind !== 'smtpData') return proxy;
+  const user = s.users[call.index];
+  if (r === 'timeout' || r.status !== 'ok' || user === null) {
+    const code = r !== 'timeout' && r.status === 'unknown' ? 550 : 451;
+    return setResult(ctx, proxy, call.session, s, call.index, code);
+  }
+  const to = chooseNode({
+    policy: ctx.config.loadPolicy,
+    spread: ctx.config.spread,
+    user,
+    members: view.members,
+    fragmentNodes: r.mailMap,
+    loadOf: view.loadOf,
+    random: (n) => random(ctx, n),
+  });
+  const msg = { msgId: s.msgId, body: s.body, sizeBytes: s.sizeBytes };
+  return startCall(ctx, proxy, { kind: 'store', session: call.session, to, index: call.index }, (rid) => ({ kind: 'storeMsg', rid, user, msg }));
+}
+
+export function onStoreDone(ctx: StepCtx, proxy: ProxyState, call: Extract<Call, { kind: 'store' }>, r: Stored | 'timeout'): ProxyState {
+  const s = proxy.sessions.get(call.session);
+  if (s === undefined || s.kind !== 'smtpData') return proxy;
+  if (r !== 'timeout') trace(ctx, 'Deliver', { node: ctx.self, user: s.users[call.index], msgId: s.msgId, at: call.to });
+  return setResult(ctx, proxy, call.session, s, call.index, r === 'timeout' ? 451 : 250);
+}
+
+function setResult(ctx: StepCtx, proxy: ProxyState, session: SessionId, s: SmtpDataSession, index: number, code: number): ProxyState {
+  if (s.results[index] !== null) return proxy;
+  const results = s.results.slice();
+  results[index] = code === 250 ? { user: s.recipients[index], code, msgId: s.msgId } : { user: s.recipients[index], code };
+  const next: SmtpDataSession = {
+    kind: 'smtpData', msgId: s.msgId, body: s.body, sizeBytes: s.sizeBytes, recipients: s.recipients, users: s.users, results, open: s.open - 1,
+  };
+  return next.open === 0 ? finishData(ctx, proxy, session, next) : withSession(proxy, session, next);
+}
+
+/** Enhanced status texts (RFC 3463) for the overall DATA reply. */
+function failureText(code: number): string {
+  switch (code) {
+    case 451:
+      return '4.3.0 temporary failure for some recipients, try again later';
+    case 452:
+      return '4.5.3 too many recipients';
+    case 550:
+      return '5.1.1 unknown recipients';
+    case 552:
+      return '5.3.4 message too big for system';
+    case 553:
+      return '5.1.3 bad recipient address syntax';
+    case 554:
+      return '5.5.1 no valid recipients';
+  }
+  return `${code} delivery failed`;
+}
+
+/** Overall code: 250 when every recipient got 250, else the first failing code, 451 winning over 5xx. */
+function overallCode(results: readonly RecipientResult[]): number {
+  if (results.length === 0) return 554;
+  if (results.every((r) => r.code === 250)) return 250;
+  if (results.some((r) => r.code === 451)) return 451;
+  return results.find((r) => r.code !== 250)?.code ?? 554;
+}
+
+function finishData(ctx: StepCtx, proxy: ProxyState, session: SessionId, s: SmtpDataSession): ProxyState {
+  const results = s.results.map((r, i) => r ?? { user: s.recipients[i], code: 451 });
+  const code = overallCode(results);
+  const text = code === 250 ? `2.0.0 queued as ${s.msgId}` : failureText(code);
+  trace(ctx, 'Ack', { node: ctx.self, msgId: s.msgId, code });
+  reply(ctx, session, { kind: 'smtpData', code, text, results });
+  return withSession(proxy, session, undefined);
+}

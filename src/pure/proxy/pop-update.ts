@@ -1,0 +1,85 @@
+// POP DELE / RSET / QUIT (RFC 1939 §5–6): DELE only marks, RSET unmarks, QUIT enters the UPDATE state and
+// sends the deletes to every node that listed a marked message; QUIT is answered when all of them have
+// acknowledged, or with an error if some failed or timed out (the undeleted messages reappear next time).
+import type { ClientReply } from '../client.js';
+import type { Message } from '../messages.js';
+import { trace, type StepCtx } from '../step-context.js';
+import { compareNodeId, type MsgId, type NodeId, type SessionId } from '../types.js';
+import { startCall, withSession, type Call, type PopSession, type ProxyState } from './proxy-state.js';
+
+function reply(ctx: StepCtx, session: SessionId, r: ClientReply): void {
+  ctx.effects.push({ kind: 'reply', session, reply: r });
+}
+
+function readySession(proxy: ProxyState, session: SessionId): PopSession | undefined {
+  const s = proxy.sessions.get(session);
+  return s !== undefined && s.kind === 'pop' && s.phase === 'ready' ? s : undefined;
+}
+
+export function onPopDele(ctx: StepCtx, proxy: ProxyState, session: SessionId, msgId: MsgId): ProxyState {
+  const s = readySession(proxy, session);
+  if (s === undefined || !s.maildrop.some((e) => e.msgId === msgId) || s.marked.includes(msgId)) {
+    reply(ctx, session, { kind: 'popDele', ok: false, text: s === undefined ? 'not authenticated or busy' : 'no such message' });
+    return proxy;
+  }
+  reply(ctx, session, { kind: 'popDele', ok: true, text: `message ${msgId} deleted` });
+  return withSession(proxy, session, { ...s, marked: [...s.marked, msgId] });
+}
+
+export function onPopRset(ctx: StepCtx, proxy: ProxyState, session: SessionId): ProxyState {
+  const s = readySession(proxy, session);
+  if (s === undefined) {
+    reply(ctx, session, { kind: 'popRset', ok: false, text: 'not authenticated or busy' });
+    return proxy;
+  }
+  reply(ctx, session, { kind: 'popRset', ok: true, text: `maildrop has ${s.maildrop.length} messages` });
+  return withSession(proxy, session, { ...s, marked: [] });
+}
+
+/** Marked messages grouped by the nodes that hold them, in node order. */
+function deletesByNode(s: PopSession): [NodeId, MsgId[]][] {
+  const by = new Map<NodeId, MsgId[]>();
+  for (const e of s.maildrop) {
+    if (!s.marked.includes(e.msgId)) continue;
+    for (const n of e.nodes) by.set(n, [...(by.get(n) ?? []), e.msgId]);
+  }
+  return [...by.entries()].sort((a, b) => compareNodeId(a[0], b[0]));
+}
+
+export function onPopQuit(ctx: StepCtx, proxy: ProxyState, session: SessionId): ProxyState {
+  const open = proxy.sessions.get(session);
+  if (open !== undefined && open.kind === 'pop' && open.phase !== 'ready' && open.phase !== 'lookup' && open.phase !== 'password') {
+    reply(ctx, session, { kind: 'popQuit', ok: false, deleted: 0, text: 'another command is in progress' });
+    return proxy;
+  }
+  const s = readySession(proxy, session);
+  if (s === undefined) {
+    // QUIT in the AUTHORIZATION state: nothing to update (RFC 1939 §4); a login in progress is abandoned.
+    reply(ctx, session, { kind: 'popQuit', ok: true, deleted: 0, text: 'bye' });
+    return withSession(proxy, session, undefined);
+  }
+  let p = proxy;
+  const groups = deletesByNode(s);
+  for (const [to, msgIds] of groups) {
+    p = startCall(ctx, p, { kind: 'delete', session, to }, (rid) => ({ kind: 'deleteMsgs', rid, user: s.user, msgIds }));
+  }
+  const next: PopSession = { ...s, phase: 'quit', open: groups.length };
+  return next.open === 0 ? finishQuit(ctx, p, session, next) : withSession(p, session, next);
+}
+
+export function onDeleteDone(ctx: StepCtx, proxy: ProxyState, call: Extract<Call, { kind: 'delete' }>, r: Extract<Message, { kind: 'deleted' }> | 'timeout'): ProxyState {
+  const s = proxy.sessions.get(call.session);
+  if (s === undefined || s.kind !== 'pop' || s.phase !== 'quit') return proxy;
+  const next: PopSession = { ...s, open: s.open - 1, failed: s.failed || r === 'timeout' };
+  return next.open === 0 ? finishQuit(ctx, proxy, call.session, next) : withSession(proxy, call.session, next);
+}
+
+function finishQuit(ctx: StepCtx, proxy: ProxyState, session: SessionId, s: PopSession): ProxyState {
+  const deleted = s.failed ? 0 : s.marked.length;
+  trace(ctx, 'Quit', { node: ctx.self, user: s.user, deleted, ok: !s.failed });
+  const r: ClientReply = s.failed
+    ? { kind: 'popQuit', ok: false, deleted, text: '[SYS/TEMP] some messages were not deleted' }
+    : { kind: 'popQuit', ok: true, deleted, text: `bye (${deleted} messages deleted)` };
+  reply(ctx, session, r);
+  return withSession(proxy, session, undefined);
+}

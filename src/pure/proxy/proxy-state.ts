@@ -1,0 +1,139 @@
+// The proxies' soft state: client sessions with a transaction in flight (SMTP, admin) or open (POP), and the
+// RPCs they are waiting for. Every outstanding RPC has a deadline; a periodic sweep timer (`rpc:sweep`,
+// armed while any call is outstanding) times out the overdue ones. A reply or the timeout ends a call,
+// whichever comes first, and the other is then a traced drop.
+import type { RecipientResult } from '../client.js';
+import type { Digest, RequestId } from '../messages.js';
+import { PMap } from '../pmap.js';
+import { allocRid, send, type StepCtx } from '../step-context.js';
+import type { Message } from '../messages.js';
+import type { MsgId, NodeId, SessionId, UserId } from '../types.js';
+import type { UserMap } from '../user-map/user-map.js';
+import { rpcSweepIntervalMs, rpcTimeoutMs } from './limits.js';
+
+/** What the proxies need to know about the cluster (from the node). */
+export interface ClusterView {
+  readonly userMap: UserMap;
+  /** Live nodes in node order. */
+  readonly members: readonly NodeId[];
+  readonly loadOf: (node: NodeId) => number;
+  readonly incarnation: number;
+  /** False until this incarnation is durable: no message ids may be minted before (see hard-state.ts). */
+  readonly ready: boolean;
+}
+
+export interface SmtpRcptSession {
+  readonly kind: 'smtpRcpt';
+  readonly user: UserId;
+}
+
+export interface SmtpDataSession {
+  readonly kind: 'smtpData';
+  readonly msgId: MsgId;
+  readonly body: string;
+  readonly sizeBytes: number;
+  /** Recipient names as the client gave them (results echo them). */
+  readonly recipients: readonly string[];
+  /** Canonical user per recipient (null where the name was bad). */
+  readonly users: readonly (UserId | null)[];
+  readonly results: readonly (RecipientResult | null)[];
+  readonly open: number;
+}
+
+export interface MaildropEntry {
+  readonly msgId: MsgId;
+  readonly sizeBytes: number;
+  /** Every node that listed this message (a duplicate stored twice is shown once, deleted everywhere). */
+  readonly nodes: readonly NodeId[];
+}
+
+export type PopPhase = 'lookup' | 'password' | 'gather' | 'ready' | 'retr' | 'quit';
+
+export interface PopSession {
+  readonly kind: 'pop';
+  readonly phase: PopPhase;
+  readonly user: UserId;
+  /** Held only between USER/PASS and the lookup reply, then handed to `checkPassword` and dropped. */
+  readonly password: string;
+  readonly mailMap: readonly NodeId[];
+  readonly gathered: readonly { readonly node: NodeId; readonly items: readonly Digest[] }[];
+  readonly unreachable: readonly NodeId[];
+  readonly maildrop: readonly MaildropEntry[];
+  readonly marked: readonly MsgId[];
+  /** Outstanding digest or delete RPCs of the current phase. */
+  readonly open: number;
+  readonly failed: boolean;
+}
+
+export interface AdminSession {
+  readonly kind: 'admin';
+  readonly user: UserId;
+}
+
+export type Session = SmtpRcptSession | SmtpDataSession | PopSession | AdminSession;
+
+export type Call =
+  | { readonly kind: 'rcpt'; readonly session: SessionId; readonly to: NodeId }
+  | { readonly kind: 'deliverLookup'; readonly session: SessionId; readonly to: NodeId; readonly index: number }
+  | { readonly kind: 'store'; readonly session: SessionId; readonly to: NodeId; readonly index: number }
+  | { readonly kind: 'auth'; readonly session: SessionId; readonly to: NodeId }
+  | { readonly kind: 'digests'; readonly session: SessionId; readonly to: NodeId }
+  | { readonly kind: 'fetch'; readonly session: SessionId; readonly to: NodeId }
+  | { readonly kind: 'delete'; readonly session: SessionId; readonly to: NodeId }
+  | { readonly kind: 'admin'; readonly session: SessionId; readonly to: NodeId };
+
+export interface ProxyState {
+  readonly sessions: PMap<Session>;
+  /** Outstanding RPCs by request id. */
+  readonly calls: PMap<Outstanding, RequestId>;
+  /** Whether the sweep timer is set (it is, whenever `calls` is not empty). */
+  readonly sweepArmed: boolean;
+  /** Outstanding password checks by id → session. */
+  readonly checks: PMap<SessionId, number>;
+  /** Counter of message ids minted in this incarnation. */
+  readonly msgCounter: number;
+}
+
+export function emptyProxyState(): ProxyState {
+  return { sessions: PMap.empty(), calls: PMap.empty(), sweepArmed: false, checks: PMap.empty(), msgCounter: 0 };
+}
+
+export interface Outstanding {
+  readonly call: Call;
+  /** This node's clock (ms) after which the call has timed out. */
+  readonly deadline: number;
+}
+
+export const rpcSweepTimer = 'rpc:sweep';
+
+/** `{ ...p, ...q }` written out (hot path; see patchNode in node-state.ts for why). */
+export function patchProxy(p: ProxyState, q: Partial<ProxyState>): ProxyState {
+  return {
+    sessions: q.sessions !== undefined ? q.sessions : p.sessions,
+    calls: q.calls !== undefined ? q.calls : p.calls,
+    sweepArmed: q.sweepArmed !== undefined ? q.sweepArmed : p.sweepArmed,
+    checks: q.checks !== undefined ? q.checks : p.checks,
+    msgCounter: q.msgCounter !== undefined ? q.msgCounter : p.msgCounter,
+  };
+}
+
+export function armSweep(ctx: StepCtx): void {
+  ctx.effects.push({ kind: 'setTimer', timer: rpcSweepTimer, afterMs: rpcSweepIntervalMs });
+}
+
+/** Sends an RPC request built from a fresh rid and records the call with its deadline. */
+export function startCall(ctx: StepCtx, proxy: ProxyState, call: Call, build: (rid: RequestId) => Message): ProxyState {
+  const rid = allocRid(ctx);
+  send(ctx, call.to, build(rid));
+  if (!proxy.sweepArmed) armSweep(ctx);
+  return patchProxy(proxy, { sweepArmed: true, calls: proxy.calls.set(rid, { call, deadline: ctx.env.now + rpcTimeoutMs }) });
+}
+
+/** Ends a call (on its reply or its timeout). */
+export function endCall(proxy: ProxyState, rid: RequestId): ProxyState {
+  return patchProxy(proxy, { calls: proxy.calls.delete(rid) });
+}
+
+export function withSession(proxy: ProxyState, id: SessionId, s: Session | undefined): ProxyState {
+  return patchProxy(proxy, { sessions: s === undefined ? proxy.sessions.delete(id) : proxy.sessions.set(id, s) });
+}

@@ -1,0 +1,14 @@
+// Seeded bugs for mutation testing of the properties (FoundationDB-style: a property that cannot catch a
+// known bug proves nothing). Each flag re-introduces one classic replication mistake. Production code and
+// the simulator's default configuration NEVER set these; only test/replication/seeded-bugs.test.ts does,
+// and it expects the properties to FAIL with each one.
+export interface ReplicationBugs {
+  /** Apply every pushed version without comparing timestamps (an older update overwrites a newer one). */
+  readonly applyWithoutCompare?: boolean;
+  /** Acknowledge a push before the version is durable (a crash then loses an acknowledged copy). */
+  readonly ackBeforePersist?: boolean;
+  /** Push once and never retry a silent replica (a lost packet leaves it without the update forever). */
+  readonly neverRetry?: boolean;
+}
+
+export const noBugs: ReplicationBugs = {};

@@ -1,0 +1,26 @@
+// Replication RPCs between nodes (part of the node's Message union). The network may lose, duplicate or
+// reorder any of them: a push is applied only if newer and always acknowledged, an ack or retire for an
+// update we no longer track is ignored, so every handler is idempotent.
+import type { Timestamp } from './hlc.js';
+import type { ObjectId, Versioned } from './objects.js';
+import type { NodeId } from '../types.js';
+
+export type ReplicationMessage =
+  /** Pusher → target: the whole object (total update) and the targets not yet known to have it. */
+  | { readonly kind: 'replPush'; readonly object: Versioned; readonly remaining: readonly NodeId[] }
+  /** Target → pusher: I durably hold this update or a newer version of the object. */
+  | { readonly kind: 'replAck'; readonly objectId: ObjectId; readonly ts: Timestamp }
+  /** Pusher → targets: every target acknowledged; drop the log entry (and stop any takeover). */
+  | { readonly kind: 'replRetire'; readonly objectId: ObjectId; readonly ts: Timestamp }
+  /** A node back from a long outage asks another replica what it holds of an object. */
+  | { readonly kind: 'replReconcile'; readonly objectId: ObjectId }
+  /** Null: "I hold nothing" (never had it, or a delete retired long ago). `unsure`: I am quarantined myself. */
+  | { readonly kind: 'replReconciled'; readonly objectId: ObjectId; readonly version: Versioned | null; readonly unsure: boolean };
+
+export type ReplicationMessageKind = ReplicationMessage['kind'];
+
+export const replicationMessageKinds: readonly ReplicationMessageKind[] = ['replPush', 'replAck', 'replRetire', 'replReconcile', 'replReconciled'];
+
+export function isReplicationMessage(m: { readonly kind: string }): m is ReplicationMessage {
+  return (replicationMessageKinds as readonly string[]).includes(m.kind);
+}

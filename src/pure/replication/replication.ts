@@ -1,0 +1,131 @@
+// The replication manager (PORCUPINE.md "Modules", back end): one entry point, `stepReplication`, for
+// everything that happens to it; `bootReplication` builds it from the hard state at (re)start.
+// Protocol summary and the choices where the paper is silent: docs/replication.md.
+import { assertNever } from '../assert.js';
+import type { PersistId, TimerKey } from '../io.js';
+import { PMap } from '../pmap.js';
+import type { Env, NodeId } from '../types.js';
+import { noBugs } from './bugs.js';
+import { onAck, onUpdate, sendPushes, type UpdateRequest } from './coordinator.js';
+import type { ReplicationHard } from './hard-state.js';
+import { zeroHlc } from './hlc.js';
+import { checkReplicationLimits, defaultReplicationLimits } from './limits.js';
+import { onAliveTimer, onBoot, onGcTimer, onReconcile, onReconciled, onReconcileTimer } from './maintenance.js';
+import type { ReplicationMessage } from './messages.js';
+import type { ObjectId, Versioned } from './objects.js';
+import { onObjectWriteDurable, onPush, onPutDurable, onRetireMsg, onTakeover } from './participant.js';
+import { newCtx, type Ctx, type ReplicationConfig, type ReplicationState, type ReplicationStep } from './state.js';
+import { parseReplicationTimer } from './timers.js';
+
+export type ReplicationInput =
+  /** A local call at the coordinator: the mailbox or user DB starts an update of one object. */
+  | { readonly kind: 'update'; readonly request: UpdateRequest }
+  | { readonly kind: 'message'; readonly from: NodeId; readonly message: ReplicationMessage }
+  | { readonly kind: 'timer'; readonly timer: TimerKey }
+  | { readonly kind: 'persisted'; readonly id: PersistId };
+
+export const defaultReplicationConfig: ReplicationConfig = { limits: defaultReplicationLimits, bugs: noBugs };
+
+/**
+ * (Re)start from the hard state read back from disk; all soft state is fresh. `persistIdStart` (negative)
+ * lets the node keep this module's persist ids apart from its own and from those of earlier incarnations.
+ */
+export function bootReplication(self: NodeId, hard: ReplicationHard, env: Env, config: ReplicationConfig = defaultReplicationConfig, persistIdStart = -1): ReplicationStep {
+  checkReplicationLimits(config.limits);
+  const s: ReplicationState = {
+    self,
+    config,
+    hard,
+    clock: zeroHlc,
+    pushes: PMap.empty(),
+    pending: PMap.empty(),
+    inflight: PMap.empty(),
+    deferredAcks: PMap.empty(),
+    tombstones: PMap.empty(),
+    retiredAtMs: PMap.empty(),
+    reconcileNulls: PMap.empty(),
+    nextPersistId: Math.min(-1, persistIdStart),
+  };
+  const ctx = newCtx(s, env);
+  return finish(ctx, onBoot(ctx, s));
+}
+
+export function stepReplication(state: ReplicationState, input: ReplicationInput, env: Env): ReplicationStep {
+  const ctx = newCtx(state, env);
+  return finish(ctx, route(ctx, state, input));
+}
+
+function finish(ctx: Ctx, state: ReplicationState): ReplicationStep {
+  return { state, effects: ctx.effects, events: ctx.events };
+}
+
+function route(ctx: Ctx, s: ReplicationState, input: ReplicationInput): ReplicationState {
+  switch (input.kind) {
+    case 'update':
+      return onUpdate(ctx, s, input.request);
+    case 'message':
+      return onMessage(ctx, s, input.from, input.message);
+    case 'timer':
+      return onTimer(ctx, s, input.timer);
+    case 'persisted':
+      return onPersisted(ctx, s, input.id);
+  }
+  return assertNever(input, 'replication input');
+}
+
+function onMessage(ctx: Ctx, s: ReplicationState, from: NodeId, m: ReplicationMessage): ReplicationState {
+  switch (m.kind) {
+    case 'replPush':
+      return onPush(ctx, s, from, m.object, m.remaining);
+    case 'replAck':
+      return onAck(ctx, s, from, m.objectId, m.ts);
+    case 'replRetire':
+      return onRetireMsg(ctx, s, m.objectId, m.ts);
+    case 'replReconcile':
+      return onReconcile(ctx, s, from, m.objectId);
+    case 'replReconciled':
+      return onReconciled(ctx, s, from, m.objectId, m.version, m.unsure);
+  }
+  return assertNever(m, 'replication message');
+}
+
+function onTimer(ctx: Ctx, s: ReplicationState, timer: TimerKey): ReplicationState {
+  const t = parseReplicationTimer(timer);
+  if (t === undefined) return s;
+  switch (t.kind) {
+    case 'push':
+      return sendPushes(ctx, s, t.key);
+    case 'takeover':
+      return onTakeover(ctx, s, t.key);
+    case 'gc':
+      return onGcTimer(ctx, s);
+    case 'alive':
+      return onAliveTimer(ctx, s);
+    case 'reconcile':
+      return onReconcileTimer(ctx, s);
+  }
+  return assertNever(t, 'replication timer');
+}
+
+export function ownsPersist(s: ReplicationState, id: PersistId): boolean {
+  return s.pending.has(id);
+}
+
+function onPersisted(ctx: Ctx, s0: ReplicationState, id: PersistId): ReplicationState {
+  const w = s0.pending.get(id);
+  if (w === undefined) return s0;
+  let s: ReplicationState = { ...s0, pending: s0.pending.delete(id) };
+  if (w.objectId !== undefined) s = onObjectWriteDurable(ctx, s, w.objectId);
+  switch (w.kind) {
+    case 'put':
+      return onPutDurable(ctx, s, w.objectId, w.ts, w.key);
+    case 'other':
+      return s;
+  }
+  return assertNever(w, 'pending write');
+}
+
+/** The version a reader may see: quarantined replicas (stale rejoin) are invisible until reconciled. */
+export function readObject(s: ReplicationState, id: ObjectId): Versioned | undefined {
+  return s.hard.quarantine.has(id) ? undefined : s.hard.objects.get(id);
+}

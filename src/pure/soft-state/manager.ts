@@ -1,0 +1,76 @@
+// The user manager (PORCUPINE.md "Modules", back end): for the users whose bucket this node manages it keeps
+// the mail map and the profile soft state, answers lookups from proxies and applies fragment notices from
+// mailbox managers. Soft state: lost at a crash, rebuilt by reconstruction (reconstruct*.ts, membership work).
+import type { Message, UserInfoStatus } from '../messages.js';
+import { PMap } from '../pmap.js';
+import { send, trace, type StepCtx } from '../step-context.js';
+import type { NodeId, UserId } from '../types.js';
+import { findProfile, type Profile, type UserDb } from '../user-db/user-db.js';
+import { managerOf, type UserMap } from '../user-map/user-map.js';
+import { addFragmentNode, describeMailMap, fragmentNodes, removeFragmentNode, type MailMap } from './mail-map.js';
+
+export interface ManagerState {
+  readonly mailMap: MailMap;
+  /**
+   * Profile soft state: a cache of profiles reported by the user DB replica (reconstruction fills it once
+   * profiles are replicated). In this issue the user DB lives on the manager itself (docs/decisions.md),
+   * so a miss falls through to the local user DB.
+   */
+  readonly profiles: PMap<Profile>;
+}
+
+export function emptyManagerState(): ManagerState {
+  return { mailMap: PMap.empty(), profiles: PMap.empty() };
+}
+
+export function managesUser(userMap: UserMap, self: NodeId, user: UserId): boolean {
+  return managerOf(userMap, user) === self;
+}
+
+export function profileOf(state: ManagerState, db: UserDb, user: UserId): Profile | undefined {
+  return state.profiles.get(user) ?? findProfile(db, user);
+}
+
+type LookupUser = Extract<Message, { kind: 'lookupUser' }>;
+
+export function onLookupUser(ctx: StepCtx, state: ManagerState, db: UserDb, userMap: UserMap, from: NodeId, m: LookupUser): void {
+  let status: UserInfoStatus = 'notManager';
+  let profile: Profile | undefined;
+  if (managesUser(userMap, ctx.self, m.user)) {
+    profile = profileOf(state, db, m.user);
+    status = profile === undefined ? 'unknown' : 'ok';
+  }
+  const mailMap = status === 'ok' ? fragmentNodes(state.mailMap, m.user) : [];
+  const reply: Message =
+    m.purpose === 'auth' && profile !== undefined
+      ? { kind: 'userInfo', rid: m.rid, user: m.user, status, verifier: profile.verifier, mailMap, load: ctx.load }
+      : { kind: 'userInfo', rid: m.rid, user: m.user, status, mailMap, load: ctx.load };
+  send(ctx, from, reply);
+}
+
+type MailMapUpdate = Extract<Message, { kind: 'mailMapUpdate' }>;
+
+/** Why a fragment notice is not applied (a stale user map at the sender), or undefined to apply it. */
+export function ignoreMailMapUpdate(ctx: StepCtx, userMap: UserMap, m: MailMapUpdate): string | undefined {
+  return managesUser(userMap, ctx.self, m.user) ? undefined : 'not the manager of this user';
+}
+
+export function onMailMapUpdate(ctx: StepCtx, state: ManagerState, userMap: UserMap, from: NodeId, m: MailMapUpdate): ManagerState {
+  const reason = ignoreMailMapUpdate(ctx, userMap, m);
+  if (reason !== undefined) {
+    // No ack: the sender keeps retrying, and after a map change it sends to the new manager.
+    trace(ctx, 'Drop', { input: m.kind, from, reason });
+    return state;
+  }
+  const mailMap = m.present
+    ? addFragmentNode(state.mailMap, m.user, from, m.stamp)
+    : removeFragmentNode(state.mailMap, m.user, from, m.stamp);
+  send(ctx, from, { kind: 'mailMapAck', user: m.user, stamp: m.stamp });
+  if (mailMap === state.mailMap) return state;
+  trace(ctx, m.present ? 'AddFragment' : 'DropFragment', { user: m.user, node: from });
+  return { mailMap, profiles: state.profiles };
+}
+
+export function describeManager(state: ManagerState): string {
+  return `mailmap{${describeMailMap(state.mailMap)}}`;
+}

@@ -1,0 +1,190 @@
+// Soft-state reconstruction inside the node (DESIGN.md §4; the pure steps are in reconstruct.ts). When the
+// membership installs a view: the node takes the new map, forgets the soft state of buckets it no longer
+// manages or must rebuild, forgets departed nodes in its mail maps, applies its own report locally and
+// queues one report per other new manager. Reports are recomputed from the hard state each time they are
+// sent (so a retry never carries stale fragments) and re-sent until acknowledged.
+import type { View } from '../membership/messages.js';
+import type { Message } from '../messages.js';
+import type { NodeState } from '../node-state.js';
+import { PMap } from '../pmap.js';
+import { send, type StepCtx } from '../step-context.js';
+import { bucketOf } from '../hash.js';
+import type { Bucket, Epoch, NodeId, UserId } from '../types.js';
+import { addFragmentNode, removeFragmentNode, type MailMap } from './mail-map.js';
+import type { ManagerState } from './manager.js';
+import { bucketsReportApplies, bucketsToRebuild, changedBuckets, reportsFor } from './reconstruct.js';
+import { reportRetryMs, reportsPerRetryMax } from './reconstruct-limits.js';
+import type { ReconstructionMessage } from './reconstruct-messages.js';
+
+type Report = Extract<ReconstructionMessage, { kind: 'softStateReport' }>;
+
+/** Buckets still to be reported to one manager, and the epoch of the newest view that added any. */
+interface Outbound {
+  readonly epoch: Epoch;
+  readonly buckets: readonly Bucket[];
+}
+
+export interface ReconstructionState {
+  /** Reports not yet acknowledged, by manager. */
+  readonly outbound: PMap<Outbound>;
+  /** Reports made in a view this node has not installed yet: applied when it does. */
+  readonly stash: readonly { readonly from: NodeId; readonly report: Report }[];
+  readonly retryArmed: boolean;
+  /** Reports sent (first sends and retries), for the cost table of docs/membership.md. */
+  readonly reportsSent: number;
+}
+
+export const reconstructRetryTimer = 'reconstruct:retry';
+
+export function emptyReconstructionState(): ReconstructionState {
+  return { outbound: PMap.empty(), stash: [], retryArmed: false, reportsSent: 0 };
+}
+
+/** The `installed` effect of the membership: switch maps, reset soft state, report. */
+export function onViewInstalled(ctx: StepCtx, s0: NodeState, previous: View, view: View, selfJustJoined: boolean): NodeState {
+  const changed = changedBuckets(previous.map, view.map, selfJustJoined);
+  let s: NodeState = { ...s0, userMap: view.map, members: view.members };
+  const rebuild = new Set(bucketsToRebuild(changed, view.map, ctx.self));
+  s = { ...s, manager: resetManagerState(s.manager, view, ctx.self, rebuild) };
+  ctx.effects.push({
+    kind: 'trace',
+    action: 'ReconstructSoftState',
+    args: { node: ctx.self, epoch: view.epoch, changed: changed.length, rebuild: rebuild.size },
+  });
+  s = applyStash(ctx, s, view.epoch);
+  s = { ...s, reconstruction: { ...s.reconstruction, outbound: keepApplicable(s.reconstruction.outbound, view) } };
+  const reports = reportsFor(changed, s.hard.fragments.keys(), heldProfiles(s), view.map, view.members, ctx.self);
+  let outbound = s.reconstruction.outbound;
+  for (const r of reports) {
+    if (r.manager === ctx.self) continue;
+    const old = outbound.get(r.manager);
+    const buckets = old === undefined ? r.buckets : [...new Set([...old.buckets, ...r.buckets])].sort((a, b) => a - b);
+    outbound = outbound.set(r.manager, { epoch: view.epoch, buckets });
+  }
+  s = { ...s, reconstruction: { ...s.reconstruction, outbound } };
+  const own = reports.find((r) => r.manager === ctx.self);
+  if (own !== undefined) {
+    const stamp = s.mailbox.nextStamp;
+    s = { ...s, mailbox: { ...s.mailbox, nextStamp: stamp + 1 } };
+    s = applyReportHere(ctx, s, ctx.self, buildReport(s, view.epoch, own.buckets, stamp));
+  }
+  return sendOutbound(ctx, s, reports.map((r) => r.manager).filter((m) => m !== ctx.self));
+}
+
+/** Mail-map entries survive only for users this node still manages, outside rebuilt buckets, on live nodes. */
+function resetManagerState(manager: ManagerState, view: View, self: NodeId, rebuild: ReadonlySet<Bucket>): ManagerState {
+  const members = new Set(view.members);
+  const keep = (user: UserId) => {
+    const b = bucketOf(user);
+    return view.map[b].node === self && !rebuild.has(b);
+  };
+  let mailMap = manager.mailMap;
+  manager.mailMap.forEach((entries, user) => {
+    if (!keep(user)) mailMap = mailMap.delete(user);
+    else if (entries.some((e) => !members.has(e.node))) {
+      const live = entries.filter((e) => members.has(e.node));
+      mailMap = live.length === 0 ? mailMap.delete(user) : mailMap.set(user, live);
+    }
+  });
+  let profiles = manager.profiles;
+  manager.profiles.forEach((_, user) => {
+    if (!keep(user)) profiles = profiles.delete(user);
+  });
+  return { ...manager, mailMap, profiles };
+}
+
+/** Pending reports shrink to buckets their manager still holds under the assignment they were made for. */
+function keepApplicable(outbound: PMap<Outbound>, view: View): PMap<Outbound> {
+  let next = outbound;
+  outbound.forEach((o, manager) => {
+    const buckets = view.members.includes(manager) ? bucketsReportApplies(o.epoch, o.buckets, view.map, manager) : [];
+    next = buckets.length === 0 ? next.delete(manager) : next.set(manager, { ...o, buckets });
+  });
+  return next;
+}
+
+/** Profiles held here, each replicated only here until the user DB is replicated (user-db/). */
+function heldProfiles(s: NodeState): { user: UserId; replicas: readonly NodeId[] }[] {
+  const self = s.self ?? '';
+  return s.hard.userDb.profiles.keys().map((user) => ({ user, replicas: [self] }));
+}
+
+function buildReport(s: NodeState, epoch: Epoch, buckets: readonly Bucket[], stamp: number): Report {
+  const set = new Set(buckets);
+  const users = s.hard.fragments.keys().filter((u) => set.has(bucketOf(u))).sort();
+  const profiles: { user: UserId; verifier: string }[] = [];
+  s.hard.userDb.profiles.forEach((p, user) => {
+    if (set.has(bucketOf(user))) profiles.push({ user, verifier: p.verifier });
+  });
+  profiles.sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0));
+  return { kind: 'softStateReport', epoch, stamp, buckets, users, profiles };
+}
+
+/** Sends the current report to each of `managers` (all pending ones when undefined), with a fresh stamp. */
+function sendOutbound(ctx: StepCtx, s0: NodeState, managers?: readonly NodeId[]): NodeState {
+  let s = s0;
+  const targets = managers ?? s.reconstruction.outbound.keys().slice(0, reportsPerRetryMax);
+  let sent = 0;
+  for (const m of targets) {
+    const o = s.reconstruction.outbound.get(m);
+    if (o === undefined) continue;
+    // The stamp comes from the mailbox's notice counter: later notices win over this report, earlier lose.
+    const stamp = s.mailbox.nextStamp;
+    s = { ...s, mailbox: { ...s.mailbox, nextStamp: stamp + 1 } };
+    send(ctx, m, buildReport(s, o.epoch, o.buckets, stamp) satisfies Message);
+    sent++;
+  }
+  const needed = s.reconstruction.outbound.size > 0;
+  if (needed && !s.reconstruction.retryArmed) ctx.effects.push({ kind: 'setTimer', timer: reconstructRetryTimer, afterMs: reportRetryMs });
+  const retryArmed = s.reconstruction.retryArmed || needed;
+  return { ...s, reconstruction: { ...s.reconstruction, retryArmed, reportsSent: s.reconstruction.reportsSent + sent } };
+}
+
+export function onReconstructRetry(ctx: StepCtx, s: NodeState): NodeState {
+  const r = { ...s.reconstruction, retryArmed: false };
+  if (r.outbound.size === 0) return { ...s, reconstruction: r };
+  return sendOutbound(ctx, { ...s, reconstruction: r });
+}
+
+export function onSoftStateReportAck(s: NodeState, from: NodeId, m: Extract<ReconstructionMessage, { kind: 'softStateReportAck' }>): NodeState {
+  const o = s.reconstruction.outbound.get(from);
+  if (o === undefined || o.epoch !== m.epoch) return s;
+  return { ...s, reconstruction: { ...s.reconstruction, outbound: s.reconstruction.outbound.delete(from) } };
+}
+
+/** A report from `from`: apply it now, or keep it for a view not installed here yet; always acknowledge. */
+export function onSoftStateReport(ctx: StepCtx, s: NodeState, from: NodeId, m: Report): NodeState {
+  send(ctx, from, { kind: 'softStateReportAck', epoch: m.epoch });
+  const epoch = s.membership?.view.epoch ?? 0;
+  if (m.epoch > epoch) {
+    const stash = [...s.reconstruction.stash.filter((x) => !(x.from === from && x.report.epoch <= m.epoch)), { from, report: m }];
+    return { ...s, reconstruction: { ...s.reconstruction, stash } };
+  }
+  return applyReportHere(ctx, s, from, m);
+}
+
+function applyStash(ctx: StepCtx, s0: NodeState, epoch: Epoch): NodeState {
+  let s = s0;
+  const later = s.reconstruction.stash.filter((x) => x.report.epoch > epoch);
+  for (const x of s.reconstruction.stash) if (x.report.epoch <= epoch) s = applyReportHere(ctx, s, x.from, x.report);
+  return { ...s, reconstruction: { ...s.reconstruction, stash: later } };
+}
+
+/** Step 2 at the manager: in the buckets the report still applies to, `from` holds exactly `users`. */
+function applyReportHere(ctx: StepCtx, s: NodeState, from: NodeId, m: Report): NodeState {
+  const buckets = new Set(bucketsReportApplies(m.epoch, m.buckets, s.userMap, ctx.self));
+  if (buckets.size === 0) {
+    ctx.effects.push({ kind: 'trace', action: 'Drop', args: { input: m.kind, from, reason: 'report for buckets not managed here' } });
+    return s;
+  }
+  const reported = new Set(m.users.filter((u) => buckets.has(bucketOf(u))));
+  let mailMap: MailMap = s.manager.mailMap;
+  s.manager.mailMap.forEach((_, user) => {
+    if (buckets.has(bucketOf(user)) && !reported.has(user)) mailMap = removeFragmentNode(mailMap, user, from, m.stamp);
+  });
+  for (const user of reported) mailMap = addFragmentNode(mailMap, user, from, m.stamp);
+  let profiles = s.manager.profiles;
+  for (const p of m.profiles) if (buckets.has(bucketOf(p.user))) profiles = profiles.set(p.user, { verifier: p.verifier });
+  ctx.effects.push({ kind: 'trace', action: 'ApplyReport', args: { node: ctx.self, from, epoch: m.epoch, users: reported.size } });
+  return { ...s, manager: { ...s.manager, mailMap, profiles } };
+}

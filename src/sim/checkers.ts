@@ -1,0 +1,189 @@
+// Checkers: judge a finished run from the outside — by what clients were told and what they later read
+// back — never by trusting a node's opinion of itself. Each returns a CheckResult naming the first few
+// violations in words (the user, the message, the node). The final listings are the heal phase's POP
+// sessions: every touched user, listed and fully retrieved at every node that was up.
+import type { MsgId, NodeId, UserId } from '../pure/types.js';
+import type { SimResult } from './cluster.js';
+import type { AckedMessage, Listing } from './history.js';
+
+export interface CheckResult {
+  readonly name: string;
+  readonly ok: boolean;
+  /** How many violations in total. */
+  readonly count: number;
+  /** The first few, described. */
+  readonly examples: readonly string[];
+}
+
+const EXAMPLES_MAX = 5;
+
+function result(name: string, violations: string[]): CheckResult {
+  return { name, ok: violations.length === 0, count: violations.length, examples: violations.slice(0, EXAMPLES_MAX) };
+}
+
+/** Final listings grouped by user. */
+function finalListings(r: SimResult): Map<UserId, Listing[]> {
+  const out = new Map<UserId, Listing[]>();
+  for (const l of r.history.listings) {
+    if (!l.final) continue;
+    const list = out.get(l.user);
+    if (list === undefined) out.set(l.user, [l]);
+    else list.push(l);
+  }
+  return out;
+}
+
+/**
+ * Did a client delete this acknowledged message? Only a deletion confirmed after the acknowledged attempt
+ * sent DATA counts: SMTP is at-least-once (RFC 5321 §6.3), so a sender retrying after a 451 may deliver a
+ * message again — with the same id — after the recipient already read and deleted the first copy.
+ */
+export function isDeleted(r: SimResult, m: AckedMessage): boolean {
+  const at = r.history.deleted.get(m.msgId);
+  return (at !== undefined && at >= m.dataSentAt) || r.history.maybeDeleted.has(m.msgId);
+}
+
+/** Every acknowledged, undeleted message is listed for its user at every node that was up at the end. */
+export function noLoss(r: SimResult): CheckResult {
+  const v: string[] = [];
+  const finals = finalListings(r);
+  const up = new Set(r.nodesUp);
+  for (const m of r.history.acked.values()) {
+    if (isDeleted(r, m)) continue;
+    const listings = finals.get(m.user) ?? [];
+    const seenAt = new Set<NodeId>();
+    for (const l of listings) {
+      seenAt.add(l.node);
+      if (!l.msgIds.includes(m.msgId)) v.push(`${m.msgId} (acked to ${m.user} by ${m.node} at ${m.ackedAt}ms) missing from ${l.node}'s listing${l.error ? ` (${l.error})` : ''}`);
+    }
+    for (const n of up) if (!seenAt.has(n)) v.push(`${m.msgId} for ${m.user}: no final listing from ${n}`);
+  }
+  return result('noLoss', v);
+}
+
+/** No listing shows a message twice: neither the same msgId nor two copies of one client message. */
+export function exactlyOnceListing(r: SimResult): CheckResult {
+  const v: string[] = [];
+  for (const l of r.history.listings) {
+    if (!l.final) continue;
+    const ids = new Set<MsgId>();
+    const clientIds = new Map<string, MsgId>();
+    for (const id of l.msgIds) {
+      if (ids.has(id)) v.push(`${l.node} lists ${id} twice for ${l.user}`);
+      ids.add(id);
+      const cid = messageIdHeader(l.bodies.get(id));
+      if (cid === undefined) continue;
+      const other = clientIds.get(cid);
+      if (other !== undefined && other !== id) v.push(`${l.node} lists client message ${cid} twice for ${l.user}: ${other} and ${id}`);
+      clientIds.set(cid, id);
+    }
+  }
+  return result('exactlyOnceListing', v);
+}
+
+/** Every acknowledged message retrieved in the final check has exactly the body the client sent. */
+export function byteIdenticalBodies(r: SimResult): CheckResult {
+  const v: string[] = [];
+  for (const l of r.history.listings) {
+    if (!l.final) continue;
+    for (const id of l.msgIds) {
+      const acked = r.history.acked.get(id);
+      if (acked === undefined) continue;
+      const body = l.bodies.get(id);
+      if (body === undefined) v.push(`${l.node} could not retrieve ${id} for ${l.user}`);
+      else if (body !== acked.body) v.push(`${l.node} returned a different body for ${id} (${body.length} bytes, sent ${acked.body.length})`);
+    }
+  }
+  return result('byteIdenticalBodies', v);
+}
+
+/** Every client request got a reply, unless its node crashed (a broken connection is an answer too). */
+export function everyRequestAnswered(r: SimResult): CheckResult {
+  const v = r.history.unanswered().map((op) => `${op.request.kind} of session ${op.session} at ${op.node} (sent ${op.sentAt}ms): ${op.outcome}`);
+  return result('everyRequestAnswered', v);
+}
+
+export function noReducerThrew(r: SimResult): CheckResult {
+  return result('noReducerThrew', r.errors.map((e) => `${e.node} threw on ${e.input} at step ${e.step} (${e.t}ms): ${e.error.split('\n')[0]}`));
+}
+
+/** No invariant checked during the run was violated. */
+export function noInvariantViolated(r: SimResult): CheckResult {
+  return result('noInvariantViolated', [...r.violations]);
+}
+
+/**
+ * A message whose deletion was confirmed (QUIT answered OK) never shows up again: by default in the final
+ * listings; with `everyListing`, in any listing authenticated after the confirmation (read-your-deletes).
+ * A message acknowledged again after its deletion (a sender's retry, see isDeleted) is a new delivery.
+ */
+export function deletedNeverReappears(r: SimResult, opts: { everyListing?: boolean } = {}): CheckResult {
+  const v: string[] = [];
+  for (const l of r.history.listings) {
+    if (!l.final && !opts.everyListing) continue;
+    for (const id of l.msgIds) {
+      const at = r.history.deleted.get(id);
+      const acked = r.history.acked.get(id);
+      if (acked !== undefined && !isDeleted(r, acked)) continue; // delivered again after the deletion
+      if (at !== undefined && at < l.authAt) v.push(`${id} (deleted at ${at}ms) listed again by ${l.node} for ${l.user} at ${l.authAt}ms`);
+    }
+  }
+  return result('deletedNeverReappears', v);
+}
+
+/** The final listings of one user agree at every node (convergence after the heal phase). */
+export function listingsAgree(r: SimResult): CheckResult {
+  const v: string[] = [];
+  for (const [user, ls] of finalListings(r)) {
+    const ok = ls.filter((l) => l.error === undefined);
+    if (ok.length < 2) continue;
+    const ref = [...ok[0].msgIds].sort().join(',');
+    for (const l of ok.slice(1)) {
+      if ([...l.msgIds].sort().join(',') !== ref) v.push(`${user}: ${ok[0].node} lists ${ok[0].msgIds.length} messages, ${l.node} lists ${l.msgIds.length} (or different ones)`);
+    }
+  }
+  return result('listingsAgree', v);
+}
+
+/**
+ * Liveness within the bounds: every client session of the fault phase finished before the drain bound, and
+ * the final check (after the heal phase) finished before its bound.
+ */
+export function phasesCompleted(r: SimResult): CheckResult {
+  const v: string[] = [];
+  if (!r.phases.workloadCompleted) v.push(`client sessions still open ${r.config.phases.drainMsMax}ms after the last arrival (abandoned at ${Math.round(r.phases.faultPhaseEndMs)}ms)`);
+  if (!r.phases.finalCheckCompleted && r.config.phases.finalCheck !== 'none') v.push(`the final check did not finish within ${r.config.phases.finalCheckMsMax}ms`);
+  return result('phasesCompleted', v);
+}
+
+/** No user's mail is durably held by more than `maxNodes` nodes (spread is a soft bound, so pass slack). */
+export function spreadBound(r: SimResult, maxNodes: number): CheckResult {
+  const v: string[] = [];
+  for (const [user, nodes] of r.holders) if (nodes.length > maxNodes) v.push(`${user}'s mail is on ${nodes.length} nodes (${nodes.join(',')}) > ${maxNodes}`);
+  return result('spreadBound', v);
+}
+
+/**
+ * The standard battery. `spreadMaxNodes` defaults to spread × 2 (each of `spread` fragments replicated
+ * twice, the default replication factor, DESIGN.md §4).
+ */
+export function checkAll(r: SimResult, opts: { spreadMaxNodes?: number } = {}): CheckResult[] {
+  return [
+    noReducerThrew(r),
+    noInvariantViolated(r),
+    everyRequestAnswered(r),
+    phasesCompleted(r),
+    noLoss(r),
+    exactlyOnceListing(r),
+    byteIdenticalBodies(r),
+    deletedNeverReappears(r),
+    listingsAgree(r),
+    spreadBound(r, opts.spreadMaxNodes ?? r.config.node.spread * 2),
+  ];
+}
+
+function messageIdHeader(body: string | undefined): string | undefined {
+  if (body === undefined) return undefined;
+  const m = /^Message-ID: (<[^>\r\n]*>)/m.exec(body);
+  return m?.[1];
+}

@@ -1,0 +1,200 @@
+// The cluster driver: boots N nodes on provisioned disks, runs the client workload through a fault phase,
+// heals, runs the final check (every touched user listed and retrieved from every node), and returns what
+// happened. `runSimulation` is a pure function of the config (and of the reducer's code).
+import { emptyHardState, provisionUsers } from '../pure/hard-state.js';
+import type { Input } from '../pure/io.js';
+import type { NodeId, UserId } from '../pure/types.js';
+import { USER_PASSWORD, USER_PREFIX, nodeIds, userName, validateConfig, type SimConfig } from './config.js';
+import { fingerprint } from './digest.js';
+import { History } from './history.js';
+import { porcupineReducer, simCheckPassword, simVerifier } from './porcupine-reducer.js';
+import { streamFor } from './prng.js';
+import { holdersByUser, loadStats, spreadHistogram, type LoadStats, type SpreadHistogram } from './stats.js';
+import { TraceRecorder } from './trace.js';
+import { applyFault, healAll } from './faults.js';
+import { World, type NodeReducer, type ReducerError, type WorldCounters } from './world.js';
+import { Workload } from './workload.js';
+import type { NetworkCounters } from './network.js';
+
+export interface SimOptions {
+  /** The node reducer; default the real one (src/pure/node.ts). Tests pass tiny fakes. */
+  readonly reducer?: NodeReducer<unknown>;
+  /** Record a trace: each NDJSON line goes to `sink` (the caller writes the file). */
+  readonly trace?: { readonly sink: (line: string) => void; readonly version: string };
+  /**
+   * Safety invariant checked after every reducer step of the fault phase (and after): return a
+   * description of the violation, or undefined. The first violation stops the run.
+   */
+  readonly invariant?: (world: World<unknown>, node: number, input: Input) => string | undefined;
+}
+
+export interface PhaseTimes {
+  readonly faultPhaseEndMs: number;
+  /** False when the fault phase hit its drain bound with sessions still open (they were abandoned). */
+  readonly workloadCompleted: boolean;
+  readonly healEndMs: number;
+  readonly finalCheckEndMs: number;
+  readonly finalCheckCompleted: boolean;
+}
+
+export interface SimResult {
+  readonly config: SimConfig;
+  readonly history: History;
+  /** Fingerprints of digestNode of every node at the end (computed on first access). */
+  readonly digests: Readonly<Record<NodeId, string>>;
+  readonly nodesUp: readonly NodeId[];
+  readonly world: WorldCounters;
+  readonly network: NetworkCounters;
+  readonly disk: { readonly writesDurable: number; readonly writesLost: number };
+  readonly errors: readonly ReducerError[];
+  /** Invariant violations (the run stopped at the first). */
+  readonly violations: readonly string[];
+  readonly load: LoadStats;
+  /** For each user with mail, the nodes durably holding some of it. */
+  readonly holders: ReadonlyMap<UserId, readonly NodeId[]>;
+  readonly spread: SpreadHistogram;
+  readonly phases: PhaseTimes;
+  /** Reducer steps and virtual time at the end. */
+  readonly steps: number;
+  readonly endMs: number;
+}
+
+export function runSimulation(config: SimConfig, options: SimOptions = {}): SimResult {
+  const problems = validateConfig(config);
+  if (problems.length > 0) throw new RangeError(`invalid simulation config: ${problems.join('; ')}`);
+  const ids = nodeIds(config.nodes);
+  const history = new History(config.recordClientOps);
+  const world = new World<unknown>(
+    options.reducer ?? (porcupineReducer as NodeReducer<unknown>),
+    {
+      ids,
+      nodeConfig: { nodes: ids, ...config.node },
+      network: config.network,
+      faults: config.faults,
+      diskLatencyMs: config.diskLatencyMs,
+      passwordCheckMs: config.passwordCheckMs,
+      initialHard: provisionUsers(emptyHardState(), { prefix: USER_PREFIX, count: config.users, verifier: simVerifier(USER_PASSWORD) }),
+      checkPassword: simCheckPassword,
+    },
+    streamFor(config.seed, 'entropy'),
+    streamFor(config.seed, 'network'),
+    { onReply: () => undefined },
+  );
+  const workload = new Workload(world, config.workload, history, streamFor(config.seed, 'workload'), config.users, config.messages, config.seed);
+  const recorder = options.trace !== undefined ? new TraceRecorder(options.trace.sink, world, config) : undefined;
+  const violations: string[] = [];
+  wireHooks(world, workload, recorder, options, violations);
+  recorder?.header(options.trace?.version ?? '0.0.0');
+  const phases = runPhases(config, world, workload, history, recorder);
+  return collect(config, world, history, violations, phases, recorder);
+}
+
+function wireHooks(world: World<unknown>, workload: Workload, recorder: TraceRecorder | undefined, options: SimOptions, violations: string[]): void {
+  const invariant = options.invariant;
+  world.hooks = {
+    onReply: (node, session, reply) => workload.onReply(node, session, reply),
+    onNodeDown: (node) => workload.onNodeDown(node),
+    onTrace: recorder !== undefined ? (node, action, args) => recorder.event(node, action, args) : undefined,
+    afterStep:
+      recorder === undefined && invariant === undefined
+        ? undefined
+        : (node, input) => {
+            recorder?.afterStep();
+            const v = invariant?.(world, node, input);
+            if (v !== undefined) {
+              violations.push(`step ${world.counters.steps} at ${world.nodes[node].id}: ${v}`);
+              world.halted = true;
+            }
+          },
+  };
+}
+
+function runPhases(config: SimConfig, world: World<unknown>, workload: Workload, history: History, recorder: TraceRecorder | undefined): PhaseTimes {
+  const p = config.phases;
+  const f = config.faults;
+  const skewRng = streamFor(config.seed, 'skew');
+  for (let i = 0; i < world.nodes.length; i++) {
+    if (f.clockSkewMsMax > 0) world.setSkew(i, Math.round((skewRng.nextFloat() * 2 - 1) * f.clockSkewMsMax));
+    world.boot(i);
+  }
+  world.runUntil(() => false, p.warmupMs);
+  recorder?.phase('fault');
+  world.network.faultsOn = f.lossRate > 0 || f.dupRate > 0 || f.reorderRate > 0;
+  const faultStart = Math.max(world.now, p.warmupMs);
+  workload.start(faultStart);
+  let inFaultPhase = true;
+  let lastFaultAt = faultStart;
+  for (const fault of config.schedule) {
+    lastFaultAt = Math.max(lastFaultAt, faultStart + fault.atMs);
+    world.at(faultStart + fault.atMs, () => inFaultPhase && applyFault(world, fault, recorder));
+  }
+  // The fault phase lasts until the workload is done and every scheduled fault happened, or until the drain
+  // bound, which counts from the time the last arrival happened (unknown in advance).
+  let drainDeadline = Infinity;
+  world.runUntil(() => {
+    if (workload.done() && world.now >= lastFaultAt) return true;
+    if (drainDeadline === Infinity && workload.arrivalsFinished()) drainDeadline = world.now + p.drainMsMax;
+    return world.now > drainDeadline;
+  }, Infinity);
+  const workloadCompleted = workload.done();
+  if (!workloadCompleted) workload.abandon();
+  const faultPhaseEndMs = world.now;
+  inFaultPhase = false;
+
+  recorder?.phase('heal');
+  healAll(world, recorder);
+  world.runUntil(() => false, faultPhaseEndMs + p.healMs);
+  const healEndMs = world.now;
+
+  recorder?.phase('final');
+  let finalDone = p.finalCheck === 'none';
+  if (!finalDone) {
+    workload.finalCheck(finalCheckUsers(config, history), p.finalCheckConcurrency, () => (finalDone = true));
+    world.runUntil(() => finalDone, world.now + p.finalCheckMsMax);
+    if (!finalDone) workload.abandon();
+  }
+  return { faultPhaseEndMs, workloadCompleted, healEndMs, finalCheckEndMs: world.now, finalCheckCompleted: finalDone };
+}
+
+function finalCheckUsers(config: SimConfig, history: History): UserId[] {
+  if (config.phases.finalCheck === 'all') return Array.from({ length: config.users }, (_, i) => userName(i));
+  const prefixLen = USER_PREFIX.length;
+  return [...history.touchedUsers].sort((a, b) => Number(a.slice(prefixLen)) - Number(b.slice(prefixLen)));
+}
+
+function collect(
+  config: SimConfig,
+  world: World<unknown>,
+  history: History,
+  violations: string[],
+  phases: PhaseTimes,
+  recorder: TraceRecorder | undefined,
+): SimResult {
+  // Digests render every node's whole state: computed on first use only (benchmarks never ask).
+  let digests: Record<NodeId, string> | undefined;
+  const computeDigests = (): Record<NodeId, string> => {
+    if (digests !== undefined) return digests;
+    digests = {};
+    for (const [id, d] of Object.entries(world.digests())) digests[id] = fingerprint(d);
+    return digests;
+  };
+  const holders = holdersByUser(world);
+  let writesDurable = 0;
+  let writesLost = 0;
+  for (const n of world.nodes) {
+    writesDurable += n.disk.writesDurable;
+    writesLost += n.disk.writesLost;
+  }
+  const result: SimResult = {
+    config, history,
+    get digests() {
+      return computeDigests();
+    },
+    nodesUp: world.nodes.filter((n) => n.up).map((n) => n.id),
+    world: { ...world.counters }, network: { ...world.network.counters }, disk: { writesDurable, writesLost },
+    errors: world.errors, violations, load: loadStats(world), holders, spread: spreadHistogram(holders), phases,
+    steps: world.counters.steps, endMs: world.now,
+  };
+  recorder?.end({ acknowledged: history.counters.acknowledged, errors: world.errors.length, violations: violations.length });
+  return result;
+}

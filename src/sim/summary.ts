@@ -1,0 +1,115 @@
+// The summary of a run that `porcupine sim` prints: what the clients offered and were promised, what the
+// final check could read back, how mail and load spread over the nodes, which faults were injected, and
+// the checkers' verdicts. One plain JSON-able object (`--json` prints it as is).
+import type { NodeId } from '../pure/types.js';
+import { isDeleted, type CheckResult } from './checkers.js';
+import type { SimResult } from './cluster.js';
+import type { SpreadHistogram } from './stats.js';
+
+export interface SimSummary {
+  readonly seed: number;
+  readonly nodes: number;
+  readonly users: number;
+  /** Distinct messages offered over SMTP (retries not counted twice). */
+  readonly delivered: number;
+  readonly smtpAttempts: number;
+  /** Recipient results with code 250. */
+  readonly acknowledged: number;
+  readonly failed: number;
+  /** Acknowledged, not deleted by a client, and retrieved with the identical body from every live node. */
+  readonly retrievable: number;
+  /** Acknowledged messages a client deleted (confirmed or possibly). */
+  readonly deletedByClients: number;
+  readonly popSessions: number;
+  readonly spread: SpreadHistogram;
+  readonly load: {
+    readonly storedPerNode: Readonly<Record<NodeId, number>>;
+    readonly storedImbalance: number;
+    readonly queuePeakMax: number;
+    readonly queuePeakImbalance: number;
+    readonly stepsImbalance: number;
+  };
+  readonly faults: {
+    readonly lost: number;
+    readonly duplicated: number;
+    readonly reordered: number;
+    readonly cut: number;
+    readonly crashes: number;
+    readonly restarts: number;
+  };
+  readonly steps: number;
+  readonly virtualMs: number;
+  readonly checks: readonly CheckResult[];
+  readonly ok: boolean;
+}
+
+export function retrievableCount(r: SimResult): number {
+  const finals = new Map<string, { node: NodeId; ids: Set<string>; bodies: Map<string, string | undefined> }[]>();
+  for (const l of r.history.listings) {
+    if (!l.final) continue;
+    const list = finals.get(l.user) ?? [];
+    list.push({ node: l.node, ids: new Set(l.msgIds), bodies: l.bodies });
+    finals.set(l.user, list);
+  }
+  let n = 0;
+  for (const m of r.history.acked.values()) {
+    if (isDeleted(r, m)) continue;
+    const ls = finals.get(m.user);
+    if (ls === undefined || ls.length < r.nodesUp.length) continue;
+    if (ls.every((l) => l.ids.has(m.msgId) && l.bodies.get(m.msgId) === m.body)) n++;
+  }
+  return n;
+}
+
+export function summarize(r: SimResult, checks: readonly CheckResult[]): SimSummary {
+  const h = r.history;
+  let deleted = 0;
+  for (const m of h.acked.values()) if (isDeleted(r, m)) deleted++;
+  return {
+    seed: r.config.seed,
+    nodes: r.config.nodes,
+    users: r.config.users,
+    delivered: h.counters.messagesOffered,
+    smtpAttempts: h.counters.smtpAttempts,
+    acknowledged: h.counters.acknowledged,
+    failed: h.counters.failed,
+    retrievable: retrievableCount(r),
+    deletedByClients: deleted,
+    popSessions: h.counters.popSessions,
+    spread: r.spread,
+    load: {
+      storedPerNode: r.load.storedPerNode,
+      storedImbalance: r.load.storedImbalance,
+      queuePeakMax: Math.max(0, ...Object.values(r.load.queuePeakPerNode)),
+      queuePeakImbalance: r.load.queuePeakImbalance,
+      stepsImbalance: r.load.stepsImbalance,
+    },
+    faults: {
+      lost: r.network.lost, duplicated: r.network.duplicated, reordered: r.network.reordered, cut: r.network.cut,
+      crashes: r.world.crashes, restarts: r.world.restarts,
+    },
+    steps: r.steps,
+    virtualMs: Math.round(r.endMs),
+    checks,
+    ok: checks.every((c) => c.ok),
+  };
+}
+
+export function formatSummary(s: SimSummary): string {
+  const spread = Object.entries(s.spread).map(([k, v]) => `${k} node${k === '1' ? '' : 's'}: ${v}`).join(', ') || 'no mail stored';
+  const stored = Object.entries(s.load.storedPerNode).map(([n, v]) => `${n}=${v}`).join(' ');
+  const lines = [
+    `simulated ${s.nodes} nodes, ${s.users} users, seed ${s.seed}: ${s.steps} reducer steps, ${(s.virtualMs / 1000).toFixed(1)} s virtual time`,
+    `delivered     ${s.delivered} messages (${s.smtpAttempts} SMTP attempts, ${s.failed} failed)`,
+    `acknowledged  ${s.acknowledged}`,
+    `retrievable   ${s.retrievable} from every live node with identical bodies (${s.deletedByClients} deleted by POP clients, ${s.popSessions} POP sessions)`,
+    `spread        users by nodes holding their mail: ${spread}`,
+    `load          stored per node: ${stored}`,
+    `              stored max/mean ${s.load.storedImbalance}, peak queue ${s.load.queuePeakMax} (max/mean ${s.load.queuePeakImbalance}), steps max/mean ${s.load.stepsImbalance}`,
+    `faults        lost ${s.faults.lost}, duplicated ${s.faults.duplicated}, reordered ${s.faults.reordered}, cut ${s.faults.cut}, crashes ${s.faults.crashes}, restarts ${s.faults.restarts}`,
+    'checks:',
+    ...s.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.ok ? '' : ` (${c.count}): ${c.examples.join('; ')}`}`),
+    s.ok ? 'OK' : 'FAILED',
+  ];
+  return lines.join('\n');
+}

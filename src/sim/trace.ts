@@ -1,0 +1,116 @@
+// The trace recorder (DESIGN.md §5): NDJSON, one JSON value per line.
+//   line 1  header  {"kind":"header","spec","constants","seed","version","config"}
+//   events          {"i","t","node","action","args","state"}  — one per `trace` effect, in order; `state`
+//                   is a compact refinement of the cluster after the step (see `refine`)
+//   metadata        {"kind":"checkpoint","step","t","digests"} every `checkpointEverySteps` reducer steps,
+//                   {"kind":"phase","phase","t"} at phase changes, {"kind":"fault","fault","t"} for network
+//                   faults of the schedule, and {"kind":"end",...} last. Crash/Restart are events.
+// A line is an event iff it has "action"; conformance tools skip the others. `porcupine replay` re-runs the
+// header's config and demands the same lines, byte for byte (digests are fingerprints of digestNode).
+import type { NodeId } from '../pure/types.js';
+import type { SimConfig } from './config.js';
+import { fingerprint } from './digest.js';
+import type { World } from './world.js';
+
+export const TRACE_SPEC_MODULE = 'Porcupine';
+
+export interface TraceHeader {
+  readonly kind: 'header';
+  readonly spec: string;
+  readonly constants: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  readonly version: string;
+  readonly config: SimConfig;
+}
+
+export function makeHeader(config: SimConfig, version: string, nodes: readonly NodeId[]): TraceHeader {
+  return {
+    kind: 'header',
+    spec: TRACE_SPEC_MODULE,
+    constants: { Nodes: nodes, Users: config.users, Spread: config.node.spread, LoadPolicy: config.node.loadPolicy },
+    seed: config.seed,
+    version,
+    config,
+  };
+}
+
+export class TraceRecorder {
+  private events = 0;
+  private checkpoints = 0;
+  private nextCheckpointAt: number;
+
+  constructor(
+    private readonly sink: (line: string) => void,
+    private readonly world: World<unknown>,
+    private readonly config: SimConfig,
+  ) {
+    this.nextCheckpointAt = config.trace.checkpointEverySteps;
+  }
+
+  header(version: string): void {
+    this.sink(JSON.stringify(makeHeader(this.config, version, this.world.nodes.map((n) => n.id))));
+  }
+
+  event(node: number, action: string, args: Readonly<Record<string, unknown>>): void {
+    const line = { i: ++this.events, t: this.world.now, node: this.world.nodes[node].id, action, args, state: this.refine() };
+    this.sink(JSON.stringify(line));
+  }
+
+  afterStep(): void {
+    if (this.world.counters.steps >= this.nextCheckpointAt) {
+      this.nextCheckpointAt += this.config.trace.checkpointEverySteps;
+      this.checkpoint();
+    }
+  }
+
+  checkpoint(): void {
+    this.sink(JSON.stringify({ kind: 'checkpoint', n: ++this.checkpoints, step: this.world.counters.steps, t: this.world.now, digests: this.digests() }));
+  }
+
+  /** A metadata line (not an event): `{"kind": …, "t": …, …}`. */
+  meta(fields: Readonly<Record<string, unknown>> & { readonly kind: string }): void {
+    this.sink(JSON.stringify({ ...fields, t: this.world.now, step: this.world.counters.steps }));
+  }
+
+  phase(phase: string): void {
+    this.sink(JSON.stringify({ kind: 'phase', phase, t: this.world.now, step: this.world.counters.steps }));
+  }
+
+  end(summary: Readonly<Record<string, unknown>>): void {
+    this.sink(JSON.stringify({ kind: 'end', step: this.world.counters.steps, t: this.world.now, events: this.events, digests: this.digests(), summary }));
+  }
+
+  private digests(): Record<NodeId, string> {
+    const out: Record<NodeId, string> = {};
+    for (const [id, d] of Object.entries(this.world.digests())) out[id] = fingerprint(d);
+    return out;
+  }
+
+  /**
+   * The refinement of the cluster written with each event. 'counts': which nodes are up and how many
+   * messages each stores durably (O(nodes)); 'mailboxes': per user, per node, the sorted stored msg ids
+   * (O(messages) per event: for small conformance runs only).
+   */
+  private refine(): Record<string, unknown> {
+    const up: NodeId[] = [];
+    const stored: Record<NodeId, number> = {};
+    for (const n of this.world.nodes) {
+      if (n.up) up.push(n.id);
+      stored[n.id] = n.disk.storedMessages;
+    }
+    if (this.config.trace.state === 'counts') return { up, stored };
+    return { up, mailboxes: mailboxes(this.world) };
+  }
+}
+
+function mailboxes(world: World<unknown>): Record<string, Record<NodeId, string[]>> {
+  const out: Record<string, Record<NodeId, string[]>> = {};
+  for (const n of world.nodes) {
+    for (const [user, frag] of n.disk.durable.fragments.sortedEntries()) {
+      (out[user] ??= {})[n.id] = frag.keys().sort();
+    }
+  }
+  const sorted: Record<string, Record<NodeId, string[]>> = {};
+  for (const user of Object.keys(out).sort()) sorted[user] = out[user];
+  return sorted;
+}

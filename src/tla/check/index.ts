@@ -1,0 +1,49 @@
+// The model checker's entry point: assumptions, then breadth-first exploration with safety checks,
+// then liveness on the explored graph. See docs/tla.md for what is supported.
+import { TlaError, type LoadedSpec, type ValueOps } from '../api.js';
+import type { CfgModel } from '../cfg/cfg-model.js';
+import { explore } from './explore.js';
+import { checkLiveness } from './liveness.js';
+import { buildPlan, type CheckPlan } from './plan.js';
+import type { CheckResult, Stats, Verdict } from './result.js';
+
+export interface CheckOptions {
+  /** `--no-deadlock`: like CHECK_DEADLOCK FALSE. */
+  readonly noDeadlock?: boolean;
+  readonly onProgress?: (s: Stats) => void;
+  readonly progressMs?: number;
+}
+
+export function checkSpec(spec: LoadedSpec, ops: ValueOps, cfg: CfgModel, opts: CheckOptions = {}): CheckResult {
+  const assumption = firstFalseAssumption(spec);
+  if (assumption) return { verdict: assumption, temporalCount: 0 };
+  let plan: CheckPlan = buildPlan(spec, cfg);
+  if (opts.noDeadlock) plan = { ...plan, checkDeadlock: false };
+  const temporalCount = plan.liveProperties.length;
+  const res = explore(spec, ops, plan, { recordGraph: temporalCount > 0, onProgress: opts.onProgress, progressMs: opts.progressMs });
+  let verdict = res.verdict;
+  if (verdict.kind === 'success' && res.graph) {
+    try {
+      verdict = checkLiveness(spec, ops, plan, res.graph);
+    } catch (e) {
+      if (!(e instanceof TlaError)) throw e;
+      verdict = { kind: 'error', code: e.code === 'assert' ? 'assert' : 'liveness', message: e.message, loc: e.loc };
+    }
+  }
+  return { verdict, stats: res.stats, temporalCount };
+}
+
+function firstFalseAssumption(spec: LoadedSpec): Verdict | undefined {
+  try {
+    const bad = spec.assumptions().find((a) => !a.holds);
+    return bad ? { kind: 'assumption', loc: bad.expr.loc } : undefined;
+  } catch (e) {
+    if (!(e instanceof TlaError)) throw e;
+    return { kind: 'error', code: e.code, message: e.message, loc: e.loc };
+  }
+}
+
+export { buildPlan } from './plan.js';
+export type { CheckPlan } from './plan.js';
+export * from './result.js';
+export { reportLines, traceLines, verdictLines, traceToItf, traceToJson, actionText, verdictTrace } from './report.js';

@@ -1,0 +1,116 @@
+// `porcupine tla check SPEC.tla [--config CFG] ...`: model-check and print TLC's text report.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { TlaError } from '../api.js';
+import { checkSpec, exitCode, reportLines, traceToItf, traceToJson, verdictTrace, type CheckResult } from '../check/index.js';
+import { parseArgs } from './args.js';
+import type { CliIo } from './io.js';
+import { loadWithCfg, defaultCfgPath, type Loaded } from './load.js';
+import { compareWithTlc, runTlc, tlcJar } from './tlc-compare.js';
+import { exitForError } from './errors.js';
+
+export const CHECK_HELP = `Usage: porcupine tla check SPEC.tla [options]
+
+Model-checks SPEC.tla breadth-first like TLC with one worker and prints TLC's report format.
+
+Options:
+  --config CFG          the model's .cfg file (default: SPEC.cfg beside the spec)
+  --workers N           only 1 is supported (TLC's -workers 1 semantics)
+  --no-deadlock         do not report deadlocks (like CHECK_DEADLOCK FALSE / TLC -deadlock)
+  --dump-trace-json F   write the counterexample as TLC's -dumpTrace json (array of states)
+  --dump-itf F          write the counterexample in Apalache's ITF
+  --tlc                 also run TLC (java -cp $TLA2TOOLS_JAR tlc2.TLC -workers 1) and compare
+                        verdict and counts; refused when TLA2TOOLS_JAR is not set
+  --progress-ms N       progress line on stderr every N ms (default 5000)
+  --help                this text
+
+Exit codes are TLC's: 0 success, 10 assumption, 11 deadlock, 12 invariant, 13 action/temporal
+property, 14 Assert, 75 evaluation error, 150 spec error, 151 cfg error, 2 bad usage,
+1 disagreement with TLC (--tlc). See docs/tla.md.`;
+
+export async function runCheck(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, {
+    values: ['--config', '--workers', '--dump-trace-json', '--dump-itf', '--progress-ms'],
+    switches: ['--no-deadlock', '--tlc', '--help'],
+  });
+  if (args.switches.has('--help')) {
+    io.out(CHECK_HELP);
+    return 0;
+  }
+  if (args.positional.length !== 1) {
+    io.err('porcupine tla check: give exactly one SPEC.tla (see --help)');
+    return 2;
+  }
+  const workers = args.values.get('--workers') ?? '1';
+  if (workers !== '1') {
+    io.err(`porcupine tla check: --workers ${workers} is not supported; only --workers 1`);
+    return 2;
+  }
+  const jar = tlcJar();
+  if (args.switches.has('--tlc') && jar === undefined) {
+    io.err('porcupine tla check: --tlc needs env TLA2TOOLS_JAR pointing at an existing tla2tools.jar');
+    return 2;
+  }
+  const specPath = args.positional[0];
+  const cfgPath = args.values.get('--config') ?? defaultCfgPath(specPath);
+  let loaded: Loaded;
+  try {
+    loaded = await loadWithCfg(specPath, cfgPath);
+  } catch (e) {
+    return exitForError(e, io);
+  }
+  return checkLoaded(loaded, specPath, args, io, jar);
+}
+
+async function checkLoaded(
+  loaded: Loaded,
+  specPath: string,
+  args: ReturnType<typeof parseArgs>,
+  io: CliIo,
+  jar: string | undefined,
+): Promise<number> {
+  const { spec, ops, cfg } = loaded;
+  io.out(`Porcupine TLA+ checker (TLC-compatible report): breadth-first search with 1 worker`);
+  io.out(`Parsing file ${path.basename(specPath)}`);
+  io.out(`Starting... (${new Date().toISOString()})`);
+  let result: CheckResult;
+  try {
+    const progressMs = Number(args.values.get('--progress-ms') ?? 5000);
+    result = checkSpec(spec, ops, cfg, {
+      noDeadlock: args.switches.has('--no-deadlock'),
+      progressMs,
+      onProgress: (s) =>
+        io.err(`Progress: ${s.generated} states generated, ${s.distinct} distinct states found, ${s.queueLeft} states left on queue, ${Math.round((s.distinct * 1000) / Math.max(1, s.elapsedMs))} distinct states/s`),
+    });
+  } catch (e) {
+    return exitForError(e, io);
+  }
+  const lines = reportLines(result, spec, ops);
+  for (const l of lines) io.out(l);
+  const code = exitCode(result.verdict);
+  dumpTraces(result, loaded, args.values, io);
+  if (args.switches.has('--tlc') && jar !== undefined) {
+    const firstError = (lines.find((l) => l.startsWith('Error: ')) ?? '').slice('Error: '.length);
+    const diffs = compareWithTlc(result, code, firstError, runTlc(jar, specPath, loaded.cfgPath, args.switches.has('--no-deadlock')));
+    if (diffs.length > 0) {
+      io.err('TLC disagrees:');
+      for (const d of diffs) io.err(`  ${d}`);
+      return 1;
+    }
+    io.err('TLC agrees: same verdict and counts.');
+  }
+  return code;
+}
+
+function dumpTraces(result: CheckResult, loaded: Loaded, values: ReadonlyMap<string, string>, io: CliIo): void {
+  const trace = verdictTrace(result.verdict);
+  const jsonFile = values.get('--dump-trace-json');
+  const itfFile = values.get('--dump-itf');
+  if ((jsonFile || itfFile) && trace === undefined) io.err('No counterexample to dump.');
+  if (trace === undefined) return;
+  const vars = loaded.spec.variables;
+  if (jsonFile) writeFileSync(jsonFile, JSON.stringify(traceToJson(vars, trace, loaded.ops), null, 1) + '\n');
+  if (itfFile) writeFileSync(itfFile, JSON.stringify(traceToItf(loaded.spec.moduleName, vars, trace, loaded.ops), null, 1) + '\n');
+}
+
+export { TlaError };

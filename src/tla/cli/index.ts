@@ -1,0 +1,47 @@
+// `porcupine tla ...`: check, validate, parse. The coordinator wires runTlaCli into the main command.
+import { UsageError } from './args.js';
+import { runCheck } from './check-command.js';
+import { exitForError } from './errors.js';
+import { processIo, type CliIo } from './io.js';
+import { runParse } from './parse-command.js';
+import { runValidate } from './validate-command.js';
+
+export const TLA_HELP = `Usage: porcupine tla <command> [options]
+
+Commands:
+  check SPEC.tla [--config CFG] [--workers 1] [--no-deadlock] [--dump-trace-json F] [--dump-itf F] [--tlc]
+        model-check like TLC (one worker), TLC's report format and exit codes
+  validate SPEC.tla TRACE.ndjson [--config CFG]
+        check that a recorded NDJSON trace is a behaviour of the spec
+  parse FILE.tla
+        parse and bind a module; print a summary
+
+Run 'porcupine tla <command> --help' for a command's options.`;
+
+/** Runs `porcupine tla <argv...>`; returns the process exit code. */
+export async function runTlaCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'check':
+        return await runCheck(rest, io);
+      case 'validate':
+        return await runValidate(rest, io);
+      case 'parse':
+        return await runParse(rest, io);
+      case undefined:
+      case '--help':
+      case 'help':
+        io.out(TLA_HELP);
+        return cmd === undefined ? 2 : 0;
+      default:
+        io.err(`porcupine tla: unknown command "${cmd}"\n\n${TLA_HELP}`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof UsageError) return exitForError(e, io);
+    return exitForError(e, io);
+  }
+}
+
+export type { CliIo };

@@ -1,0 +1,33 @@
+// Loading a spec and its cfg for the CLI and tests: cfg beside the spec unless given, constants bound.
+import { existsSync, readFileSync } from 'node:fs';
+import { TlaError, type LoadedSpec, type ValueOps } from '../api.js';
+import { constantMap, parseCfg, type CfgModel } from '../cfg/index.js';
+import { loadSpec, valueOps } from '../front-end.js';
+
+export interface Loaded {
+  readonly spec: LoadedSpec;
+  readonly ops: ValueOps;
+  readonly cfg: CfgModel;
+  readonly cfgPath: string;
+}
+
+export function defaultCfgPath(specPath: string): string {
+  return specPath.replace(/\.tla$/, '') + '.cfg';
+}
+
+export function readCfg(cfgPath: string): CfgModel {
+  if (!existsSync(cfgPath)) throw new TlaError('cfg', `cannot read the config file ${cfgPath} (give one with --config)`);
+  return parseCfg(readFileSync(cfgPath, 'utf8'), cfgPath);
+}
+
+export async function loadWithCfg(specPath: string, cfgPath = defaultCfgPath(specPath)): Promise<Loaded> {
+  if (!existsSync(specPath)) throw new TlaError('io', `cannot read the spec ${specPath}`);
+  const cfg = readCfg(cfgPath);
+  const spec = await loadSpec(specPath, constantMap(cfg));
+  for (const c of cfg.constants) {
+    if (c.module !== undefined && c.module !== spec.moduleName) {
+      throw new TlaError('unsupported', `${cfgPath}:${c.pos.line}:${c.pos.col}: "${c.name} <-[${c.module}] ..." overrides inside another module are not supported`);
+    }
+  }
+  return { spec, ops: valueOps, cfg, cfgPath };
+}

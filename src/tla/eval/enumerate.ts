@@ -1,0 +1,278 @@
+// Enumerating the states an action (or the initial predicate) allows, the way TLC's Tool.getNextStates /
+// getInitStates does, so that successor order, duplicates and hence the "generated" counts match TLC:
+// - a conjunction is processed left to right through a list of pending items;
+// - `x' = e` assigns x' when unassigned, otherwise tests; `x' \in S` enumerates S;
+// - \/ and \E branch (left to right, ascending); \A becomes a conjunction of its instances;
+// - user operators, LET, IF and CASE are expanded; `[A]_v` is A \/ UNCHANGED v; `<<A>>_v` drops
+//   choices that leave v unchanged; UNCHANGED <<x, y>> assigns or tests each variable;
+// - once every variable is assigned, the remaining items are only evaluated as booleans (TLC's
+//   getNextStatesAllAssigned), so a later disjunction does not duplicate the successor.
+import { TlaError, type SourceLoc } from '../api.js';
+import { type Value, equals, forceSet } from '../values/index.js';
+import type { IR } from './ir.js';
+import type { Ctx, Env } from './env.js';
+import { bindArgs, ev, evBool, evSet, forBounds, letEnv, pushAll, evArg, strictEquals } from './eval.js';
+
+const PRED = 0;
+const UNCHANGED = 1;
+const CHANGED = 2;
+
+interface Item {
+  readonly kind: number;
+  readonly ir: IR;
+  readonly env: Env;
+  readonly next: Item | null;
+}
+
+export type Assignment = (Value | undefined)[];
+
+/** One enumeration: `s` is the current state in 'next' mode; `emit` receives each complete assignment. */
+export class Enumeration {
+  constructor(
+    readonly mode: 'init' | 'next',
+    readonly s: readonly Value[],
+    readonly varNames: readonly string[],
+    readonly emit: (t: readonly Value[]) => void,
+  ) {}
+
+  private lastT: Assignment | undefined;
+  private lastCtx: Ctx | undefined;
+
+  /** The evaluation context for a partial assignment (reused while the assignment is the same array). */
+  ctx(t: Assignment): Ctx {
+    if (t === this.lastT && this.lastCtx !== undefined) return this.lastCtx;
+    const cx: Ctx = this.mode === 'next' ? { s: this.s, t, varNames: this.varNames } : { s: t, t: null, varNames: this.varNames };
+    this.lastT = t;
+    this.lastCtx = cx;
+    return cx;
+  }
+
+  run(ir: IR, env: Env): void {
+    this.step(ir, env, null, new Array<Value | undefined>(this.varNames.length));
+  }
+
+  private target(ir: IR): number {
+    if (this.mode === 'next') return ir.k === 'pvar' ? ir.i : -1;
+    return ir.k === 'var' ? ir.i : -1;
+  }
+
+  /** The spans being processed, like TLC's call stack (its "nested expressions" in error reports). */
+  private readonly stack: SourceLoc[] = [];
+
+  step(ir: IR, env: Env, acts: Item | null, t: Assignment): void {
+    this.stack.push(ir.loc);
+    try {
+      this.stepIn(ir, env, acts, t);
+    } catch (e) {
+      throw this.annotate(e);
+    } finally {
+      this.stack.pop();
+    }
+  }
+
+  private annotate(e: unknown): unknown {
+    if (!(e instanceof TlaError) || e instanceof NestedTlaError) return e;
+    const nested = this.stack.slice();
+    const last = nested[nested.length - 1];
+    if (e.loc !== undefined && (last === undefined || !sameLoc(last, e.loc))) nested.push(e.loc);
+    return new NestedTlaError(e.code, e.message, e.loc, nested);
+  }
+
+  private stepIn(ir: IR, env: Env, acts: Item | null, t: Assignment): void {
+    switch (ir.k) {
+      case 'and': {
+        let a = acts;
+        for (let i = ir.parts.length - 1; i > 0; i--) a = { kind: PRED, ir: ir.parts[i], env, next: a };
+        this.step(ir.parts[0], env, a, t);
+        return;
+      }
+      case 'or':
+        for (const p of ir.parts) this.step(p, env, acts, t);
+        return;
+      case 'quant': {
+        const cx = this.ctx(t);
+        if (ir.q === 'exists') {
+          forBounds(ir.bounds, env, cx, ir, (e2) => {
+            this.step(ir.body, e2, acts, t);
+            return false;
+          });
+          return;
+        }
+        const envs: Env[] = [];
+        forBounds(ir.bounds, env, cx, ir, (e2) => {
+          envs.push(e2);
+          return false;
+        });
+        if (envs.length === 0) return this.cont(acts, t);
+        let a = acts;
+        for (let i = 1; i < envs.length; i++) a = { kind: PRED, ir: ir.body, env: envs[i], next: a };
+        this.step(ir.body, envs[0], a, t);
+        return;
+      }
+      case 'call': {
+        if (ir.def.fnBounds !== null) break;
+        const e2 = ir.args.length === 0 ? null : bindArgs(ir.def, ir.args, env, this.ctx(t));
+        this.step(ir.def.body(), e2, acts, t);
+        return;
+      }
+      case 'callLocal': {
+        let e = env;
+        for (let i = 0; i < ir.d; i++) e = e!.up;
+        const op = e!.v;
+        if (typeof op === 'object' && op.kind === 'opc' && op.def !== undefined) {
+          const cx = this.ctx(t);
+          this.step(op.def.body(), pushAll(op.env as Env, ir.args.map((a) => evArg(a, env, cx))), acts, t);
+          return;
+        }
+        break;
+      }
+      case 'loc': {
+        let e = env;
+        for (let i = 0; i < ir.d; i++) e = e!.up;
+        const v = e!.v;
+        if (typeof v === 'object' && v.kind === 'thunk') {
+          this.step(v.ir, v.env, acts, t);
+          return;
+        }
+        break;
+      }
+      case 'let':
+        this.step(ir.body, letEnv(ir.defs, env, this.ctx(t)), acts, t);
+        return;
+      case 'if':
+        this.step(evBool(ir.c, env, this.ctx(t)) ? ir.t : ir.e, env, acts, t);
+        return;
+      case 'case': {
+        const cx = this.ctx(t);
+        for (const a of ir.arms) {
+          if (evBool(a.g, env, cx)) return this.step(a.b, env, acts, t);
+        }
+        if (ir.other === null) throw new TlaError('eval', `In computing next states, TLC encountered a CASE with no conditions true (line ${ir.loc.line})`, ir.loc);
+        return this.step(ir.other, env, acts, t);
+      }
+      case 'eq':
+      case 'in': {
+        const i = this.target(ir.a);
+        if (i < 0) break;
+        const cx = this.ctx(t);
+        if (ir.k === 'eq') {
+          const r = ev(ir.b, env, cx);
+          if (t[i] === undefined) return this.cont(acts, assign(t, i, r));
+          if (strictEquals(t[i]!, r, ir)) this.cont(acts, t);
+          return;
+        }
+        const set = evSet(ir.b, env, cx);
+        if (t[i] === undefined) {
+          for (const v of forceSet(set).elems) this.cont(acts, assign(t, i, v));
+          return;
+        }
+        break;
+      }
+      case 'implies':
+        if (evBool(ir.a, env, this.ctx(t))) this.step(ir.b, env, acts, t);
+        else this.cont(acts, t);
+        return;
+      case 'unchanged':
+        return this.unchanged(ir.e, env, acts, t);
+      case 'box':
+        this.step(ir.a, env, acts, t);
+        this.unchanged(ir.v, env, acts, t);
+        return;
+      case 'angle':
+        this.step(ir.a, env, { kind: CHANGED, ir: ir.v, env, next: acts }, t);
+        return;
+    }
+    if (evBool(ir, env, this.ctx(t))) this.cont(acts, t);
+  }
+
+  private unchanged(e: IR, env: Env, acts: Item | null, t: Assignment): void {
+    if (this.mode === 'init') throw new TlaError('eval', 'UNCHANGED in the initial predicate', e.loc);
+    if (e.k === 'var') {
+      const cur = t[e.i];
+      if (cur === undefined) this.cont(acts, assign(t, e.i, this.s[e.i]));
+      else if (equals(cur, this.s[e.i])) this.cont(acts, t);
+      return;
+    }
+    if (e.k === 'tuple') {
+      if (e.elems.length === 0) return this.cont(acts, t);
+      let a = acts;
+      for (let i = e.elems.length - 1; i > 0; i--) a = { kind: UNCHANGED, ir: e.elems[i], env, next: a };
+      return this.unchanged(e.elems[0], env, a, t);
+    }
+    if (e.k === 'call' && e.args.length === 0 && e.def.fnBounds === null) return this.unchanged(e.def.body(), null, acts, t);
+    const v0 = ev(e, env, { s: this.s, t: null, varNames: this.varNames });
+    const v1 = ev(e, env, { s: t, t: null, varNames: this.varNames });
+    if (equals(v0, v1)) this.cont(acts, t);
+  }
+
+  private changed(it: Item, t: Assignment): boolean {
+    const v0 = ev(it.ir, it.env, { s: this.s, t: null, varNames: this.varNames });
+    const v1 = ev(it.ir, it.env, { s: t, t: null, varNames: this.varNames });
+    return !equals(v0, v1);
+  }
+
+  cont(acts: Item | null, t: Assignment): void {
+    if (acts === null) return this.finish(t);
+    if (allAssigned(t)) {
+      // TLC's getNextStatesAllAssigned: the rest is only checked, never branched on.
+      const cx = this.ctx(t);
+      for (let a: Item | null = acts; a !== null; a = a.next) {
+        if (a.kind === PRED) {
+          this.stack.push(a.ir.loc);
+          try {
+            if (!evBool(a.ir, a.env, cx)) return;
+          } catch (e) {
+            throw this.annotate(e);
+          } finally {
+            this.stack.pop();
+          }
+        } else if (a.kind === UNCHANGED) return this.unchanged(a.ir, a.env, a.next, t);
+        else if (!this.changed(a, t)) return;
+      }
+      return this.finish(t);
+    }
+    if (acts.kind === PRED) return this.step(acts.ir, acts.env, acts.next, t);
+    if (acts.kind === UNCHANGED) return this.unchanged(acts.ir, acts.env, acts.next, t);
+    if (this.changed(acts, t)) this.cont(acts.next, t);
+  }
+
+  private finish(t: Assignment): void {
+    for (let i = 0; i < t.length; i++) {
+      if (t[i] === undefined) {
+        const what = this.mode === 'init' ? 'The initial predicate' : 'The next-state relation';
+        throw new TlaError('eval', `${what} does not specify the value of variable ${this.varNames[i]}.`);
+      }
+    }
+    this.emit(t as Value[]);
+  }
+}
+
+/**
+ * An error raised while enumerating states, with the spans TLC lists as "The error occurred when TLC was
+ * evaluating the nested expressions at the following positions" (outermost first).
+ */
+export class NestedTlaError extends TlaError {
+  constructor(
+    code: TlaError['code'],
+    message: string,
+    loc: SourceLoc | undefined,
+    readonly nested: readonly SourceLoc[],
+  ) {
+    super(code, message, loc);
+  }
+}
+
+function sameLoc(a: SourceLoc, b: SourceLoc): boolean {
+  return a.line === b.line && a.col === b.col && a.endLine === b.endLine && a.endCol === b.endCol && a.module === b.module;
+}
+
+function assign(t: Assignment, i: number, v: Value): Assignment {
+  const t2 = t.slice();
+  t2[i] = v;
+  return t2;
+}
+
+function allAssigned(t: Assignment): boolean {
+  for (let i = 0; i < t.length; i++) if (t[i] === undefined) return false;
+  return true;
+}

@@ -1,0 +1,415 @@
+// The expression evaluator: IR + environment + context -> Value.
+import { TlaError } from '../api.js';
+import {
+  type Value,
+  type SetValue,
+  type LazySet,
+  type TupleValue,
+  type FcnValue,
+  equals,
+  forceSet,
+  member,
+  printValue,
+  setOf,
+  tuple,
+  fcn,
+  fcnFromPairs,
+  lazy,
+  mkSetSorted,
+} from '../values/index.js';
+import type { Arg, BoundIR, Def, IR, OpClosure, OpTarget } from './ir.js';
+import { F_PRIMES } from './ir.js';
+import { type Ctx, type Env, type EnvVal, type Thunk, push } from './env.js';
+import { applyFn, exceptUpdate } from './functions.js';
+import { enabledIn } from './enabled-hook.js';
+
+export function evalError(ir: IR, msg: string): never {
+  const l = ir.loc;
+  throw new TlaError('eval', `${msg}\nline ${l.line}, col ${l.col} to line ${l.endLine}, col ${l.endCol} of module ${l.module}`, l);
+}
+
+export function evBool(ir: IR, env: Env, cx: Ctx): boolean {
+  const v = ev(ir, env, cx);
+  if (typeof v !== 'boolean') evalError(ir, `A non-boolean expression (${printValue(v)}) was used as a formula`);
+  return v;
+}
+
+export function evSet(ir: IR, env: Env, cx: Ctx): SetValue | LazySet {
+  const v = ev(ir, env, cx);
+  if (typeof v === 'object' && (v.kind === 'set' || v.kind === 'lazy')) return v;
+  return evalError(ir, `Expected a set but got ${printValue(v)}`);
+}
+
+function lookup(env: Env, d: number): EnvVal {
+  let e = env;
+  for (let i = 0; i < d; i++) e = e!.up;
+  return e!.v;
+}
+
+export function force(v: EnvVal, cx: Ctx, ir: IR): Value {
+  if (typeof v !== 'object') return v;
+  if (v.kind === 'thunk') {
+    if (v.has) return v.val;
+    const r = ev(v.ir, v.env, cx);
+    if (v.memo) {
+      v.val = r;
+      v.has = true;
+    }
+    return r;
+  }
+  if (v.kind === 'opc') return evalError(ir, 'An operator was used as a value');
+  return v;
+}
+
+export function ev(ir: IR, env: Env, cx: Ctx): Value {
+  switch (ir.k) {
+    case 'lit':
+      return ir.v;
+    case 'cached':
+      if (!ir.has) {
+        ir.v = ev(ir.e, env, cx);
+        ir.has = true;
+      }
+      return ir.v;
+    case 'var': {
+      const v = cx.s[ir.i];
+      if (v === undefined) return evalError(ir, `The variable ${ir.name} is not defined yet`);
+      return v;
+    }
+    case 'pvar': {
+      const v = cx.t === null ? undefined : cx.t[ir.i];
+      if (v === undefined) return evalError(ir, `The primed variable ${ir.name}' is not defined yet`);
+      return v;
+    }
+    case 'prime':
+      if (cx.t === null) return evalError(ir, 'A primed expression outside an action');
+      return ev(ir.e, env, { s: cx.t, t: null, varNames: cx.varNames });
+    case 'loc':
+      return force(lookup(env, ir.d), cx, ir);
+    case 'call':
+      return callDef(ir.def, ir.args, env, cx, ir);
+    case 'callLocal': {
+      const op = lookup(env, ir.d);
+      if (typeof op !== 'object' || op.kind !== 'opc') return evalError(ir, `${ir.name} is not an operator`);
+      return op.call(ir.args.map((a) => evArg(a, env, cx)));
+    }
+    case 'bi':
+      return ir.op.fn(
+        ir.args.map((a) => evArg(a, env, cx)),
+        ir.loc,
+      );
+    case 'opRef':
+      return evalError(ir, 'An operator was used as a value');
+    case 'and':
+      for (const p of ir.parts) if (!evBool(p, env, cx)) return false;
+      return true;
+    case 'or':
+      for (const p of ir.parts) if (evBool(p, env, cx)) return true;
+      return false;
+    case 'not':
+      return !evBool(ir.e, env, cx);
+    case 'implies':
+      return !evBool(ir.a, env, cx) || evBool(ir.b, env, cx);
+    case 'equiv':
+      return evBool(ir.a, env, cx) === evBool(ir.b, env, cx);
+    case 'eq':
+      return strictEquals(ev(ir.a, env, cx), ev(ir.b, env, cx), ir);
+    case 'neq':
+      return !strictEquals(ev(ir.a, env, cx), ev(ir.b, env, cx), ir);
+    case 'in':
+      return member(ev(ir.a, env, cx), evSet(ir.b, env, cx));
+    case 'notin':
+      return !member(ev(ir.a, env, cx), evSet(ir.b, env, cx));
+    case 'if':
+      return evBool(ir.c, env, cx) ? ev(ir.t, env, cx) : ev(ir.e, env, cx);
+    case 'case':
+      for (const a of ir.arms) if (evBool(a.g, env, cx)) return ev(a.b, env, cx);
+      if (ir.other !== null) return ev(ir.other, env, cx);
+      return evalError(ir, 'Attempted to evaluate a CASE with no true guard and no OTHER');
+    case 'let':
+      return ev(ir.body, letEnv(ir.defs, env, cx), cx);
+    default:
+      return evMore(ir, env, cx);
+  }
+}
+
+function evMore(ir: IR, env: Env, cx: Ctx): Value {
+  switch (ir.k) {
+    case 'quant': {
+      const want = ir.q === 'exists';
+      let found = !want;
+      forBounds(ir.bounds, env, cx, ir, (e2) => {
+        if (evBool(ir.body, e2, cx) === want) {
+          found = want;
+          return true;
+        }
+        return false;
+      });
+      return found;
+    }
+    case 'choose': {
+      let out: Value | undefined;
+      forBounds([ir.bound], env, cx, ir, (e2, vals) => {
+        if (evBool(ir.body, e2, cx)) {
+          out = vals;
+          return true;
+        }
+        return false;
+      });
+      if (out === undefined) return evalError(ir, 'Attempted to compute the value of an expression of form CHOOSE x \\in S: P, but no element of S satisfied P.');
+      return out;
+    }
+    case 'setEnum':
+      return setOf(ir.elems.map((x) => ev(x, env, cx)));
+    case 'setFilter': {
+      const base = evSet(ir.bound.set!, env, cx);
+      const b = ir.bound;
+      if (base.kind === 'lazy' && base.forced === undefined && base.spec.tag !== 'interval') {
+        return lazy({ tag: 'filter', base, pred: (v) => evBool(ir.pred, bindPattern(b, v, env, ir), cx), text: ir.text });
+      }
+      return mkSetSorted(forceSet(base).elems.filter((v) => evBool(ir.pred, bindPattern(b, v, env, ir), cx)));
+    }
+    case 'setMap': {
+      const out: Value[] = [];
+      forBounds(ir.bounds, env, cx, ir, (e2) => {
+        out.push(ev(ir.body, e2, cx));
+        return false;
+      });
+      return setOf(out);
+    }
+    case 'fnLit':
+      return fnLiteral(ir.bounds, ir.body, env, cx, ir);
+    case 'fnApp': {
+      const f = ev(ir.fn, env, cx);
+      const arg = ir.args.length === 1 ? ev(ir.args[0], env, cx) : tuple(ir.args.map((a) => ev(a, env, cx)));
+      return applyFn(f, arg, ir);
+    }
+    case 'fnDefApp': {
+      const arg = ir.args.length === 1 ? ev(ir.args[0], env, cx) : tuple(ir.args.map((a) => ev(a, env, cx)));
+      return applyFnDef(ir.def, arg, cx, ir);
+    }
+    case 'tuple':
+      return tuple(ir.elems.map((x) => ev(x, env, cx)));
+    case 'recLit': {
+      const vals = new Array<Value>(ir.vals.length);
+      for (let i = 0; i < vals.length; i++) vals[i] = ev(ir.vals[i], env, cx);
+      return fcn(ir.names, vals);
+    }
+    case 'setOfRecs':
+      return lazy({ tag: 'recset', names: ir.names, sets: ir.vals.map((x) => evSet(x, env, cx)) });
+    case 'recSel':
+      return applyFn(ev(ir.rec, env, cx), ir.field, ir);
+    case 'setOfFns':
+      return lazy({ tag: 'fnset', dom: evSet(ir.dom, env, cx), rng: evSet(ir.rng, env, cx) });
+    case 'except': {
+      let f = ev(ir.fn, env, cx);
+      for (const u of ir.updates) f = exceptUpdate(f, u.path, 0, u.val, env, cx, ir);
+      return f;
+    }
+    case 'unchanged': {
+      if (cx.t === null) return evalError(ir, 'UNCHANGED outside an action');
+      return equals(ev(ir.e, env, cx), ev(ir.e, env, { s: cx.t, t: null, varNames: cx.varNames }));
+    }
+    case 'box':
+    case 'angle': {
+      if (cx.t === null) return evalError(ir, 'An action outside a step');
+      const same = equals(ev(ir.v, env, cx), ev(ir.v, env, { s: cx.t, t: null, varNames: cx.varNames }));
+      if (ir.k === 'box') return same || evBool(ir.a, env, cx);
+      return !same && evBool(ir.a, env, cx);
+    }
+    case 'enabled':
+      return enabledIn(ir.e, env, cx);
+    case 'fair':
+    case 'always':
+    case 'eventually':
+    case 'leadsTo':
+      return evalError(ir, 'A temporal formula cannot be evaluated as an expression here');
+    default:
+      return evalError(ir, `Internal: unexpected ${ir.k}`);
+  }
+}
+
+/**
+ * `=` as TLC evaluates it: values of different kinds (an integer and a string, a set and a function) are
+ * an error, not FALSE; a model value is only equal to itself and may be compared with anything.
+ */
+export function strictEquals(a: Value, b: Value, ir: IR): boolean {
+  if (a === b) return true;
+  const ka = kindOf(a);
+  const kb = kindOf(b);
+  if (ka !== kb && ka !== 'model value' && kb !== 'model value') {
+    return evalError(ir, `Attempted to check equality of ${ka} ${printValue(a)} with ${kb} ${printValue(b)}`);
+  }
+  return equals(a, b);
+}
+
+function kindOf(v: Value): string {
+  if (typeof v === 'boolean') return 'boolean';
+  if (typeof v === 'number') return 'integer';
+  switch (v.kind) {
+    case 'str':
+      return 'string';
+    case 'mv':
+      return 'model value';
+    case 'tup':
+    case 'fn':
+      return 'function';
+    case 'set':
+    case 'lazy':
+      return 'set';
+  }
+}
+
+/** Evaluates an argument: operators become closures; actions are passed by name. */
+export function evArg(a: IR, env: Env, cx: Ctx): Arg {
+  if (a.k === 'opRef') return closureOf(a.target, env, cx, a);
+  return ev(a, env, cx);
+}
+
+function argVal(a: IR, env: Env, cx: Ctx): EnvVal {
+  if (a.k === 'opRef') return closureOf(a.target, env, cx, a);
+  if ((a.f & F_PRIMES) !== 0) {
+    const th: Thunk = { kind: 'thunk', ir: a, env, memo: false, has: false, val: false };
+    return th;
+  }
+  return ev(a, env, cx);
+}
+
+export function bindArgs(def: Def, args: readonly IR[], env: Env, cx: Ctx): Env {
+  let e2: Env = null;
+  for (const a of args) e2 = push(e2, argVal(a, env, cx));
+  return e2;
+}
+
+export function callDef(def: Def, args: readonly IR[], env: Env, cx: Ctx, ir: IR): Value {
+  if (def.fnBounds !== null) return fnLiteral(def.fnBounds, def.body(), null, cx, ir);
+  if (args.length === 0) return ev(def.body(), null, cx);
+  return ev(def.body(), bindArgs(def, args, env, cx), cx);
+}
+
+export function closureOf(t: OpTarget, env: Env, cx: Ctx, ir: IR): OpClosure {
+  switch (t.kind) {
+    case 'local': {
+      const v = lookup(env, t.d);
+      if (typeof v === 'object' && v.kind === 'opc') return v;
+      return evalError(ir, 'Not an operator');
+    }
+    case 'builtin':
+      return { kind: 'opc', arity: t.op.arity, call: (args) => t.op.fn(args, ir.loc) };
+    case 'def':
+      return { kind: 'opc', arity: t.def.params.length, call: (args) => ev(t.def.body(), pushAll(null, args), cx) };
+    case 'lambda':
+      return { kind: 'opc', arity: t.def.params.length, call: (args) => ev(t.def.body(), pushAll(env, args), cx) };
+  }
+}
+
+export function pushAll(env: Env, args: readonly Arg[]): Env {
+  let e = env;
+  for (const a of args) e = push(e, a);
+  return e;
+}
+
+export function letEnv(defs: readonly Def[], env: Env, cx: Ctx): Env {
+  let e = env;
+  for (const d of defs) {
+    const at = e;
+    if (d.params.length > 0) {
+      e = push(e, { kind: 'opc', arity: d.params.length, call: (args) => ev(d.body(), pushAll(at, args), cx), def: d, env: at });
+    } else if (d.fnBounds !== null) {
+      // A LET function definition: its value is the whole function, computed on first use.
+      const body = d.body();
+      const lit: IR = { k: 'fnLit', bounds: d.fnBounds, body, f: body.f, m: body.m, loc: d.loc };
+      e = push(e, { kind: 'thunk', ir: lit, env: at, memo: (body.f & F_PRIMES) === 0, has: false, val: false });
+    } else {
+      const body = d.body();
+      e = push(e, { kind: 'thunk', ir: body, env: at, memo: (body.f & F_PRIMES) === 0, has: false, val: false });
+    }
+  }
+  return e;
+}
+
+/** Binds a bound's names to the components of v (`x`, or `<<a, b>>` patterns). */
+export function bindPattern(b: BoundIR, v: Value, env: Env, ir: IR): Env {
+  if (!b.tuple) return push(env, v);
+  if (typeof v !== 'object' || v.kind !== 'tup' || v.elems.length !== b.n) return evalError(ir, `Cannot bind ${printValue(v)} to a tuple of ${b.n} names`);
+  let e = env;
+  for (const x of v.elems) e = push(e, x);
+  return e;
+}
+
+/**
+ * Calls fn for each binding of the bounds (in TLC's order: the first bound varies slowest); stops when
+ * fn returns true. `v` is the value of the last name bound (CHOOSE uses it).
+ */
+export function forBounds(bounds: readonly BoundIR[], env: Env, cx: Ctx, ir: IR, fn: (env: Env, v: Value) => boolean): boolean {
+  const sets: (readonly Value[])[] = [];
+  const shapes: BoundIR[] = [];
+  for (const b of bounds) {
+    if (b.set === null) evalError(ir, 'Unbounded quantifier');
+    const elems = forceSet(evSet(b.set, env, cx)).elems;
+    for (let i = 0; i < (b.tuple ? 1 : b.n); i++) {
+      sets.push(elems);
+      shapes.push(b);
+    }
+  }
+  const rec = (i: number, e: Env, last: Value): boolean => {
+    if (i === sets.length) return fn(e, last);
+    for (const v of sets[i]) if (rec(i + 1, bindPattern(shapes[i], v, e, ir), v)) return true;
+    return false;
+  };
+  return rec(0, env, false);
+}
+
+export function fnLiteral(bounds: readonly BoundIR[], body: IR, env: Env, cx: Ctx, ir: IR): TupleValue | FcnValue {
+  if (bounds.length === 1 && !bounds[0].tuple && bounds[0].n === 1) {
+    const dom = forceSet(evSet(bounds[0].set!, env, cx)).elems;
+    const rng = new Array<Value>(dom.length);
+    for (let i = 0; i < dom.length; i++) rng[i] = ev(body, push(env, dom[i]), cx);
+    return fcn(dom, rng);
+  }
+  const pairs: [Value, Value][] = [];
+  forBounds(bounds, env, cx, ir, (e2) => {
+    pairs.push([argTuple(e2, bounds), ev(body, e2, cx)]);
+    return false;
+  });
+  return fcnFromPairs(pairs);
+}
+
+/** The domain element of a multi-argument function literal: the tuple of its bound values. */
+function argTuple(env: Env, bounds: readonly BoundIR[]): Value {
+  let count = 0;
+  for (const b of bounds) count += b.n;
+  const vals: Value[] = new Array<Value>(count);
+  let e = env;
+  for (let i = count - 1; i >= 0; i--) {
+    vals[i] = e!.v as Value;
+    e = e!.up;
+  }
+  if (bounds.length === 1 && bounds[0].tuple) return tuple(vals);
+  return vals.length === 1 ? vals[0] : tuple(vals);
+}
+
+/** `f[x]` for `f[x \in S] == body`: evaluates the body directly (recursion over infinite domains). */
+export function applyFnDef(def: Def, arg: Value, cx: Ctx, ir: IR): Value {
+  const bounds = def.fnBounds!;
+  let names = 0;
+  for (const b of bounds) names += b.tuple ? 1 : b.n;
+  let env: Env = null;
+  if (names === 1) {
+    const b = bounds[0];
+    if (!member(arg, evSet(b.set!, null, cx))) evalError(ir, `Applying ${def.name} to ${printValue(arg)}, which is not in its domain`);
+    env = bindPattern(b, arg, null, ir);
+  } else {
+    if (typeof arg !== 'object' || arg.kind !== 'tup' || arg.elems.length !== names) return evalError(ir, `Bad argument ${printValue(arg)} for ${def.name}`);
+    let i = 0;
+    for (const b of bounds) {
+      const s = evSet(b.set!, null, cx);
+      for (let j = 0; j < (b.tuple ? 1 : b.n); j++) {
+        if (!member(arg.elems[i], s)) evalError(ir, `Applying ${def.name} to ${printValue(arg)}, which is not in its domain`);
+        env = bindPattern(b, arg.elems[i++], env, ir);
+      }
+    }
+  }
+  return ev(def.body(), env, cx);
+}
+

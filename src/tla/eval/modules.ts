@@ -1,0 +1,234 @@
+// Building module scopes: EXTENDS (merged namespaces), INSTANCE ... WITH (substitutions), LOCAL,
+// standard modules (native builtins), nested modules, and the cfg's constants.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Parser } from 'web-tree-sitter';
+import { TlaError, type CfgConstant, type CfgValue } from '../api.js';
+import type { Bound, Expr, Loc, Module, Param, Unit } from '../parse/ast.js';
+import { parseText } from '../parse/index.js';
+import { type Value, int, str, modelValue, setOf, tuple } from '../values/index.js';
+import { standardModule, CORE_OPS } from '../stdlib/index.js';
+import { Binder, BUILTIN_INFIX, type Local } from './bind.js';
+import { F_IMPURE, type BoundIR, type Def, type IR } from './ir.js';
+import type { Entity, ModScope } from './scope.js';
+
+for (const [k, op] of CORE_OPS) BUILTIN_INFIX.set(k, { kind: 'builtin', op });
+
+export class ModuleLoader {
+  private readonly modules = new Map<string, Module>();
+  private readonly sources = new Map<string, string[]>();
+
+  constructor(
+    private readonly parser: Parser,
+    private readonly dir: string,
+  ) {}
+
+  loadFile(file: string, text: string): Module[] {
+    this.sources.set(file, text.split('\n'));
+    const mods = parseText(this.parser, text, file);
+    for (const m of mods) this.register(m);
+    return mods;
+  }
+
+  register(m: Module): void {
+    if (!this.modules.has(m.name)) this.modules.set(m.name, m);
+    for (const u of m.units) if (u.kind === 'module') this.register(u.module);
+  }
+
+  get(name: string, loc: Loc): Module {
+    const m = this.modules.get(name);
+    if (m !== undefined) return m;
+    const file = join(this.dir, `${name}.tla`);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new TlaError('semantic', `Cannot find module ${name} (looked for ${file})`, loc);
+    }
+    const mods = this.loadFile(file, text);
+    const found = mods.find((x) => x.name === name);
+    if (found === undefined) throw new TlaError('semantic', `File ${file} does not define module ${name}`, loc);
+    return found;
+  }
+
+  /** The source text of a span (for messages and ExprHandle.text). */
+  text(loc: Loc): string {
+    const lines = this.sources.get(loc.file);
+    if (lines === undefined) return '';
+    if (loc.line === loc.endLine) return (lines[loc.line - 1] ?? '').slice(loc.col - 1, loc.endCol);
+    const out = [(lines[loc.line - 1] ?? '').slice(loc.col - 1)];
+    for (let l = loc.line + 1; l < loc.endLine; l++) out.push(lines[l - 1] ?? '');
+    out.push((lines[loc.endLine - 1] ?? '').slice(0, loc.endCol));
+    return out.join('\n');
+  }
+}
+
+export interface Assumption {
+  readonly expr: Expr;
+  readonly scope: ModScope;
+}
+
+type Mode = { readonly kind: 'root'; readonly vars: string[] } | { readonly kind: 'inst'; readonly outer: ModScope; readonly subst: ReadonlyMap<string, IR> };
+
+export class ScopeBuilder {
+  readonly assumptions: Assumption[] = [];
+
+  constructor(
+    private readonly loader: ModuleLoader,
+    private readonly cfg: ReadonlyMap<string, CfgConstant> = new Map(),
+  ) {}
+
+  /** A root CONSTANT, with its cfg value right away (an INSTANCE may capture it before applyCfg runs). */
+  private rootConst(name: string, arity: number): Entity {
+    const c = this.cfg.get(name);
+    return { kind: 'const', name, value: c?.kind === 'value' ? cfgValue(c.value) : undefined, arity };
+  }
+
+  root(m: Module, vars: string[]): ModScope {
+    const scope: ModScope = { name: m.name, entities: new Map() };
+    this.populate(scope, m, { kind: 'root', vars }, new Set(), true);
+    return scope;
+  }
+
+  private populate(scope: ModScope, m: Module, mode: Mode, visited: Set<string>, collectAssumes: boolean): void {
+    if (visited.has(m.name)) return;
+    visited.add(m.name);
+    for (const ext of m.extends) {
+      const std = standardModule(ext);
+      if (std !== undefined) for (const [k, op] of std) scope.entities.set(k, { kind: 'builtin', op });
+      else this.populate(scope, this.loader.get(ext, m.loc), mode, visited, collectAssumes);
+    }
+    for (const u of m.units) this.unit(scope, u, mode, collectAssumes);
+  }
+
+  private unit(scope: ModScope, u: Unit, mode: Mode, collectAssumes: boolean): void {
+    switch (u.kind) {
+      case 'constants':
+        for (const d of u.decls) scope.entities.set(d.name, mode.kind === 'root' ? this.rootConst(d.name, d.arity) : substEntity(mode, d.name, u.loc));
+        return;
+      case 'variables':
+        for (const n of u.names) {
+          if (mode.kind === 'root') {
+            scope.entities.set(n, { kind: 'var', i: mode.vars.length, name: n });
+            mode.vars.push(n);
+          } else scope.entities.set(n, substEntity(mode, n, u.loc));
+        }
+        return;
+      case 'opDef':
+        scope.entities.set(u.name, { kind: 'def', def: topDef(scope, u.name, u.params, u.body, u.loc, null) });
+        return;
+      case 'fnDef':
+        scope.entities.set(u.name, { kind: 'def', def: topDef(scope, u.name, [], u.body, u.loc, u.bounds) });
+        return;
+      case 'instance':
+        return this.instance(scope, u);
+      case 'assume':
+        if (collectAssumes) this.assumptions.push({ expr: u.expr, scope });
+        return;
+      case 'module':
+        this.loader.register(u.module);
+        return;
+    }
+  }
+
+  private instance(scope: ModScope, u: Extract<Unit, { kind: 'instance' }>): void {
+    if (u.params.length > 0) throw new TlaError('unsupported', `Parameterised INSTANCE ${u.name ?? ''} (line ${u.loc.line})`, u.loc);
+    const inst: ModScope = { name: u.module, entities: new Map() };
+    const std = standardModule(u.module);
+    if (std !== undefined) for (const [k, op] of std) inst.entities.set(k, { kind: 'builtin', op });
+    else {
+      const binder = new Binder(scope);
+      const subst = new Map(u.subst.map(([n, e]) => [n, binder.bind(e)] as const));
+      this.populate(inst, this.loader.get(u.module, u.loc), { kind: 'inst', outer: scope, subst }, new Set(), false);
+    }
+    if (u.name !== null) scope.entities.set(u.name, { kind: 'inst', scope: inst });
+    else for (const [k, ent] of inst.entities) if (ent.kind === 'def' || ent.kind === 'builtin') scope.entities.set(k, ent);
+  }
+}
+
+function substEntity(mode: Extract<Mode, { kind: 'inst' }>, name: string, loc: Loc): Entity {
+  const ir = mode.subst.get(name);
+  if (ir !== undefined) return { kind: 'ir', ir };
+  const ent = mode.outer.entities.get(name);
+  if (ent === undefined) throw new TlaError('semantic', `INSTANCE: no substitution for ${name} and no ${name} in the instantiating module`, loc);
+  return ent;
+}
+
+/** A module-level definition; its body is bound on first use, so definitions may come in any order. */
+function topDef(scope: ModScope, name: string, params: readonly Param[], body: Expr, loc: Loc, bounds: readonly Bound[] | null): Def {
+  let ir: IR | undefined;
+  let binding = false;
+  let fb: readonly BoundIR[] | null | undefined = bounds === null ? null : undefined;
+  const locals: Local[] = bounds === null ? params.map((p) => ({ name: p.name, arity: p.arity })) : bounds.flatMap((b) => b.names.map((n) => ({ name: n, arity: 0 })));
+  const def: Def = {
+    name,
+    params,
+    loc,
+    bodyLoc: body.loc,
+    get fnBounds(): readonly BoundIR[] | null {
+      if (fb === undefined) fb = new Binder(scope).bounds(bounds!).irs;
+      return fb;
+    },
+    body(): IR {
+      if (ir === undefined) {
+        if (binding) throw new TlaError('semantic', `Circular definition of ${name} (line ${loc.line})`, loc);
+        binding = true;
+        try {
+          ir = new Binder(scope, locals).bind(body);
+        } finally {
+          binding = false;
+        }
+      }
+      return ir;
+    },
+    flags(): number {
+      if (ir === undefined && binding) return F_IMPURE; // a recursive reference: never cached
+      let f = def.body().f;
+      for (const b of def.fnBounds ?? []) f |= b.set?.f ?? 0;
+      return f;
+    },
+  };
+  return def;
+}
+
+export function cfgValue(c: CfgValue): Value {
+  switch (c.kind) {
+    case 'int':
+      return int(c.value);
+    case 'string':
+      return str(c.value);
+    case 'bool':
+      return c.value;
+    case 'modelValue':
+      return modelValue(c.name);
+    case 'set':
+      return setOf(c.elems.map(cfgValue));
+    case 'tuple':
+      return tuple(c.elems.map(cfgValue));
+  }
+}
+
+/** Interns the cfg's names first: TLC reads the cfg before parsing, which fixes string order. */
+export function internCfg(constants: ReadonlyMap<string, CfgConstant>): void {
+  const walk = (c: CfgValue): void => {
+    if (c.kind === 'string') str(c.value);
+    else if (c.kind === 'modelValue') modelValue(c.name);
+    else if (c.kind === 'set' || c.kind === 'tuple') c.elems.forEach(walk);
+  };
+  for (const c of constants.values()) if (c.kind === 'value') walk(c.value);
+}
+
+export function applyCfg(scope: ModScope, constants: ReadonlyMap<string, CfgConstant>): void {
+  for (const [name, c] of constants) {
+    const ent = scope.entities.get(name);
+    if (c.kind === 'value') {
+      if (ent === undefined) throw new TlaError('cfg', `The configuration assigns ${name}, which is not declared in the spec`);
+      scope.entities.set(name, { kind: 'const', name, value: cfgValue(c.value), arity: 0 });
+    } else {
+      const target = scope.entities.get(c.definition);
+      if (target === undefined) throw new TlaError('cfg', `The configuration substitutes ${c.definition} for ${name}, but ${c.definition} is not defined`);
+      if (ent === undefined) throw new TlaError('cfg', `The configuration substitutes for ${name}, which is not declared in the spec`);
+      scope.entities.set(name, target);
+    }
+  }
+}

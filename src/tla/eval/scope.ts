@@ -1,0 +1,18 @@
+// Module scopes: what each name means inside a module (after EXTENDS, INSTANCE and the cfg).
+import type { Builtin, Def, IR } from './ir.js';
+import type { Value } from '../values/index.js';
+
+export type Entity =
+  | { readonly kind: 'def'; readonly def: Def }
+  | { readonly kind: 'var'; readonly i: number; readonly name: string }
+  /** A declared CONSTANT; `value` is undefined until the cfg gives one. */
+  | { readonly kind: 'const'; readonly name: string; readonly value: Value | undefined; readonly arity: number }
+  /** A constant or variable replaced by an INSTANCE substitution: a closed expression of the instancer. */
+  | { readonly kind: 'ir'; readonly ir: IR }
+  | { readonly kind: 'builtin'; readonly op: Builtin }
+  | { readonly kind: 'inst'; readonly scope: ModScope };
+
+export interface ModScope {
+  readonly name: string;
+  readonly entities: Map<string, Entity>;
+}

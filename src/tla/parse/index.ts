@@ -1,0 +1,83 @@
+// Parsing .tla files with web-tree-sitter into the typed AST.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { Parser, Language, type Node } from 'web-tree-sitter';
+import { TlaError } from '../api.js';
+import { internToken } from '../values/index.js';
+import type { Module } from './ast.js';
+import { Converter } from './cst-to-ast.js';
+
+export type * from './ast.js';
+
+let parserPromise: Promise<Parser> | undefined;
+
+/** The tree-sitter parser, loaded once per process. */
+export function getParser(): Promise<Parser> {
+  parserPromise ??= (async () => {
+    await Parser.init();
+    const require = createRequire(import.meta.url);
+    const wasm = require.resolve('@tlaplus/tree-sitter-tlaplus/tree-sitter-tlaplus.wasm');
+    const lang = await Language.load(wasm);
+    const p = new Parser();
+    p.setLanguage(lang);
+    return p;
+  })();
+  return parserPromise;
+}
+
+/** Parses the text of a file; returns its modules in source order (the first is the file's main module). */
+export function parseText(parser: Parser, text: string, file: string): Module[] {
+  const tree = parser.parse(text);
+  if (tree === null) throw new TlaError('parse', `Could not parse ${file}`);
+  try {
+    const root = tree.rootNode;
+    if (root.hasError) reportError(root, file);
+    internInOrder(root);
+    const cv = new Converter(file, '');
+    return root.namedChildren.filter((c): c is Node => c !== null && c.type === 'module').map((m) => cv.convertModule(m));
+  } finally {
+    tree.delete();
+  }
+}
+
+export function parseFile(parser: Parser, file: string): Module[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new TlaError('io', `Cannot read ${file}`);
+  }
+  return parseText(parser, text, file);
+}
+
+/** TLC orders strings by when they were first interned, i.e. met in the source: replay that order. */
+function internInOrder(n: Node): void {
+  const t = n.type;
+  if (t === 'identifier' || t === 'identifier_ref' || t === 'name') {
+    internToken(n.text);
+    return;
+  }
+  if (t === 'string') {
+    internToken(JSON.parse(n.text.replace(/\\([^"\\nt])/g, '$1')) as string);
+    return;
+  }
+  for (const c of n.namedChildren) if (c !== null) internInOrder(c);
+}
+
+function reportError(root: Node, file: string): never {
+  let bad: Node | null = null;
+  const find = (n: Node): void => {
+    if (bad !== null) return;
+    if (n.isError || n.isMissing) {
+      bad = n;
+      return;
+    }
+    for (const c of n.children) if (c !== null && c.hasError) find(c);
+    if (bad === null && (n.isError || n.isMissing)) bad = n;
+  };
+  find(root);
+  const b = (bad ?? root) as Node;
+  const line = b.startPosition.row + 1;
+  const col = b.startPosition.column + 1;
+  throw new TlaError('parse', `Parse error in ${file} at line ${line}, col ${col}: unexpected ${JSON.stringify(b.text.slice(0, 40))}`);
+}

@@ -1,0 +1,46 @@
+// Set operators of the TLA+ language itself (not of a standard module): \cup, \cap, \, \subseteq, \X,
+// SUBSET, UNION, DOMAIN.
+import { type Value, forceSet, member, setOf, mkSetSorted, lazy, domainOf, EMPTY_SET } from '../values/index.js';
+import type { Builtin } from '../eval/ir.js';
+import { builtin, fn, set } from './util.js';
+
+function union(a: readonly Value[], b: readonly Value[]): Value[] {
+  return [...a, ...b];
+}
+
+export const CORE_OPS: ReadonlyMap<string, Builtin> = new Map([
+  builtin('cup', 2, ([a, b], l) => setOf(union(forceSet(set(a, l, 'first argument of \\cup')).elems, forceSet(set(b, l, 'second argument of \\cup')).elems))),
+  builtin('cap', 2, ([a, b], l) => {
+    const sb = set(b, l, 'second argument of \\cap');
+    return mkSetSorted(forceSet(set(a, l, 'first argument of \\cap')).elems.filter((x) => member(x, sb)));
+  }),
+  builtin('setminus', 2, ([a, b], l) => {
+    const sb = set(b, l, 'second argument of \\');
+    return mkSetSorted(forceSet(set(a, l, 'first argument of \\')).elems.filter((x) => !member(x, sb)));
+  }),
+  builtin('subseteq', 2, ([a, b], l) => {
+    const sb = set(b, l, 'second argument of \\subseteq');
+    return forceSet(set(a, l, 'first argument of \\subseteq')).elems.every((x) => member(x, sb));
+  }),
+  builtin('supseteq', 2, ([a, b], l) => {
+    const sa = set(a, l, 'first argument of \\supseteq');
+    return forceSet(set(b, l, 'second argument of \\supseteq')).elems.every((x) => member(x, sa));
+  }),
+  builtin('subset', 2, ([a, b], l) => {
+    const ea = forceSet(set(a, l, 'first argument of \\subset')).elems;
+    const sb = forceSet(set(b, l, 'second argument of \\subset'));
+    return ea.every((x) => member(x, sb)) && ea.length < sb.elems.length;
+  }),
+  builtin('times', 2, ([a, b], l) => {
+    const sa = set(a, l, 'first argument of \\X');
+    const sb = set(b, l, 'second argument of \\X');
+    return lazy({ tag: 'product', sets: [sa, sb] });
+  }),
+  builtin('powerset', 1, ([a], l) => lazy({ tag: 'subset', base: set(a, l, 'argument of SUBSET') })),
+  builtin('union', 1, ([a], l) => {
+    const out: Value[] = [];
+    for (const s of forceSet(set(a, l, 'argument of UNION')).elems) out.push(...forceSet(set(s, l, 'element of UNION')).elems);
+    return out.length === 0 ? EMPTY_SET : setOf(out);
+  }),
+  builtin('domain', 1, ([a], l) => mkSetSorted(domainOf(fn(a, l, 'argument of DOMAIN')))),
+]);

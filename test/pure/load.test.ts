@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { chooseNode, type ChoiceInput } from '../../src/pure/load/choose.js';
+import { emptyLoadState, learnLoad, loadTableEntries, mergeLoadTable, ringSuccessor } from '../../src/pure/load/load-table.js';
+
+const members = ['n1', 'n2', 'n3', 'n4', 'n5'];
+const loads: Record<string, number> = { n1: 5, n2: 1, n3: 9, n4: 0, n5: 0 };
+
+function input(over: Partial<ChoiceInput>): ChoiceInput {
+  let r = 0;
+  return {
+    policy: 'dynamic', spread: 2, user: 'alice', members, fragmentNodes: [],
+    loadOf: (n) => loads[n] ?? 0, random: (n) => r++ % n, ...over,
+  };
+}
+
+describe('load balancer', () => {
+  it('dynamic: the least loaded of the fragment nodes wins when they already reach the spread', () => {
+    expect(chooseNode(input({ fragmentNodes: ['n3', 'n2'] }))).toBe('n2');
+    expect(chooseNode(input({ fragmentNodes: ['n1', 'n3', 'n2'], spread: 2 }))).toBe('n2');
+  });
+  it('dynamic: pads with random live nodes up to spread (affinity vs load)', () => {
+    // fragment n3 (load 9) padded with one random node (n1 from random 0, load 5) → n1.
+    expect(chooseNode(input({ fragmentNodes: ['n3'], spread: 2 }))).toBe('n1');
+    // spread 5: every node is a candidate → one of the two idle nodes.
+    expect(['n4', 'n5']).toContain(chooseNode(input({ fragmentNodes: ['n3'], spread: 5 })));
+  });
+  it('dynamic: fragment nodes that are not live are not candidates', () => {
+    expect(members).toContain(chooseNode(input({ fragmentNodes: ['n9'], spread: 1 })));
+  });
+  it('static: the same user always goes to the same node; random: any live node', () => {
+    const a = chooseNode(input({ policy: 'static' }));
+    expect(chooseNode(input({ policy: 'static', random: () => 3 }))).toBe(a);
+    expect(chooseNode(input({ policy: 'random', random: () => 3 }))).toBe('n4');
+  });
+  it('load table keeps the newest sample per node and never learns about itself', () => {
+    let s = learnLoad(emptyLoadState(), 'n1', 'n2', { pending: 3, at: 10 });
+    s = learnLoad(s, 'n1', 'n2', { pending: 7, at: 5 });
+    s = learnLoad(s, 'n1', 'n1', { pending: 99, at: 50 });
+    s = mergeLoadTable(s, 'n1', [{ node: 'n3', load: { pending: 1, at: 1 } }]);
+    expect(loadTableEntries(s, 'n1', { pending: 0, at: 20 })).toEqual([
+      { node: 'n1', load: { pending: 0, at: 20 } },
+      { node: 'n2', load: { pending: 3, at: 10 } },
+      { node: 'n3', load: { pending: 1, at: 1 } },
+    ]);
+  });
+  it('the ring successor is the next node in node order, wrapping around', () => {
+    expect(ringSuccessor(['n1', 'n2', 'n10'], 'n2')).toBe('n10');
+    expect(ringSuccessor(['n1', 'n2', 'n10'], 'n10')).toBe('n1');
+    expect(ringSuccessor(['n1'], 'n1')).toBeUndefined();
+  });
+});

@@ -1,0 +1,186 @@
+// Scenario tests, one per failure case of PORCUPINE.md "Replication" (and the choices of docs/replication.md).
+import { describe, expect, it } from 'vitest';
+import { defaultReplicationLimits, tombstoneRetentionMs, type ReplicationLimits } from '../../src/pure/replication/limits.js';
+import { messageObjectId, type ObjectValue } from '../../src/pure/replication/objects.js';
+import { readObject } from '../../src/pure/replication/replication.js';
+import { Net } from './net.js';
+
+const limits = defaultReplicationLimits;
+const msg = (n: number): ObjectValue => ({ kind: 'message', user: 'alice', msgId: `m${n}`, body: `hello ${n}`, sizeBytes: 7 });
+const tomb = (n: number): ObjectValue => ({ kind: 'tombstone', user: 'alice', msgId: `m${n}` });
+const oid = (n: number): string => messageObjectId('alice', `m${n}`);
+
+function cluster(n = 3, l: ReplicationLimits = limits): Net {
+  return new Net(
+    Array.from({ length: n }, (_, i) => `n${i + 1}`),
+    { limits: l, bugs: {} },
+    new Map(),
+    true,
+  );
+}
+
+/** Lets the network and disks run without faults until nothing moves. */
+function settle(net: Net): void {
+  for (let i = 0; i < 100; i++) {
+    let moved = false;
+    for (const id of net.ids) while (net.isUp(id) && net.node(id).disk.length > 0) (net.completeDisk(id), (moved = true));
+    while (net.inflight.length > 0) (net.deliver(0), (moved = true));
+    if (!moved) return;
+  }
+}
+
+const durableRefs = (net: Net): string[] => net.durableReports.map((r) => r.ref);
+
+describe('replication scenarios', () => {
+  it('R=2 ack=2: the SMTP 250 waits for the second copy; 3 durable records per message (paper: 3x writes)', () => {
+    const net = cluster();
+    settle(net);
+    const before = net.recordsWritten;
+    net.update('n1', 's1', msg(1), ['n1', 'n2'], 2);
+    net.completeDisk('n1'); // coordinator's copy + log entry durable: one copy only
+    expect(durableRefs(net)).toEqual([]);
+    settle(net);
+    expect(durableRefs(net)).toEqual(['s1']);
+    expect(net.recordsWritten - before).toBe(3); // object + log at n1, object at n2 (the last replica does not log)
+    expect(net.objectAt('n2', oid(1))?.value).toEqual(msg(1));
+    expect(net.node('n1').state?.hard.log.size).toBe(0); // retired
+  });
+
+  it('ack=1 (paper mode): the coordinator answers once its own copy is durable', () => {
+    const net = cluster();
+    settle(net);
+    net.update('n1', 's1', msg(1), ['n1', 'n2'], 1);
+    net.completeDisk('n1');
+    expect(durableRefs(net)).toEqual(['s1']);
+  });
+
+  it('coordinator fails before answering the proxy: no 250; the proxy retries with a new object and new replicas', () => {
+    const net = cluster();
+    settle(net);
+    net.update('n1', 's1', msg(1), ['n1', 'n2'], 2);
+    net.crash('n1'); // before its write reached the disk
+    settle(net);
+    expect(durableRefs(net)).toEqual([]);
+    // The proxy's RPC times out; it stores the message again as a new object on other replicas.
+    net.update('n2', 's2', msg(2), ['n2', 'n3'], 2);
+    settle(net);
+    expect(durableRefs(net)).toEqual(['s2']);
+    net.boot('n1');
+    settle(net);
+    expect(net.objectAt('n1', oid(1))).toBeUndefined(); // never durable: the retry is the only copy
+  });
+
+  it('coordinator fails before all replicas have the update: a participant that logged it takes over pushing', () => {
+    const net = cluster();
+    settle(net);
+    net.update('n1', 's1', msg(1), ['n1', 'n2', 'n3'], 2);
+    net.completeDisk('n1');
+    // The push reaches n2 only; the push to n3 is lost and n1 dies.
+    const toN3 = net.inflight.findIndex((m) => m.to === 'n3');
+    net.deliver(toN3, 'drop');
+    net.crash('n1');
+    settle(net);
+    expect(net.objectAt('n3', oid(1))).toBeUndefined();
+    expect(net.node('n2').state?.hard.log.size).toBe(1); // n2 logged: n3 was still remaining
+    net.advance(limits.takeoverAfterMs + 1);
+    settle(net);
+    expect(net.objectAt('n3', oid(1))?.value).toEqual(msg(1));
+    expect(net.node('n2').state?.hard.log.size).toBe(0);
+  });
+
+  it('a restarted coordinator resumes pushing from its log', () => {
+    const net = cluster();
+    settle(net);
+    net.update('n1', 's1', msg(1), ['n1', 'n2'], 2);
+    net.completeDisk('n1');
+    net.deliver(0, 'drop');
+    net.crash('n1');
+    net.boot('n1');
+    settle(net);
+    expect(net.objectAt('n2', oid(1))?.value).toEqual(msg(1));
+    expect(net.node('n1').state?.hard.log.size).toBe(0);
+  });
+
+  it('a silent replica gets re-pushed with capped exponential backoff until it acknowledges', () => {
+    const net = cluster();
+    settle(net);
+    net.update('n1', 's1', msg(1), ['n1', 'n2'], 2);
+    net.completeDisk('n1');
+    const pushes: number[] = [];
+    for (let t = 0; t < 2_000; t += 10) {
+      while (net.inflight.length > 0) {
+        if (net.inflight[0].message.kind === 'replPush') pushes.push(t);
+        net.deliver(0, 'drop');
+      }
+      net.advance(10);
+    }
+    expect(pushes.slice(0, 4)).toEqual([0, 200, 600, 1400]);
+    settle(net);
+    net.advance(limits.pushRetryMaxMs);
+    settle(net);
+    expect(net.objectAt('n2', oid(1))?.value).toEqual(msg(1));
+  });
+
+  it('a delete issued at one replica reaches every replica, and a late older push does not resurrect the message', () => {
+    const net = cluster();
+    settle(net);
+    net.update('n1', 's1', msg(1), ['n1', 'n2'], 2);
+    settle(net);
+    const stalePush = { from: 'n1', to: 'n2', message: { kind: 'replPush' as const, object: net.objectAt('n1', oid(1))!, remaining: ['n2'] } };
+    net.update('n2', 'd1', tomb(1), ['n2'], 2); // the coordinator adds the message's replicas to the targets
+    settle(net);
+    expect(durableRefs(net)).toEqual(['s1', 'd1']);
+    expect(net.objectAt('n1', oid(1))?.value.kind).toBe('tombstone');
+    net.inflight.push(stalePush);
+    settle(net);
+    expect(net.objectAt('n2', oid(1))?.value.kind).toBe('tombstone');
+  });
+
+  it('tombstones are collected at every replica after the retirement wait (max skew + max packet lifetime)', () => {
+    const l = { ...limits, gcIntervalMs: 1_000 };
+    const net = cluster(3, l);
+    settle(net);
+    net.update('n1', 's1', msg(1), ['n1', 'n2'], 2);
+    settle(net);
+    net.update('n1', 'd1', tomb(1), ['n1', 'n2'], 2);
+    settle(net); // retired now
+    net.advance(tombstoneRetentionMs(l) - 2_000);
+    settle(net);
+    expect(net.objectAt('n1', oid(1))?.value.kind).toBe('tombstone'); // still inside the wait
+    expect(net.objectAt('n2', oid(1))?.value.kind).toBe('tombstone');
+    net.advance(3_000);
+    settle(net);
+    expect(net.objectAt('n1', oid(1))).toBeUndefined();
+    expect(net.objectAt('n2', oid(1))).toBeUndefined();
+  });
+
+  it('a node down longer than the log retention rejoins as new: stale replicas are quarantined, then reconciled', () => {
+    // A 3-hour retention instead of 7 days keeps the simulated outage cheap; the logic is the same.
+    const l = { ...limits, logRetentionMs: 3 * 60 * 60 * 1000 };
+    const net = cluster(3, l);
+    settle(net);
+    net.update('n1', 's1', msg(1), ['n1', 'n3'], 2); // will be deleted while n3 is away
+    net.update('n1', 's2', msg(2), ['n1', 'n3'], 2); // stays
+    net.update('n3', 's3', msg(3), ['n3'], 1); // R=1: only n3 ever had it
+    settle(net);
+    net.crash('n3');
+    net.update('n1', 'd1', tomb(1), ['n1', 'n3'], 2);
+    settle(net);
+    net.advance(l.logRetentionMs + l.gcIntervalMs * 2); // n1 gives up on n3 and collects the tombstone
+    settle(net);
+    expect(net.objectAt('n1', oid(1))).toBeUndefined();
+    net.boot('n3');
+    const s3 = net.node('n3').state!;
+    expect(readObject(s3, oid(1))).toBeUndefined(); // quarantined: invisible to readers
+    expect(s3.hard.quarantine.size).toBe(3);
+    for (let i = 0; i < 5; i++) {
+      settle(net);
+      net.advance(limits.reconcileRetryMs);
+    }
+    const after = net.node('n3').state!;
+    expect(after.hard.quarantine.size).toBe(0);
+    expect(after.hard.objects.get(oid(1))).toBeUndefined(); // the delete it missed is honoured
+    expect(readObject(after, oid(2))?.value).toEqual(msg(2));
+    expect(readObject(after, oid(3))?.value).toEqual(msg(3));
+  });
+});

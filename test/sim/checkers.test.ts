@@ -1,0 +1,74 @@
+// The checkers on hand-made histories: what counts as loss, deletion and reappearance.
+import { describe, expect, it } from 'vitest';
+import { checkers, History, makeConfig, type SimResult } from '../../src/sim/index.js';
+
+function resultWith(build: (h: History) => void, nodesUp = ['n1', 'n2']): SimResult {
+  const h = new History(true);
+  build(h);
+  return {
+    config: makeConfig({ nodes: 2 }), history: h, digests: {}, nodesUp, errors: [], violations: [], holders: new Map(), spread: {},
+  } as unknown as SimResult;
+}
+
+const ack = (h: History, msgId: string, dataSentAt: number, ackedAt: number, body = `body of ${msgId}`): void =>
+  void h.acked.set(msgId, { user: 'u1', msgId, body, clientMsgId: `<${msgId}>`, dataSentAt, ackedAt, node: 'n1' });
+const list = (h: History, node: string, ids: string[], authAt = 1000, bodies?: Record<string, string>): void =>
+  void h.listings.push({ user: 'u1', node, authAt, msgIds: ids, bodies: new Map(ids.map((id) => [id, bodies?.[id] ?? `body of ${id}`])), final: true, error: undefined });
+
+describe('checkers', () => {
+  it('noLoss: an acknowledged message missing at one live node is loss; one with no listing at a live node too', () => {
+    const r = resultWith((h) => {
+      ack(h, 'm1', 1, 2);
+      ack(h, 'm2', 1, 2);
+      list(h, 'n1', ['m1', 'm2']);
+      list(h, 'n2', ['m1']);
+    });
+    expect(checkers.noLoss(r).examples).toEqual(["m2 (acked to u1 by n1 at 2ms) missing from n2's listing"]);
+    const r2 = resultWith((h) => {
+      ack(h, 'm1', 1, 2);
+      list(h, 'n1', ['m1']);
+    });
+    expect(checkers.noLoss(r2).examples).toEqual(['m1 for u1: no final listing from n2']);
+  });
+
+  it('a deletion confirmed after DATA excuses absence; a deletion before a later re-delivery does not', () => {
+    const r = resultWith((h) => {
+      ack(h, 'gone', 10, 20);
+      h.deleted.set('gone', 15); // visible before the ack, deleted: fine
+      ack(h, 'again', 50, 60);
+      h.deleted.set('again', 30); // deleted, then a retry delivered it again at 50
+      list(h, 'n1', ['again']);
+      list(h, 'n2', []);
+    });
+    expect(checkers.noLoss(r).examples).toEqual(["again (acked to u1 by n1 at 60ms) missing from n2's listing"]);
+    expect(checkers.deletedNeverReappears(r).ok).toBe(true); // a re-delivery is not a reappearance
+  });
+
+  it('deletedNeverReappears: a deleted message listed after the deletion is a violation', () => {
+    const r = resultWith((h) => {
+      ack(h, 'm1', 1, 2);
+      h.deleted.set('m1', 5);
+      list(h, 'n1', ['m1'], 100);
+      list(h, 'n2', [], 100);
+    });
+    expect(checkers.deletedNeverReappears(r).examples).toEqual(['m1 (deleted at 5ms) listed again by n1 for u1 at 100ms']);
+  });
+
+  it('exactlyOnceListing: the same client message under two ids is a duplicate', () => {
+    const r = resultWith((h) => {
+      list(h, 'n1', ['a', 'b'], 100, { a: 'Message-ID: <k1@x>\r\n\r\nhi', b: 'Message-ID: <k1@x>\r\n\r\nhi' });
+      list(h, 'n2', ['a', 'a'], 100);
+    });
+    expect(checkers.exactlyOnceListing(r).examples).toEqual(['n1 lists client message <k1@x> twice for u1: a and b', 'n2 lists a twice for u1']);
+  });
+
+  it('byteIdenticalBodies and listingsAgree', () => {
+    const r = resultWith((h) => {
+      ack(h, 'm1', 1, 2, 'original');
+      list(h, 'n1', ['m1'], 100, { m1: 'original' });
+      list(h, 'n2', ['m1', 'm9'], 100, { m1: 'changed' });
+    });
+    expect(checkers.byteIdenticalBodies(r).examples).toEqual(['n2 returned a different body for m1 (7 bytes, sent 8)']);
+    expect(checkers.listingsAgree(r).ok).toBe(false);
+  });
+});

@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runReplayCommand } from '../../src/cli/replay-command.js';
+import { parseFaults, runSimCommand } from '../../src/cli/sim-command.js';
+
+let out: string;
+let err: string;
+
+beforeEach(() => {
+  out = '';
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+});
+afterEach(() => vi.restoreAllMocks());
+
+const smallRun = ['--nodes', '3', '--users', '50', '--messages', '80', '--seed', '4'];
+
+describe('porcupine sim', () => {
+  it('--json prints exactly one JSON object with the summary', async () => {
+    const code = await runSimCommand([...smallRun, '--json', '--faults', 'dup,reorder=0.2', '--policy', 'random', '--spread', '3']);
+    const lines = out.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const s = JSON.parse(lines[0]) as Record<string, unknown>;
+    expect(s).toMatchObject({ seed: 4, nodes: 3, users: 50, delivered: 80 });
+    for (const k of ['acknowledged', 'retrievable', 'spread', 'load', 'faults', 'checks', 'ok']) expect(s).toHaveProperty(k);
+    expect(code).toBe(s.ok ? 0 : 1);
+  });
+
+  it('prints a readable summary by default', async () => {
+    const code = await runSimCommand(smallRun);
+    expect(out).toMatch(/^delivered\s+80 messages/m);
+    expect(out).toMatch(/^acknowledged\s+\d+/m);
+    expect(out).toMatch(/^spread\s+users by nodes holding their mail/m);
+    expect(out).toMatch(/stored max\/mean/);
+    expect(code).toBe(0);
+  });
+
+  it.each([
+    [['--nodes', '0'], /--nodes must be at least 1/],
+    [['--nodes', 'three'], /--nodes needs a whole number, got 'three'/],
+    [['--faults', 'fire'], /unknown fault 'fire'/],
+    [['--faults', 'loss=2'], /probability/],
+    [['--policy', 'best'], /--policy must be dynamic, static or random/],
+    [['--bogus'], /unknown option '--bogus'/],
+    [['--seed'], /--seed needs a whole number, got nothing/],
+  ])('rejects %j with exit 2 and a clear message', async (argv, msg) => {
+    expect(await runSimCommand(argv)).toBe(2);
+    expect(err).toMatch(msg);
+    expect(out).toBe('');
+  });
+
+  it('--help lists every flag it accepts', async () => {
+    expect(await runSimCommand(['--help'])).toBe(0);
+    for (const f of ['--nodes', '--users', '--messages', '--seed', '--faults', '--trace', '--json', '--policy', '--spread']) expect(out).toContain(f);
+  });
+
+  it('parseFaults gives named faults their default rates and honours =RATE', () => {
+    expect(parseFaults('loss,dup=0.3')).toEqual({ lossRate: 0.05, dupRate: 0.3 });
+  });
+});
+
+describe('porcupine replay', () => {
+  it('replays a recorded trace OK and reports a tampered one as diverged (exit 1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'porcupine-sim-'));
+    const file = join(dir, 't.ndjson');
+    expect(await runSimCommand([...smallRun, '--faults', 'loss,dup,reorder', '--trace', file])).toBeLessThan(2);
+    out = '';
+    expect(await runReplayCommand([file])).toBe(0);
+    expect(out).toMatch(/^OK: .* replays identically/m);
+
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    const i = lines.findIndex((l) => l.includes('"action":"Store"'));
+    expect(i).toBeGreaterThan(0);
+    lines[i] = lines[i].replace('"action":"Store"', '"action":"Stored"');
+    const bad = join(dir, 'bad.ndjson');
+    writeFileSync(bad, lines.join('\n') + '\n');
+    out = '';
+    expect(await runReplayCommand([bad])).toBe(1);
+    expect(out).toContain(`DIVERGED at line ${i + 1}`);
+  });
+
+  it('usage errors exit 2', async () => {
+    expect(await runReplayCommand([])).toBe(2);
+    expect(await runReplayCommand(['/nonexistent/trace.ndjson'])).toBe(2);
+    expect(err).toMatch(/cannot read/);
+  });
+});
