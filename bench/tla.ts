@@ -33,13 +33,16 @@ function fmt(n: number): string {
 async function benchCheck(label: string, spec: string, cfg: string): Promise<void> {
   const l = await loadWithCfg(spec, cfg);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const r = checkSpec(l.spec, l.ops, l.cfg);
   const s = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  const cpuS = (cpu.user + cpu.system) / 1e6; // the machine is shared: CPU time is the steadier measure
   const st = r.stats;
   if (!st) throw new Error(`${label}: no stats (${r.verdict.kind})`);
   const d = st.distinct / s;
   const g = st.generated / s;
-  console.log(`${label}: ${r.verdict.kind}, ${fmt(st.distinct)} distinct / ${fmt(st.generated)} generated in ${s.toFixed(2)} s`);
+  console.log(`${label}: ${r.verdict.kind}, ${fmt(st.distinct)} distinct / ${fmt(st.generated)} generated in ${s.toFixed(2)} s wall, ${cpuS.toFixed(2)} s CPU (${fmt(st.distinct / cpuS)} distinct/s of CPU)`);
   console.log(`  ${fmt(d)} distinct/s (TLC ${fmt(TLC_DISTINCT_PER_S)}: x${(d / TLC_DISTINCT_PER_S).toFixed(2)}), ${fmt(g)} generated/s (TLC ${fmt(TLC_GENERATED_PER_S)}: x${(g / TLC_GENERATED_PER_S).toFixed(2)})`);
 }
 

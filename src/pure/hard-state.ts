@@ -7,6 +7,8 @@ import { PMap } from './pmap.js';
 import type { MsgId, UserId } from './types.js';
 import { emptyUserDb, provisionRange, setProfile, type Profile, type ProvisionedRange, type UserDb } from './user-db/user-db.js';
 import { assertNever } from './assert.js';
+import { applyReplicationWrite, emptyReplicationHard, type ReplicationHard, type ReplicationWrite } from './replication/hard-state.js';
+import { mirrorReplicationWrite } from './replication/views.js';
 
 export type { StoredMsg, Fragments, Profile, ProvisionedRange, UserDb };
 
@@ -20,6 +22,8 @@ export interface HardState {
   readonly fragments: Fragments;
   /** User profiles (this issue: the profiles of users whose bucket this node manages; see docs/decisions.md). */
   readonly userDb: UserDb;
+  /** Replicas and update log of the replication manager (docs/replication.md); empty when replication is off. */
+  readonly replication: ReplicationHard;
 }
 
 export type HardWrite =
@@ -28,31 +32,37 @@ export type HardWrite =
   | { readonly kind: 'deleteMessages'; readonly user: UserId; readonly msgIds: readonly MsgId[] }
   | { readonly kind: 'setProfile'; readonly user: UserId; readonly profile: Profile }
   /** Bulk provisioning (an imported directory): users `${prefix}0` … `${prefix}${count-1}` exist. */
-  | { readonly kind: 'provisionUsers'; readonly range: ProvisionedRange };
+  | { readonly kind: 'provisionUsers'; readonly range: ProvisionedRange }
+  /** A write of the replication manager; it also maintains `fragments` and `userDb` as views (replication/views.ts). */
+  | { readonly kind: 'replication'; readonly write: ReplicationWrite };
 
 export function emptyHardState(): HardState {
-  return { incarnation: 0, fragments: PMap.empty(), userDb: emptyUserDb() };
+  return { incarnation: 0, fragments: PMap.empty(), userDb: emptyUserDb(), replication: emptyReplicationHard() };
 }
 
 /** An explicit literal, not a spread: see patchNode in node-state.ts for why (hot path). */
-function hardState(incarnation: number, fragments: Fragments, userDb: UserDb): HardState {
-  return { incarnation, fragments, userDb };
+function hardState(incarnation: number, fragments: Fragments, userDb: UserDb, replication: ReplicationHard): HardState {
+  return { incarnation, fragments, userDb, replication };
 }
 
 /** Deterministic and idempotent for every kind, so a replayed or duplicated write is harmless. */
 export function applyHardWrite(h: HardState, w: HardWrite): HardState {
   switch (w.kind) {
     case 'incarnation':
-      return w.incarnation > h.incarnation ? hardState(w.incarnation, h.fragments, h.userDb) : h;
+      return w.incarnation > h.incarnation ? hardState(w.incarnation, h.fragments, h.userDb, h.replication) : h;
     case 'storeMessage':
-      return hardState(h.incarnation, storeInFragments(h.fragments, w.user, w.msg), h.userDb);
+      return hardState(h.incarnation, storeInFragments(h.fragments, w.user, w.msg), h.userDb, h.replication);
     case 'deleteMessages':
-      return hardState(h.incarnation, deleteFromFragments(h.fragments, w.user, w.msgIds), h.userDb);
+      return hardState(h.incarnation, deleteFromFragments(h.fragments, w.user, w.msgIds), h.userDb, h.replication);
     case 'setProfile':
-      return hardState(h.incarnation, h.fragments, setProfile(h.userDb, w.user, w.profile));
+      return hardState(h.incarnation, h.fragments, setProfile(h.userDb, w.user, w.profile), h.replication);
     case 'provisionUsers':
       if (h.userDb.ranges.some((r) => r.prefix === w.range.prefix && r.count === w.range.count && r.verifier === w.range.verifier)) return h;
-      return hardState(h.incarnation, h.fragments, provisionRange(h.userDb, w.range));
+      return hardState(h.incarnation, h.fragments, provisionRange(h.userDb, w.range), h.replication);
+    case 'replication': {
+      const views = mirrorReplicationWrite(h, h.replication, w.write);
+      return hardState(h.incarnation, views.fragments, views.userDb, applyReplicationWrite(h.replication, w.write));
+    }
   }
   return assertNever(w, 'hard write');
 }

@@ -53,4 +53,11 @@ export interface NodeConfig {
   readonly spread: number;
   /** Largest message body accepted, in bytes (SMTP 552 above it, RFC 5321 §4.5.3.1.7). */
   readonly messageSizeMaxBytes: number;
+  /**
+   * Replication factor R (1–3; DESIGN.md §4, docs/replication.md). Unset: the unreplicated path (a message
+   * lives on the one node the load balancer chose). Set: messages and profiles go through replication.
+   */
+  readonly replicas?: number;
+  /** Copies durable before SMTP 250 (default min(2, R); 1 = the paper's mode). */
+  readonly ackReplicas?: number;
 }

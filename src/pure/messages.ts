@@ -6,6 +6,7 @@ import type { StoredMsg } from './mailbox/fragment.js';
 import type { MsgId, NodeId, UserId } from './types.js';
 import type { MembershipMessage } from './membership/messages.js';
 import type { ReconstructionMessage } from './soft-state/reconstruct-messages.js';
+import type { ReplicationMessage } from './replication/messages.js';
 
 /** Unique per caller node across restarts (incarnation in the high bits, see node-ids.ts). */
 export type RequestId = number;
@@ -52,7 +53,14 @@ export type Message =
   | { readonly kind: 'setProfile'; readonly rid: RequestId; readonly user: UserId; readonly verifier: string }
   | { readonly kind: 'profileSet'; readonly rid: RequestId; readonly status: UserInfoStatus; readonly load: LoadSample }
   // proxy → mailbox manager
-  | { readonly kind: 'storeMsg'; readonly rid: RequestId; readonly user: UserId; readonly msg: StoredMsg }
+  | {
+      readonly kind: 'storeMsg';
+      readonly rid: RequestId;
+      readonly user: UserId;
+      readonly msg: StoredMsg;
+      /** With replication: the R replicas chosen by the proxy, the receiver (coordinator) first. */
+      readonly replicas?: readonly NodeId[];
+    }
   | { readonly kind: 'stored'; readonly rid: RequestId; readonly load: LoadSample }
   | { readonly kind: 'listDigests'; readonly rid: RequestId; readonly user: UserId }
   | { readonly kind: 'digests'; readonly rid: RequestId; readonly items: readonly Digest[]; readonly load: LoadSample }
@@ -68,6 +76,8 @@ export type Message =
   | { readonly kind: 'loadRing'; readonly table: readonly LoadEntry[] }
   // membership (membership/messages.ts: ping ring, probes, the three rounds) and soft-state reconstruction
   | MembershipMessage
-  | ReconstructionMessage;
+  | ReconstructionMessage
+  // replication (replication/messages.ts: push, ack, retire, reconcile)
+  | ReplicationMessage;
 
 export type MessageKind = Message['kind'];

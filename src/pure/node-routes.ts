@@ -11,6 +11,17 @@ import { onLookupUser, onMailMapUpdate } from './soft-state/manager.js';
 import { send, trace, type StepCtx } from './step-context.js';
 import type { NodeId } from './types.js';
 import * as userDb from './user-db/user-db-manager.js';
+import { isReplicationTimer } from './replication/timers.js';
+import {
+  onReplicatedDelete,
+  onReplicatedSetProfile,
+  onReplicatedStore,
+  onReplicationMessage,
+  onReplicationPersisted,
+  onReplicationTimer,
+  ownsReplicationPersist,
+  replicationEnabled,
+} from './replication/node-glue.js';
 import { isMembershipTimerKey, routeMembershipMessage, routeMembershipTimer, suspectOverduePeers } from './membership/node-membership.js';
 import { onReconstructRetry, onSoftStateReport, onSoftStateReportAck, reconstructRetryTimer } from './soft-state/reconstruct-node.js';
 
@@ -26,12 +37,15 @@ export function routeMessage(ctx: StepCtx, s: NodeState, from: NodeId, m: Messag
       onLookupUser(ctx, s.manager, s.hard.userDb, s.userMap, from, m);
       return s;
     case 'setProfile': {
+      if (replicationEnabled(s)) return onReplicatedSetProfile(ctx, s, from, m);
       const r = userDb.onSetProfile(ctx, s.userDb, s.hard, s.userMap, from, m);
       return patchNode(s, { userDb: r.st, hard: r.hard });
     }
     case 'storeMsg':
+      if (replicationEnabled(s)) return onReplicatedStore(ctx, s, from, m);
       return withMailbox(s, mailbox.onStoreMsg(ctx, s, from, m));
     case 'deleteMsgs':
+      if (replicationEnabled(s)) return onReplicatedDelete(ctx, s, from, m);
       return withMailbox(s, mailbox.onDeleteMsgs(ctx, s, from, m));
     case 'listDigests':
       mailbox.onListDigests(ctx, s.hard, from, m);
@@ -58,6 +72,12 @@ export function routeMessage(ctx: StepCtx, s: NodeState, from: NodeId, m: Messag
       return onSoftStateReport(ctx, s, from, m);
     case 'softStateReportAck':
       return onSoftStateReportAck(s, from, m);
+    case 'replPush':
+    case 'replAck':
+    case 'replRetire':
+    case 'replReconcile':
+    case 'replReconciled':
+      return onReplicationMessage(ctx, s, from, m);
     case 'userInfo':
     case 'profileSet':
     case 'stored':
@@ -88,6 +108,7 @@ export function routeTimer(ctx: StepCtx, s: NodeState, timer: string): NodeState
     return s;
   }
   if (timer === mailbox.noticeTimer) return patchNode(s, { mailbox: mailbox.onNoticeTimer(ctx, s.mailbox, s.userMap) });
+  if (isReplicationTimer(timer)) return onReplicationTimer(ctx, s, timer);
   trace(ctx, 'Drop', { input: 'timer', timer, reason: 'unknown timer' });
   return s;
 }
@@ -111,6 +132,7 @@ export function routePersisted(ctx: StepCtx, s: NodeState, id: number): NodeStat
   if (write !== undefined) return withMailbox(s, mailbox.onPersisted(ctx, s, s.userMap, id, write));
   const profile = s.userDb.pending.get(id);
   if (profile !== undefined) return patchNode(s, { userDb: userDb.onPersisted(ctx, s.userDb, id, profile) });
+  if (ownsReplicationPersist(s, id)) return onReplicationPersisted(ctx, s, id);
   trace(ctx, 'Drop', { input: 'persisted', id, reason: 'no pending write' });
   return s;
 }

@@ -10,6 +10,7 @@ import type { StepCtx } from './step-context.js';
 import type { NodeId } from './types.js';
 import { emptyUserDbState, type UserDbState } from './user-db/user-db-manager.js';
 import type { UserMap } from './user-map/user-map.js';
+import type { ReplicaManager } from './replication/node-glue.js';
 import type { MembershipState } from './membership/state.js';
 import { emptyReconstructionState, type ReconstructionState } from './soft-state/reconstruct-node.js';
 
@@ -35,6 +36,8 @@ export interface NodeState {
   readonly userDb: UserDbState;
   readonly load: LoadState;
   readonly proxy: ProxyState;
+  /** Replication manager (docs/replication.md); undefined when NodeConfig.replicas is unset or before boot. */
+  readonly replication: ReplicaManager | undefined;
   readonly nextRid: number;
   readonly nextPersistId: number;
 }
@@ -57,6 +60,7 @@ export function initialNodeState(): NodeState {
     userDb: emptyUserDbState(),
     load: emptyLoadState(),
     proxy: emptyProxyState(),
+    replication: undefined,
     nextRid: 0,
     nextPersistId: 0,
   };
@@ -64,7 +68,7 @@ export function initialNodeState(): NodeState {
 
 /** The slices a step may replace (the identity and configuration fields change only at boot). */
 export type NodePatch = Partial<
-  Pick<NodeState, 'hard' | 'ready' | 'userMap' | 'members' | 'membership' | 'reconstruction' | 'manager' | 'mailbox' | 'userDb' | 'load' | 'proxy' | 'nextRid' | 'nextPersistId'>
+  Pick<NodeState, 'hard' | 'ready' | 'userMap' | 'members' | 'membership' | 'reconstruction' | 'manager' | 'mailbox' | 'userDb' | 'load' | 'proxy' | 'replication' | 'nextRid' | 'nextPersistId'>
 >;
 
 /**
@@ -90,13 +94,14 @@ export function patchNode(s: NodeState, p: NodePatch): NodeState {
     userDb: p.userDb !== undefined ? p.userDb : s.userDb,
     load: p.load !== undefined ? p.load : s.load,
     proxy: p.proxy !== undefined ? p.proxy : s.proxy,
+    replication: 'replication' in p ? p.replication : s.replication,
     nextRid: p.nextRid !== undefined ? p.nextRid : s.nextRid,
     nextPersistId: p.nextPersistId !== undefined ? p.nextPersistId : s.nextPersistId,
   };
 }
 
 export function ownPending(s: NodeState): number {
-  return s.mailbox.pending.size + s.userDb.pending.size;
+  return s.mailbox.pending.size + s.userDb.pending.size + (s.replication?.repl.pending.size ?? 0);
 }
 
 export function clusterView(ctx: StepCtx, s: NodeState): ClusterView {

@@ -15,6 +15,7 @@ import { newStepCtx, trace, type StepCtx } from './step-context.js';
 import { compareNodeId, type Env, type NodeId } from './types.js';
 import { initialUserMap } from './user-map/user-map.js';
 import { bootNodeMembership } from './membership/node-membership.js';
+import { bootReplicaManager } from './replication/node-glue.js';
 
 export { initialNodeState, type NodeState } from './node-state.js';
 export { digestNode, describeNode } from './node-describe.js';
@@ -76,5 +77,5 @@ function onBoot(self: NodeId, hard0: HardState, config0: NodeConfig, env: Env): 
   startLoadRing(ctx);
   // Every boot is a new incarnation that the membership must admit (DESIGN.md §4); until then the
   // provisional epoch-0 view over the configured nodes routes requests.
-  return { state: bootNodeMembership(ctx, state), effects: ctx.effects };
+  return { state: bootNodeMembership(ctx, bootReplicaManager(ctx, state)), effects: ctx.effects };
 }

@@ -107,6 +107,19 @@ export function noReducerThrew(r: SimResult): CheckResult {
   return result('noReducerThrew', r.errors.map((e) => `${e.node} threw on ${e.input} at step ${e.step} (${e.t}ms): ${e.error.split('\n')[0]}`));
 }
 
+/**
+ * Safety at the moment of acknowledgement (DESIGN.md §4 "Acknowledgement"): when the client got 250, at
+ * least `minCopies` disks durably held the message. Checked when the ack happens, so a later crash or delete
+ * cannot hide a premature ack.
+ */
+export function ackedDurable(r: SimResult, minCopies: number): CheckResult {
+  const v: string[] = [];
+  for (const m of r.history.acked.values()) {
+    if (m.durableCopiesAtAck < minCopies) v.push(`${m.msgId} for ${m.user} acknowledged by ${m.node} at ${m.ackedAt}ms with ${m.durableCopiesAtAck} durable copies (< ${minCopies})`);
+  }
+  return result('ackedDurable', v);
+}
+
 /** No invariant checked during the run was violated. */
 export function noInvariantViolated(r: SimResult): CheckResult {
   return result('noInvariantViolated', [...r.violations]);
@@ -165,10 +178,12 @@ export function spreadBound(r: SimResult, maxNodes: number): CheckResult {
 
 /**
  * The standard battery. `spreadMaxNodes` defaults to spread × 2 (each of `spread` fragments replicated
- * twice, the default replication factor, DESIGN.md §4).
+ * twice, the default replication factor, DESIGN.md §4); `ackedCopiesMin` defaults to 1 (raise it to the
+ * cluster's ackReplicas once replication lands).
  */
-export function checkAll(r: SimResult, opts: { spreadMaxNodes?: number } = {}): CheckResult[] {
+export function checkAll(r: SimResult, opts: { spreadMaxNodes?: number; ackedCopiesMin?: number } = {}): CheckResult[] {
   return [
+    ackedDurable(r, opts.ackedCopiesMin ?? 1),
     noReducerThrew(r),
     noInvariantViolated(r),
     everyRequestAnswered(r),

@@ -63,7 +63,7 @@ export function runSimulation(config: SimConfig, options: SimOptions = {}): SimR
   const problems = validateConfig(config);
   if (problems.length > 0) throw new RangeError(`invalid simulation config: ${problems.join('; ')}`);
   const ids = nodeIds(config.nodes);
-  const history = new History(config.recordClientOps);
+  const history = new History(config.recordClientOps, config.users);
   const world = new World<unknown>(
     options.reducer ?? (porcupineReducer as NodeReducer<unknown>),
     {
@@ -158,8 +158,7 @@ function runPhases(config: SimConfig, world: World<unknown>, workload: Workload,
 
 function finalCheckUsers(config: SimConfig, history: History): UserId[] {
   if (config.phases.finalCheck === 'all') return Array.from({ length: config.users }, (_, i) => userName(i));
-  const prefixLen = USER_PREFIX.length;
-  return [...history.touchedUsers].sort((a, b) => Number(a.slice(prefixLen)) - Number(b.slice(prefixLen)));
+  return history.touchedUserIndices().map(userName);
 }
 
 function collect(

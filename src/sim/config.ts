@@ -84,7 +84,7 @@ export interface SimConfig {
   readonly users: number;
   /** SMTP deliveries the workload attempts (each to one recipient). */
   readonly messages: number;
-  readonly node: Pick<NodeConfig, 'loadPolicy' | 'spread' | 'messageSizeMaxBytes'>;
+  readonly node: Pick<NodeConfig, 'loadPolicy' | 'spread' | 'messageSizeMaxBytes' | 'replicas' | 'ackReplicas'>;
   readonly network: NetworkConfig;
   /** Latency of one durable write (persist → persisted), ms; writes of one disk complete in order. */
   readonly diskLatencyMs: number;

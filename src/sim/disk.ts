@@ -56,5 +56,12 @@ function storedDelta(before: HardState, after: HardState, write: HardWrite): num
     case 'setProfile':
     case 'provisionUsers':
       return 0;
+    case 'replication': {
+      // A replicated message copy or tombstone (replication/views.ts keeps fragments as a view).
+      const w = write.write;
+      if (w.kind !== 'replPut' || w.object.value.kind === 'profile') return 0;
+      const user = w.object.value.user;
+      return (after.fragments.get(user)?.size ?? 0) - (before.fragments.get(user)?.size ?? 0);
+    }
   }
 }

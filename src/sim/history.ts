@@ -4,6 +4,7 @@
 // into node internals (the paper's guarantees are about what clients observe).
 import type { ClientReply, ClientRequest } from '../pure/io.js';
 import type { MsgId, NodeId, SessionId, UserId } from '../pure/types.js';
+import { userName } from './config.js';
 
 export type OpOutcome =
   | 'replied'
@@ -34,6 +35,8 @@ export interface AckedMessage {
   readonly dataSentAt: number;
   readonly ackedAt: number;
   readonly node: NodeId;
+  /** Nodes whose disk durably held the message when the 250 was sent (an ack must follow durability). */
+  readonly durableCopiesAtAck: number;
 }
 
 export interface Listing {
@@ -76,14 +79,35 @@ export class History {
   /** Marked for deletion, but the QUIT went unanswered: either outcome is legal. */
   readonly maybeDeleted = new Set<MsgId>();
   readonly listings: Listing[] = [];
-  /** Users the workload sent mail to (the final check covers them). */
-  readonly touchedUsers = new Set<UserId>();
+  /** Users the workload sent mail to, by index (a bitmap: cheap even for millions of users). */
+  private readonly touched: Uint8Array;
   readonly counters: HistoryCounters = {
     smtpAttempts: 0, messagesOffered: 0, acknowledged: 0, failed: 0, popSessions: 0, popAuthFailures: 0,
     requests: 0, replies: 0, timeouts: 0, aborted: 0, strayReplies: 0, refused: 0,
   };
 
-  constructor(readonly recordOps: boolean) {}
+  constructor(
+    readonly recordOps: boolean,
+    users = 0,
+  ) {
+    this.touched = new Uint8Array(users);
+  }
+
+  markTouched(userIndex: number): void {
+    this.touched[userIndex] = 1;
+  }
+
+  /** Indices of the users the workload sent mail to, ascending. */
+  touchedUserIndices(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.touched.length; i++) if (this.touched[i] === 1) out.push(i);
+    return out;
+  }
+
+  /** Names of the users the workload sent mail to (the final check covers them), in index order. */
+  get touchedUsers(): ReadonlySet<UserId> {
+    return new Set(this.touchedUserIndices().map(userName));
+  }
 
   /** Requests that never got a reply although their node stayed up (the `everyRequestAnswered` checker). */
   unanswered(): ClientOp[] {

@@ -11,11 +11,12 @@
 //       options.invariant (world, node, input) => violation | undefined, after every reducer step; the first
 //                         violation stops the run and lands in result.violations
 //   makeConfig(partial): SimConfig        defaults + overrides (DEFAULT_CONFIG; validateConfig → sentences)
-//   SimResult: history (History: ops, acked, deleted, maybeDeleted, listings, touchedUsers, counters),
+//   SimResult: history (History: ops, acked, deleted, maybeDeleted, listings, touchedUsers, counters; all but
+//       the counters need config.recordClientOps, default true — benchmarks turn it off),
 //       digests (fingerprints of digestNode per node), nodesUp, world/network/disk counters, errors (reducers
 //       that threw: the run stops), violations, load (per-node stored/queue peak/steps + max/mean imbalance),
 //       holders (user → nodes holding mail), spread (histogram), phases (times, completion), steps, endMs.
-//   checkers: noLoss, exactlyOnceListing, byteIdenticalBodies, everyRequestAnswered, noReducerThrew,
+//   checkers: ackedDurable(min), noLoss, exactlyOnceListing, byteIdenticalBodies, everyRequestAnswered, noReducerThrew,
 //       noInvariantViolated, phasesCompleted, deletedNeverReappears, listingsAgree, spreadBound(max), isDeleted,
 //       checkAll → CheckResult[] (halted runs: errors/violations explain why later checks fail)
 //   summarize(result, checks): SimSummary (what `porcupine sim` prints; formatSummary renders it).
@@ -23,6 +24,12 @@
 //   Building blocks for tests and the hardware model: Prng (sfc32, fork by label), streamFor(seed, label),
 //   EventQueue (time, then insertion order), Network (loss/dup/reorder/cuts/partitions), Disk, World
 //   (crash/restart/boot/setSkew/clientRequest/runUntil), ZipfSampler.
+//
+// Example (a property test):
+//   const r = runSimulation(makeConfig({ seed, nodes: 5, users: 100, messages: 300,
+//     faults: { lossRate: 0.05 }, schedule: [{ kind: 'crash', atMs: 200, node: 'n2' }] }),
+//     { trace: { sink: (l) => lines.push(l), version } });
+//   const failed = checkers.checkAll(r).filter((c) => !c.ok);   // write `lines` to traces/failures/ if any
 //
 // Faults implemented: random loss, dup, reorder (config.faults, fault phase only); per-node clock skew
 // (faults.clockSkewMsMax); and a schedule of crash/restart/partition/cut/healNetwork at fixed times

@@ -1,6 +1,7 @@
 // One POP3 session as a client drives it (RFC 1939): USER/PASS, LIST, RETR (some, or all in the final
 // check), DELE (random, never in the final check), QUIT. Deletions count as confirmed only when QUIT is
 // answered OK (§6: deletes happen in the UPDATE state); an unanswered QUIT leaves them undecided.
+import { assertNever } from '../pure/assert.js';
 import type { ClientReply } from '../pure/io.js';
 import type { MsgId, UserId } from '../pure/types.js';
 import { USER_PASSWORD } from './config.js';
@@ -74,11 +75,15 @@ export function onPopReply(w: Workload, s: PopSession, reply: ClientReply): void
         }
       }
       return w.close(s);
-    default:
-      // Any other kind answers a request this session never made: a node bug the checkers will see.
+    case 'smtpRcpt':
+    case 'smtpData':
+    case 'popRset':
+    case 'adminSetUser':
+      // A reply to a request this session never made: a node bug (counted; the session ends).
       w.history.counters.strayReplies++;
       return w.close(s);
   }
+  assertNever(reply, 'client reply');
 }
 
 function onList(w: Workload, s: PopSession, reply: Extract<ClientReply, { kind: 'popList' }>): void {

@@ -59,7 +59,12 @@ function acknowledge(w: Workload, s: SmtpSession, msgId: string): void {
   h.counters.acknowledged++;
   if (!h.recordOps) return;
   const m = s.msg;
-  h.acked.set(msgId, { user: m.user, msgId, body: m.body, clientMsgId: m.clientMsgId, dataSentAt: s.dataSentAt, ackedAt: w.world.now, node: w.world.nodes[s.node].id });
+  let copies = 0;
+  for (const n of w.world.nodes) if (n.disk.durable.fragments.get(m.user)?.has(msgId)) copies++;
+  h.acked.set(msgId, {
+    user: m.user, msgId, body: m.body, clientMsgId: m.clientMsgId, dataSentAt: s.dataSentAt, ackedAt: w.world.now,
+    node: w.world.nodes[s.node].id, durableCopiesAtAck: copies,
+  });
 }
 
 function finish(w: Workload, s: SmtpSession, code: number): void {

@@ -2,7 +2,8 @@
 //   line 1  header  {"kind":"header","spec","constants","seed","version","config"}
 //   events          {"i","t","node","action","args","state"}  — one per `trace` effect, in order; `state`
 //                   is a compact refinement of the cluster after the step (see `refine`)
-//   metadata        {"kind":"checkpoint","step","t","digests"} every `checkpointEverySteps` reducer steps,
+//   metadata        {"kind":"checkpoint","step","t","digests"} every `checkpointEverySteps` reducer steps
+//                   (further apart once node states are large: digests must not dominate the run),
 //                   {"kind":"phase","phase","t"} at phase changes, {"kind":"fault","fault","t"} for network
 //                   faults of the schedule, and {"kind":"end",...} last. Crash/Restart are events.
 // A line is an event iff it has "action"; conformance tools skip the others. `porcupine replay` re-runs the
@@ -13,6 +14,9 @@ import { fingerprint } from './digest.js';
 import type { World } from './world.js';
 
 export const TRACE_SPEC_MODULE = 'Porcupine';
+
+/** Budget for checkpoint digests, in characters of rendered state per reducer step. */
+const DIGEST_CHARS_PER_STEP = 100;
 
 export interface TraceHeader {
   readonly kind: 'header';
@@ -57,14 +61,24 @@ export class TraceRecorder {
   }
 
   afterStep(): void {
-    if (this.world.counters.steps >= this.nextCheckpointAt) {
-      this.nextCheckpointAt += this.config.trace.checkpointEverySteps;
-      this.checkpoint();
-    }
+    const steps = this.world.counters.steps;
+    if (steps < this.nextCheckpointAt) return;
+    const digestedChars = this.checkpoint();
+    // A digest renders every node's whole state, which grows with the mail stored; space checkpoints so
+    // digesting costs at most ~DIGEST_CHARS_PER_STEP per step on average (deterministic: lengths are).
+    this.nextCheckpointAt = steps + Math.max(this.config.trace.checkpointEverySteps, Math.ceil(digestedChars / DIGEST_CHARS_PER_STEP));
   }
 
-  checkpoint(): void {
-    this.sink(JSON.stringify({ kind: 'checkpoint', n: ++this.checkpoints, step: this.world.counters.steps, t: this.world.now, digests: this.digests() }));
+  /** Write a checkpoint line; returns how many characters of state were digested. */
+  checkpoint(): number {
+    let chars = 0;
+    const digests: Record<NodeId, string> = {};
+    for (const [id, d] of Object.entries(this.world.digests())) {
+      chars += d.length;
+      digests[id] = fingerprint(d);
+    }
+    this.sink(JSON.stringify({ kind: 'checkpoint', n: ++this.checkpoints, step: this.world.counters.steps, t: this.world.now, digests }));
+    return chars;
   }
 
   /** A metadata line (not an event): `{"kind": …, "t": …, …}`. */

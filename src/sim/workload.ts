@@ -168,8 +168,9 @@ export class Workload {
 
   private offerMessage(): void {
     const k = this.offered++;
-    const user = userName(this.pickUser());
-    this.history.touchedUsers.add(user);
+    const index = this.pickUser();
+    const user = userName(index);
+    this.history.markTouched(index);
     this.history.counters.messagesOffered++;
     const clientMsgId = `<${k}.${this.seed}@sim.porcupine>`;
     startSmtp(this, { k, user, clientMsgId, body: this.makeBody(k, user, clientMsgId), attempts: 0 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TlaError, type CfgConstant, type ExprHandle, type LoadedSpec, type State, type TemporalFormula, type Transition, type ValueOps, type SourceLoc } from './api.js';
 import { getParser } from './parse/index.js';
-import { type Value, valueOps as ops } from './values/index.js';
+import { type Value, valueOps as ops, newInterningEpoch } from './values/index.js';
 import { ModuleLoader, ScopeBuilder, applyCfg, internCfg } from './eval/modules.js';
 import { Binder } from './eval/bind.js';
 import type { IR } from './eval/ir.js';
@@ -31,6 +31,7 @@ function isHandle(e: ExprHandle): e is Handle {
 
 export async function loadSpec(tlaPath: string, constants: ReadonlyMap<string, CfgConstant>): Promise<LoadedSpec> {
   const parser = await getParser();
+  newInterningEpoch();
   internCfg(constants);
   let text: string;
   try {

@@ -7,7 +7,7 @@ import type { ClientReply, ClientRequest, NodeConfig } from '../../src/pure/io.j
 import { viewIdOf } from '../../src/pure/membership/messages.js';
 import type { NodeState } from '../../src/pure/node.js';
 import { fragmentNodes } from '../../src/pure/soft-state/mail-map.js';
-import type { NodeId } from '../../src/pure/types.js';
+import { compareNodeId, type NodeId } from '../../src/pure/types.js';
 import { NO_FAULTS, type FaultConfig } from '../../src/sim/config.js';
 import { porcupineReducer, simCheckPassword, simVerifier } from '../../src/sim/porcupine-reducer.js';
 import { streamFor } from '../../src/sim/prng.js';
@@ -66,8 +66,12 @@ export class SimHarness {
     for (let i = 0; i < this.ids.length; i++) this.world.boot(i);
   }
 
+  /** Virtual time as this harness counts it: World.now is the time of the last event, which lags it. */
+  time = 0;
+
   run(forMs: number): void {
-    this.world.runUntil(() => false, this.world.now + forMs);
+    this.time = Math.max(this.time, this.world.now) + forMs;
+    this.world.runUntil(() => false, this.time);
   }
 
   /** Issue a client request and run the world until it is answered (or `timeoutMs` passes). */
@@ -75,7 +79,9 @@ export class SimHarness {
     const key = `${node}/${session}`;
     this.replies.delete(key);
     this.world.clientRequest(this.index(node), { kind: 'client', session, request });
-    this.world.runUntil(() => this.replies.has(key), this.world.now + timeoutMs);
+    this.time = Math.max(this.time, this.world.now);
+    this.world.runUntil(() => this.replies.has(key), this.time + timeoutMs);
+    this.time = Math.max(this.time, this.world.now);
     return this.replies.get(key);
   }
 
@@ -116,7 +122,7 @@ export class SimHarness {
       const a = viewIdOf(m.view);
       const b = viewIdOf(first.view);
       if (a.epoch !== b.epoch || a.coordinator !== b.coordinator) return `${n} in ${a.epoch}@${a.coordinator}, ${nodes[0]} in ${b.epoch}@${b.coordinator}`;
-      if (m.view.members.join() !== [...nodes].sort().join()) return `${n} members ${m.view.members.join()} != ${[...nodes].sort().join()}`;
+      if (m.view.members.join() !== [...nodes].sort(compareNodeId).join()) return `${n} members ${m.view.members.join()} != ${[...nodes].sort(compareNodeId).join()}`;
       if (!m.joined) return `${n} not joined`;
       if (JSON.stringify(this.state(n).userMap) !== JSON.stringify(first.view.map)) return `${n} user map differs`;
     }

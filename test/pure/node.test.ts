@@ -124,4 +124,33 @@ describe('node reducer', () => {
       'test/pure/node.test.ts',
     );
   });
+
+  it('property: with messages lost at random, every client request still gets exactly one reply once timeouts have run', () => {
+    assertProperty(
+      fc.property(fc.integer(), fc.integer({ min: 1, max: 6 }), fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 8 }), (seed, lossIn10, rcpts) => {
+        const c = new Cluster(config);
+        let k = 0;
+        const lose = () => mix32(seed + k++) % 10 < lossIn10;
+        for (const n of config.nodes) c.boot(n, seeded());
+        c.deliverAll();
+        rcpts.forEach((u, i) => {
+          c.client(config.nodes[i % 3], `s${i}`, { kind: 'smtpData', sender: 'x', recipients: [`user${u}`], body: `m${i}` });
+          c.client(config.nodes[(i + 1) % 3], `r${i}`, { kind: 'smtpRcpt', user: `user${u}` });
+          c.client(config.nodes[(i + 2) % 3], `p${i}`, { kind: 'popAuth', user: `user${u}`, password: 'pw' });
+        });
+        c.deliverAll(100_000, undefined, lose);
+        for (let round = 0; round < 4; round++) {
+          c.now += 7_000;
+          c.fireTimers('rpc:');
+          c.deliverAll(100_000, undefined, lose);
+        }
+        const answered = c.replies.map((r) => r.session).sort();
+        const asked = rcpts.flatMap((_, i) => [`s${i}`, `r${i}`, `p${i}`]).sort();
+        expect(answered).toEqual(asked);
+        for (const r of c.replies) if (r.reply.kind === 'smtpData' && r.reply.code !== 250) expect(r.reply.code).toBe(451);
+      }),
+      60,
+      'test/pure/node.test.ts',
+    );
+  });
 });

@@ -1,4 +1,5 @@
-// Ad-hoc profiling entry (not a test): node /tmp/pbuild/test/pure/perf-main.js
+// Ad-hoc benchmark of the node reducer with the in-test driver (not a test): after `npm run build`,
+// `node --max-semi-space-size=128 dist/test/pure/perf-main.js [deliveries] [distinct recipients]`.
 import { Cluster, verifierOf } from './driver.js';
 import { emptyHardState, provisionUsers } from '../../src/pure/hard-state.js';
 
@@ -11,11 +12,13 @@ for (const n of nodes) c.boot(n, hard);
 c.deliverAll();
 const body = 'x'.repeat(4700);
 const N = Number(process.argv[2] ?? 100_000);
+// argv[3]: how many distinct recipients (default: spread over all 4.8 million, so nearly every delivery creates a fragment)
+const usersHot = Number(process.argv[3] ?? 4_800_000);
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 let steps = 0;
 for (let i = 0; i < N; i++) {
-  c.client(nodes[i % 30], `s${i}`, { kind: 'smtpData', sender: 'x', recipients: [`user${(i * 7919) % 4_800_000}`], body });
+  c.client(nodes[i % 30], `s${i}`, { kind: 'smtpData', sender: 'x', recipients: [`user${(i * 7919) % usersHot}`], body });
   if (i % 100 === 99) steps += c.deliverAll();
   c.takeLog();
   c.replies.length = 0;

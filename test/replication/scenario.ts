@@ -5,12 +5,14 @@ import fc from 'fast-check';
 import { compareTimestamp } from '../../src/pure/replication/hlc.js';
 import { messageObjectId, type Versioned } from '../../src/pure/replication/objects.js';
 import type { ReplicationBugs } from '../../src/pure/replication/bugs.js';
-import { convergenceBoundMs, defaultReplicationLimits, type ReplicationLimits } from '../../src/pure/replication/limits.js';
+import { convergenceBoundMs, defaultReplicationLimits, tombstoneRetentionMs, type ReplicationLimits } from '../../src/pure/replication/limits.js';
 import { Net } from './net.js';
 
 export type Cmd =
   | { readonly kind: 'store'; readonly coord: number; readonly user: number; readonly offset: number }
   | { readonly kind: 'delete'; readonly pick: number; readonly coordPick: number }
+  /** A client's retry of a stored message (same id) through a node that does not hold it, with other replicas. */
+  | { readonly kind: 'retry'; readonly pick: number; readonly coord: number; readonly offset: number }
   | { readonly kind: 'profile'; readonly user: number; readonly coordPick: number }
   | { readonly kind: 'net'; readonly how: 'deliver' | 'drop' | 'duplicate'; readonly i: number }
   | { readonly kind: 'disk'; readonly node: number; readonly all: boolean }
@@ -32,6 +34,7 @@ export function cmdArb(opts: { nodes: number; diskLoss: boolean; crashes: boolea
   const weighted: { arbitrary: fc.Arbitrary<Cmd>; weight: number }[] = [
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('store' as const), coord: node, user: fc.nat(2), offset: fc.nat(opts.nodes - 1) }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat(), coordPick: fc.nat(3) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('retry' as const), pick: fc.nat(), coord: node, offset: fc.nat(opts.nodes - 1) }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('profile' as const), user: fc.nat(1), coordPick: fc.nat(3) }) },
     { weight: 10, arbitrary: fc.record({ kind: fc.constant('net' as const), how: fc.constantFrom('deliver' as const, 'deliver' as const, 'drop' as const, 'duplicate' as const), i: fc.nat(20) }) },
     { weight: 6, arbitrary: fc.record({ kind: fc.constant('disk' as const), node, all: fc.boolean() }) },
@@ -54,6 +57,13 @@ function profileReplicas(ids: readonly string[], user: number, r: number): strin
   return Array.from({ length: r }, (_, i) => ids[(user + i) % ids.length]);
 }
 
+/** R distinct targets: the coordinator and R-1 others chosen by the "load balancer" (offset). */
+function targetsOf(coord: number, offset: number, o: ScenarioOptions): string[] {
+  const ids = nodeIds(o.nodes);
+  const others = Array.from({ length: o.replicas - 1 }, (_, i) => ids[(coord + 1 + ((offset + i) % (o.nodes - 1))) % o.nodes]);
+  return [...new Set([ids[coord], ...others])];
+}
+
 export interface Outcome {
   readonly net: Net;
   readonly healMs: number;
@@ -71,13 +81,19 @@ export function runScenario(cmds: readonly Cmd[], o: ScenarioOptions): Outcome {
   for (const c of cmds) {
     switch (c.kind) {
       case 'store': {
-        const coord = ids[c.coord];
-        // R distinct targets: the coordinator and R-1 others chosen by the "load balancer" (offset).
-        const targets = [coord, ...Array.from({ length: o.replicas - 1 }, (_, i) => ids[(c.coord + 1 + ((c.offset + i) % (o.nodes - 1))) % o.nodes])];
         const user = `u${c.user}`;
         const msgId = `m${++counter}`;
         stored.push({ user, msgId });
-        net.update(coord, `store-${counter}`, { kind: 'message', user, msgId, body: `body ${counter}`, sizeBytes: 6 }, [...new Set(targets)], o.ackReplicas);
+        net.update(ids[c.coord], `store-${counter}`, { kind: 'message', user, msgId, body: `body ${msgId}`, sizeBytes: 6 }, targetsOf(c.coord, c.offset, o), o.ackReplicas);
+        break;
+      }
+      case 'retry': {
+        if (stored.length === 0) break;
+        const m = stored[c.pick % stored.length];
+        // As the node does (replication/node-glue.ts): a node already holding the message or its tombstone
+        // does not store it again; any other node stores it as a new update of the same object.
+        if (net.objectAt(ids[c.coord], messageObjectId(m.user, m.msgId)) !== undefined) break;
+        net.update(ids[c.coord], `retry-${++counter}`, { kind: 'message', user: m.user, msgId: m.msgId, body: `body ${m.msgId}`, sizeBytes: 6 }, targetsOf(c.coord, c.offset, o), o.ackReplicas);
         break;
       }
       case 'delete': {
@@ -120,6 +136,9 @@ export function runScenario(cmds: readonly Cmd[], o: ScenarioOptions): Outcome {
     }
   }
   const healMs = net.heal(convergenceBoundMs(limits) * 4);
+  // Then long enough for every retired tombstone to be collected: what is left must still agree.
+  net.advance(tombstoneRetentionMs(limits) + 2 * limits.gcIntervalMs);
+  net.heal(convergenceBoundMs(limits) * 4);
   return { net, healMs, problems: judge(net, ids, limits, healMs), stores: stored.length };
 }
 

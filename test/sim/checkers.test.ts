@@ -11,7 +11,7 @@ function resultWith(build: (h: History) => void, nodesUp = ['n1', 'n2']): SimRes
 }
 
 const ack = (h: History, msgId: string, dataSentAt: number, ackedAt: number, body = `body of ${msgId}`): void =>
-  void h.acked.set(msgId, { user: 'u1', msgId, body, clientMsgId: `<${msgId}>`, dataSentAt, ackedAt, node: 'n1' });
+  void h.acked.set(msgId, { user: 'u1', msgId, body, clientMsgId: `<${msgId}>`, dataSentAt, ackedAt, node: 'n1', durableCopiesAtAck: 1 });
 const list = (h: History, node: string, ids: string[], authAt = 1000, bodies?: Record<string, string>): void =>
   void h.listings.push({ user: 'u1', node, authAt, msgIds: ids, bodies: new Map(ids.map((id) => [id, bodies?.[id] ?? `body of ${id}`])), final: true, error: undefined });
 

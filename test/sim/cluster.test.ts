@@ -110,8 +110,10 @@ describe('traces and replay', () => {
     expect(v3.ok).toBe(false);
     expect(v3.divergence?.what).toContain('more lines than the trace');
 
-    const tamperedHeader = [lines[0].replace('"seed":7', '"seed":9'), ...lines.slice(1)];
-    expect(replayTrace(tamperedHeader.join('\n'), { reducer: toy }).ok).toBe(false);
+    const otherSeed = [lines[0].replaceAll('"seed":7', '"seed":9'), ...lines.slice(1)];
+    expect(replayTrace(otherSeed.join('\n'), { reducer: toy }).ok).toBe(false);
+    const inconsistent = [lines[0].replace('"seed":7', '"seed":9'), ...lines.slice(1)];
+    expect(replayTrace(inconsistent.join('\n'), { reducer: toy }).divergence?.what).toMatch(/disagrees/);
   });
 
   it('replay of a trace from a different reducer diverges (behaviour changed)', () => {

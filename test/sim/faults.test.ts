@@ -30,10 +30,12 @@ describe('scheduled faults', () => {
     const r = runSimulation(config, { reducer: fullReplica({ ackBeforeDurable: true }) as NodeReducer<unknown> });
     expect(r.disk.writesLost).toBeGreaterThan(0);
     expect(checkers.noLoss(r).ok).toBe(false);
+    expect(checkers.ackedDurable(r, 1).examples[0]).toMatch(/acknowledged by n1 at .* with 0 durable copies \(< 1\)/);
     // The honest toy (250 only after `persisted`) loses nothing acknowledged in the same crash.
     const honest = runSimulation(config, { reducer: toy });
     expect(honest.disk.writesLost).toBeGreaterThan(0);
     expect(checkers.noLoss(honest).ok).toBe(true);
+    expect(checkers.ackedDurable(honest, 1).ok).toBe(true);
   });
 
   it('a partition cuts traffic between groups until healNetwork; the run replays from its header', () => {

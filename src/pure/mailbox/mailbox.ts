@@ -144,6 +144,11 @@ export function onPersisted(ctx: StepCtx, s: MailboxStep, userMap: UserMap, id: 
   return { hard: s.hard, mailbox };
 }
 
+/** A fragment appeared or vanished here outside this module (replication applies pushed copies). */
+export function noteFragmentChange(ctx: StepCtx, mailbox: MailboxState, userMap: UserMap, user: UserId, present: boolean): MailboxState {
+  return notify(ctx, mailbox, userMap, user, present);
+}
+
 function notify(ctx: StepCtx, mailbox: MailboxState, userMap: UserMap, user: UserId, present: boolean): MailboxState {
   const stamp = mailbox.nextStamp;
   sendMailMapUpdate(ctx, userMap, user, { present, stamp });

@@ -29,6 +29,11 @@ export interface View {
   /** In NodeId order; always contains the node holding the view. */
   readonly members: readonly NodeId[];
   readonly map: readonly BucketOwner[];
+  /**
+   * Members that some other member's previous view did not contain (or that restarted): their managers may
+   * have forgotten them, so each of these reports all its fragments, as a node that just joined does.
+   */
+  readonly rejoined: readonly NodeId[];
 }
 
 export type MembershipMessage =
@@ -43,13 +48,15 @@ export type MembershipMessage =
   /**
    * Round 2: accept. `fresh` = restarted and not yet in any view since (a new incarnation: its soft state
    * is gone); `map` is the acceptor's installed user map, absent when fresh (a fresh map means nothing);
-   * `known` the nodes it has heard of, so a coordinator that knew only a seed reaches the whole cluster.
+   * `members` those of its installed view (absent when fresh); `known` the nodes it has heard of, so a
+   * coordinator that knew only a seed reaches the whole cluster.
    */
   | {
       readonly kind: 'memAccept';
       readonly proposal: Proposal;
       readonly fresh: boolean;
       readonly map: readonly BucketOwner[] | null;
+      readonly members: readonly NodeId[] | null;
       readonly known: readonly NodeId[];
     }
   /** A refusal of a stale proposal, carrying the refuser's Lamport clock so the coordinator can outbid. */
@@ -77,8 +84,8 @@ export type MembershipEffect =
   | { readonly kind: 'cancelTimer'; readonly timer: MembershipTimer }
   | { readonly kind: 'trace'; readonly action: string; readonly args: Readonly<Record<string, unknown>> }
   /**
-   * A new view is in force. `selfJustJoined`: the first view this incarnation installs, so every bucket
-   * counts as changed for reconstruction (DESIGN.md §4).
+   * A new view is in force. `selfJustJoined`: the first view this incarnation installs, or one that lists
+   * this node as rejoined, so every bucket counts as changed for its reports (DESIGN.md §4).
    */
   | { readonly kind: 'installed'; readonly previous: View; readonly view: View; readonly selfJustJoined: boolean };
 

@@ -36,7 +36,7 @@ export function onStartTimer(s: MembershipState, out: Out): MembershipState {
 function becomeCoordinator(s: MembershipState, out: Out): MembershipState {
   const epoch = Math.max(s.clock, s.view.epoch, s.promised?.epoch ?? 0) + 1;
   const proposal: Proposal = { epoch, coordinator: s.self };
-  const own: Acceptance = { node: s.self, fresh: !s.joined, map: s.joined ? s.view.map : null };
+  const own: Acceptance = { node: s.self, fresh: !s.joined, map: s.joined ? s.view.map : null, members: s.joined ? s.view.members : null };
   for (const n of sortedNodes([...s.known, ...s.view.members])) {
     if (n !== s.self) out.push({ kind: 'send', to: n, message: { kind: 'memNewGroup', proposal } });
   }
@@ -58,8 +58,9 @@ export function onNewGroup(s0: MembershipState, from: NodeId, proposal: Proposal
     out.push({ kind: 'trace', action: 'AbandonProposal', args: { node: s.self, epoch: s.phase.proposal.epoch } });
   }
   const map = s.joined ? s.view.map : null;
+  const members = s.joined ? s.view.members : null;
   const known = s.known;
-  out.push({ kind: 'send', to: from, message: { kind: 'memAccept', proposal, fresh: !s.joined, map, known } });
+  out.push({ kind: 'send', to: from, message: { kind: 'memAccept', proposal, fresh: !s.joined, map, members, known } });
   setTimer(out, 'commit', s.limits.commitTimeoutMs);
   out.push({ kind: 'trace', action: 'AcceptEpoch', args: { node: s.self, epoch: proposal.epoch, coordinator: from } });
   return { ...s, promised: proposal, phase: { kind: 'accepted', proposal } };
@@ -80,7 +81,7 @@ export function onAccept(
     if (!s0.known.includes(n) && n !== from) out.push({ kind: 'send', to: n, message: { kind: 'memNewGroup', proposal: m.proposal } });
   }
   if (s.phase.accepts.some((a) => a.node === from)) return s; // a duplicate
-  const accepts = [...s.phase.accepts, { node: from, fresh: m.fresh, map: m.map }];
+  const accepts = [...s.phase.accepts, { node: from, fresh: m.fresh, map: m.map, members: m.members }];
   return { ...s, phase: { ...s.phase, accepts } };
 }
 
@@ -118,10 +119,19 @@ export function onRoundTimer(s: MembershipState, out: Out): MembershipState {
     coordinator: s.self,
     members,
     map: reassign(base, members, proposal.epoch, { restamp, restampBuckets }),
+    rejoined: rejoinedMembers(accepts, members),
   };
   for (const n of members) if (n !== s.self) out.push({ kind: 'send', to: n, message: { kind: 'memCommit', view } });
   out.push({ kind: 'trace', action: 'CommitEpoch', args: { node: s.self, epoch: view.epoch, members } });
   return install(s, view, out);
+}
+
+/**
+ * Members a manager may have forgotten: fresh ones, and those missing from some acceptor's previous view
+ * (it saw them leave, so it dropped them from its mail maps). They report everything, like a new node.
+ */
+function rejoinedMembers(accepts: readonly Acceptance[], members: readonly NodeId[]): NodeId[] {
+  return members.filter((m) => accepts.some((a) => a.fresh && a.node === m) || accepts.some((a) => a.members !== null && !a.members.includes(m)));
 }
 
 /** An accepted proposal was never committed: the coordinator is gone; start a round ourselves. */
@@ -149,7 +159,7 @@ function install(s: MembershipState, view: View, out: Out): MembershipState {
   const phaseDone = s.phase.kind !== 'idle' && compareProposal(s.phase.proposal, viewIdOf(view)) <= 0;
   if (phaseDone) out.push({ kind: 'cancelTimer', timer: s.phase.kind === 'accepted' ? 'commit' : 'round' });
   out.push({ kind: 'trace', action: 'InstallView', args: { node: s.self, epoch: view.epoch, members: view.members } });
-  out.push({ kind: 'installed', previous: s.view, view, selfJustJoined: !s.joined });
+  out.push({ kind: 'installed', previous: s.view, view, selfJustJoined: !s.joined || view.rejoined.includes(s.self) });
   return {
     ...withKnown(s, view.members),
     view,

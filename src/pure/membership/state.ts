@@ -11,6 +11,7 @@ export interface Acceptance {
   readonly node: NodeId;
   readonly fresh: boolean;
   readonly map: readonly BucketOwner[] | null;
+  readonly members: readonly NodeId[] | null;
 }
 
 export type Phase =
@@ -63,7 +64,7 @@ export function initialMembership(
     self,
     limits,
     clock: 0,
-    view: { epoch: 0, coordinator: members[0], members, map: initialMap },
+    view: { epoch: 0, coordinator: members[0], members, map: initialMap, rejoined: [] },
     joined: false,
     known: members.filter((n) => n !== self),
     promised: null,

@@ -5,6 +5,7 @@ import type { ClientReply, ClientRequest, RecipientResult } from '../client.js';
 import { fnv1a32 } from '../hash.js';
 import type { Message } from '../messages.js';
 import { chooseNode } from '../load/choose.js';
+import { chooseReplicas } from '../replication/replica-choice.js';
 import { random, trace, type StepCtx } from '../step-context.js';
 import type { MsgId, SessionId } from '../types.js';
 import { checkUserName } from '../user-name.js';
@@ -104,17 +105,22 @@ export function onDeliverLookupDone(
     const code = r !== 'timeout' && r.status === 'unknown' ? 550 : 451;
     return setResult(ctx, proxy, call.session, s, call.index, code);
   }
-  const to = chooseNode({
+  const choice = {
     policy: ctx.config.loadPolicy,
     spread: ctx.config.spread,
     user,
     members: view.members,
     fragmentNodes: r.mailMap,
     loadOf: view.loadOf,
-    random: (n) => random(ctx, n),
-  });
+    random: (n: number) => random(ctx, n),
+  };
+  const to = chooseNode(choice);
   const msg = { msgId: s.msgId, body: s.body, sizeBytes: s.sizeBytes };
-  return startCall(ctx, proxy, { kind: 'store', session: call.session, to, index: call.index }, (rid) => ({ kind: 'storeMsg', rid, user, msg }));
+  // With replication the chosen node coordinates and R-1 more replicas are chosen the same way (docs/replication.md).
+  const replicas = ctx.config.replicas === undefined ? undefined : chooseReplicas(choice, to, ctx.config.replicas);
+  return startCall(ctx, proxy, { kind: 'store', session: call.session, to, index: call.index }, (rid) =>
+    replicas === undefined ? { kind: 'storeMsg', rid, user, msg } : { kind: 'storeMsg', rid, user, msg, replicas },
+  );
 }
 
 export function onStoreDone(ctx: StepCtx, proxy: ProxyState, call: Extract<Call, { kind: 'store' }>, r: Stored | 'timeout'): ProxyState {

@@ -3,10 +3,9 @@
 // armed while any call is outstanding) times out the overdue ones. A reply or the timeout ends a call,
 // whichever comes first, and the other is then a traced drop.
 import type { RecipientResult } from '../client.js';
-import type { Digest, RequestId } from '../messages.js';
+import type { Digest, Message, RequestId } from '../messages.js';
 import { PMap } from '../pmap.js';
 import { allocRid, send, type StepCtx } from '../step-context.js';
-import type { Message } from '../messages.js';
 import type { MsgId, NodeId, SessionId, UserId } from '../types.js';
 import type { UserMap } from '../user-map/user-map.js';
 import { rpcSweepIntervalMs, rpcTimeoutMs } from './limits.js';
@@ -78,7 +77,8 @@ export type Call =
   | { readonly kind: 'store'; readonly session: SessionId; readonly to: NodeId; readonly index: number }
   | { readonly kind: 'auth'; readonly session: SessionId; readonly to: NodeId }
   | { readonly kind: 'digests'; readonly session: SessionId; readonly to: NodeId }
-  | { readonly kind: 'fetch'; readonly session: SessionId; readonly to: NodeId }
+  /** `attempt` indexes the maildrop entry's nodes: a failed fetch tries the next node that listed the message. */
+  | { readonly kind: 'fetch'; readonly session: SessionId; readonly to: NodeId; readonly msgId: MsgId; readonly attempt: number }
   | { readonly kind: 'delete'; readonly session: SessionId; readonly to: NodeId }
   | { readonly kind: 'admin'; readonly session: SessionId; readonly to: NodeId };
 

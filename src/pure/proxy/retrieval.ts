@@ -137,14 +137,21 @@ export function onPopRetr(ctx: StepCtx, proxy: ProxyState, session: SessionId, m
     reply(ctx, session, { kind: 'popRetr', ok: false, text: refusal ?? 'no such message' });
     return proxy;
   }
-  const p = startCall(ctx, proxy, { kind: 'fetch', session, to: entry.nodes[0] }, (rid) => ({ kind: 'fetchMsg', rid, user: s.user, msgId }));
-  return withSession(p, session, { ...s, phase: 'retr' });
+  return withSession(startFetch(ctx, proxy, session, s, entry, 0), session, { ...s, phase: 'retr' });
+}
+
+function startFetch(ctx: StepCtx, proxy: ProxyState, session: SessionId, s: PopSession, entry: MaildropEntry, attempt: number): ProxyState {
+  const call = { kind: 'fetch', session, to: entry.nodes[attempt], msgId: entry.msgId, attempt } as const;
+  return startCall(ctx, proxy, call, (rid) => ({ kind: 'fetchMsg', rid, user: s.user, msgId: entry.msgId }));
 }
 
 export function onFetchDone(ctx: StepCtx, proxy: ProxyState, call: Extract<Call, { kind: 'fetch' }>, r: Extract<Message, { kind: 'fetched' }> | 'timeout'): ProxyState {
   const s = popSession(proxy, call.session);
   if (s === undefined || s.phase !== 'retr') return proxy;
   if (r === 'timeout' || r.body === null) {
+    // Another node that listed the message (a duplicate, or a replica) may still have it.
+    const entry = s.maildrop.find((e) => e.msgId === call.msgId);
+    if (entry !== undefined && call.attempt + 1 < entry.nodes.length) return startFetch(ctx, proxy, call.session, s, entry, call.attempt + 1);
     const text = r === 'timeout' ? '[SYS/TEMP] mailbox node unavailable' : 'message no longer exists';
     reply(ctx, call.session, { kind: 'popRetr', ok: false, text });
   } else {

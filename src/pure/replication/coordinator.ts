@@ -45,7 +45,7 @@ export function onUpdate(ctx: Ctx, s: ReplicationState, req: UpdateRequest): Rep
   next = supersede(ctx, next, object, current);
   const waiter: Waiter = { ref: req.ref, ts, ackNeeded: Math.max(1, Math.min(req.ackReplicas, targets.length)), copies: [] };
   const old = next.pushes.get(id);
-  const push: Push = { objectId: id, ts, remaining, selfDurable: false, waiters: [...(old?.waiters ?? []), waiter], attempt: 0 };
+  const push: Push = { objectId: id, ts, remaining, selfDurable: false, waiters: [...(old?.waiters ?? []), waiter], attempt: 0, announce: true };
   return { ...next, pushes: next.pushes.set(id, push) };
 }
 
@@ -76,9 +76,17 @@ export function supersede(ctx: Ctx, s: ReplicationState, object: Versioned, prev
   }
   const p = next.pushes.get(object.id);
   if (p !== undefined && compareTimestamp(p.ts, object.ts) < 0) {
-    next = { ...next, pushes: next.pushes.set(object.id, { ...p, ts: object.ts, selfDurable: false, remaining: uniqueSorted([...p.remaining]) }) };
+    // Copies of a tombstone are no copies of the message: a store still short of its copies is not
+    // answered (the client retries, SMTP is at-least-once) rather than acknowledged with none on disk.
+    const waiters = isTombstone(object) ? p.waiters.filter((w) => !rejectWaiter(ctx, w)) : p.waiters;
+    next = { ...next, pushes: next.pushes.set(object.id, { ...p, ts: object.ts, selfDurable: false, waiters, announce: false }) };
   }
   return next;
+}
+
+function rejectWaiter(ctx: Ctx, w: Waiter): true {
+  ctx.events.push({ kind: 'rejected', ref: w.ref, reason: 'deleted before enough copies were durable' });
+  return true;
 }
 
 export function dropEntry(ctx: Ctx, s: ReplicationState, key: string): ReplicationState {
@@ -147,11 +155,13 @@ function retire(ctx: Ctx, s: ReplicationState, p: Push): ReplicationState {
   traceRepl(ctx, 'ReplRetire', { node: ctx.self, objectId: p.objectId, ts: describeTimestamp(p.ts) });
   const key = entryKey(p.objectId, p.ts);
   const entry = s.hard.log.get(key);
-  // Without our own entry (a soft push for superseded callers) the retire is the logging pusher's to send.
-  for (const to of entry?.targets ?? []) if (to !== ctx.self) sendRepl(ctx, to, { kind: 'replRetire', objectId: p.objectId, ts: p.ts });
+  // Only the pusher of the logged update announces: a soft push (superseded callers, replicas the update's
+  // coordinator did not know of) covered only some targets, and must not retire the others' entries.
+  if (p.announce) for (const to of entry?.targets ?? []) if (to !== ctx.self) sendRepl(ctx, to, { kind: 'replRetire', objectId: p.objectId, ts: p.ts });
   ctx.effects.push({ kind: 'cancelTimer', timer: pushTimer(p.objectId) });
   // Waiters left now have every target's copy but asked for more than exist (cannot happen: ackNeeded <= targets).
   let next: ReplicationState = { ...s, pushes: s.pushes.delete(p.objectId) };
+  if (!p.announce) return next;
   next = dropEntry(ctx, next, key);
   return entry === undefined ? next : markRetired(ctx, next, p.objectId, p.ts);
 }

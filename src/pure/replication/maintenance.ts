@@ -40,7 +40,7 @@ export function onBoot(ctx: Ctx, s0: ReplicationState): ReplicationState {
   for (const [key, e] of s.hard.log.entries()) {
     if (e.ts.node === ctx.self) {
       // Our own update: resume pushing (its caller is gone with our soft state; the proxy retries).
-      const push: Push = { objectId: e.objectId, ts: e.ts, remaining: e.remaining, selfDurable: true, waiters: [], attempt: 0 };
+      const push: Push = { objectId: e.objectId, ts: e.ts, remaining: e.remaining, selfDurable: true, waiters: [], attempt: 0, announce: true };
       s = sendPushes(ctx, { ...s, pushes: s.pushes.set(e.objectId, push) }, e.objectId);
     } else {
       setTimer(ctx, takeoverTimer(key), ctx.config.limits.takeoverAfterMs);

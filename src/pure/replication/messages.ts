@@ -8,8 +8,11 @@ import type { NodeId } from '../types.js';
 export type ReplicationMessage =
   /** Pusher → target: the whole object (total update) and the targets not yet known to have it. */
   | { readonly kind: 'replPush'; readonly object: Versioned; readonly remaining: readonly NodeId[] }
-  /** Target → pusher: I durably hold this update or a newer version of the object. */
-  | { readonly kind: 'replAck'; readonly objectId: ObjectId; readonly ts: Timestamp }
+  /**
+   * Target → pusher: I durably hold version `ts` of the object (the pushed one or newer). When it is newer,
+   * `newer` carries it, so a pusher holding an outdated version (back from a crash) catches up.
+   */
+  | { readonly kind: 'replAck'; readonly objectId: ObjectId; readonly ts: Timestamp; readonly newer?: Versioned }
   /** Pusher → targets: every target acknowledged; drop the log entry (and stop any takeover). */
   | { readonly kind: 'replRetire'; readonly objectId: ObjectId; readonly ts: Timestamp }
   /** A node back from a long outage asks another replica what it holds of an object. */

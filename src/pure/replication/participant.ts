@@ -5,7 +5,7 @@
 import { compareNodeId, type NodeId } from '../types.js';
 import { dropEntry, markRetired, noteApplied, onOwnCopyDurable, sendPushes, supersede } from './coordinator.js';
 import { entryKey, type LogEntry } from './hard-state.js';
-import { describeTimestamp, receive, timestampEquals, type Timestamp } from './hlc.js';
+import { compareTimestamp, describeTimestamp, receive, timestampEquals, type Timestamp } from './hlc.js';
 import { applyIfNewer, type LwwOutcome } from './lww.js';
 import type { Versioned } from './objects.js';
 import { persistRepl, sendRepl, setTimer, traceRepl, type Ctx, type Push, type ReplicationState } from './state.js';
@@ -18,9 +18,13 @@ function decide(ctx: Ctx, current: Versioned | undefined, object: Versioned): Lw
   return outcome;
 }
 
-export function onPush(ctx: Ctx, s0: ReplicationState, from: NodeId, object: Versioned, remaining: readonly NodeId[]): ReplicationState {
-  const s = { ...s0, clock: receive(s0.clock, ctx.env.now, object.ts) };
-  const current = s.hard.objects.get(object.id);
+export function onPush(ctx: Ctx, s0: ReplicationState, from: NodeId, pushed: Versioned, remaining: readonly NodeId[]): ReplicationState {
+  const s = { ...s0, clock: receive(s0.clock, ctx.env.now, pushed.ts) };
+  const current = s.hard.objects.get(pushed.id);
+  // Replicas known here but not to the update's coordinator (an older copy it never saw, e.g. a client's
+  // retry stored the same message elsewhere) stay known, and we push the update to them ourselves.
+  const replicas = current === undefined ? pushed.replicas : [...new Set([...pushed.replicas, ...current.replicas])].sort(compareNodeId);
+  const object: Versioned = replicas.length === pushed.replicas.length ? pushed : { ...pushed, replicas };
   const outcome = decide(ctx, current, object);
   if (outcome.kind !== 'applied') {
     traceRepl(ctx, 'ReplIgnore', { node: ctx.self, objectId: object.id, ts: describeTimestamp(object.ts), why: outcome.kind });
@@ -31,13 +35,24 @@ export function onPush(ctx: Ctx, s0: ReplicationState, from: NodeId, object: Ver
   // so one participant besides the coordinator can take over pushing.
   const others = remaining.filter((n) => n !== ctx.self && n !== from);
   const last = [...remaining].sort(compareNodeId).at(-1) === ctx.self;
-  const entry: LogEntry | undefined = others.length === 0 || last ? undefined : { ts: object.ts, objectId: object.id, targets: object.replicas, remaining: others };
+  const entry: LogEntry | undefined = others.length === 0 || last ? undefined : { ts: object.ts, objectId: object.id, targets: pushed.replicas, remaining: others };
   const key = entry === undefined ? undefined : entryKey(object.id, object.ts);
   traceRepl(ctx, 'ReplApply', { node: ctx.self, objectId: object.id, ts: describeTimestamp(object.ts), from });
   let next = persistRepl(ctx, s, { kind: 'replPut', object, entry }, { kind: 'put', objectId: object.id, ts: object.ts, key });
   next = noteApplied(ctx, next, object, current);
   next = supersede(ctx, next, object, current);
+  next = pushToUnknownReplicas(next, object, pushed.replicas.concat(ctx.self, from));
   return ackWhenDurable(ctx, next, from, object);
+}
+
+/** A soft push (not logged, not announced) of `object` to the replicas its update did not target. */
+function pushToUnknownReplicas(s: ReplicationState, object: Versioned, covered: readonly NodeId[]): ReplicationState {
+  const extra = object.replicas.filter((n) => !covered.includes(n));
+  if (extra.length === 0) return s;
+  const p = s.pushes.get(object.id);
+  const remaining = [...new Set([...(p?.remaining ?? []), ...extra])].sort(compareNodeId);
+  const push: Push = p === undefined ? { objectId: object.id, ts: object.ts, remaining, selfDurable: false, waiters: [], attempt: 0, announce: false } : { ...p, remaining };
+  return { ...s, pushes: s.pushes.set(object.id, push) };
 }
 
 /**
@@ -46,23 +61,26 @@ export function onPush(ctx: Ctx, s0: ReplicationState, from: NodeId, object: Ver
  */
 function ackWhenDurable(ctx: Ctx, s: ReplicationState, to: NodeId, object: Versioned): ReplicationState {
   if ((s.inflight.get(object.id) ?? 0) === 0 || ctx.config.bugs.ackBeforePersist) {
-    sendAck(ctx, s, to, object.id);
+    sendAck(ctx, s, to, object.id, object.ts);
     return s;
   }
   const queued = s.deferredAcks.get(object.id) ?? [];
-  return { ...s, deferredAcks: s.deferredAcks.set(object.id, queued.includes(to) ? queued : [...queued, to]) };
+  return { ...s, deferredAcks: s.deferredAcks.set(object.id, [...queued, { to, pushedTs: object.ts }]) };
 }
 
-function sendAck(ctx: Ctx, s: ReplicationState, to: NodeId, objectId: string): void {
+function sendAck(ctx: Ctx, s: ReplicationState, to: NodeId, objectId: string, pushedTs: Timestamp): void {
   const held = s.hard.objects.get(objectId);
-  if (held !== undefined) sendRepl(ctx, to, { kind: 'replAck', objectId, ts: held.ts });
+  if (held === undefined) return;
+  // The pusher holds an outdated version (e.g. it was down while a newer update went round): hand it over.
+  const newer = compareTimestamp(held.ts, pushedTs) > 0 ? held : undefined;
+  sendRepl(ctx, to, newer === undefined ? { kind: 'replAck', objectId, ts: held.ts } : { kind: 'replAck', objectId, ts: held.ts, newer });
 }
 
 /** A write of `objectId` became durable: if it was the last one in flight, send the acks that waited for it. */
 export function onObjectWriteDurable(ctx: Ctx, s: ReplicationState, objectId: string): ReplicationState {
   const left = (s.inflight.get(objectId) ?? 1) - 1;
   if (left > 0) return { ...s, inflight: s.inflight.set(objectId, left) };
-  for (const to of s.deferredAcks.get(objectId) ?? []) sendAck(ctx, s, to, objectId);
+  for (const a of s.deferredAcks.get(objectId) ?? []) sendAck(ctx, s, a.to, objectId, a.pushedTs);
   return { ...s, inflight: s.inflight.delete(objectId), deferredAcks: s.deferredAcks.delete(objectId) };
 }
 
@@ -91,6 +109,6 @@ export function onTakeover(ctx: Ctx, s: ReplicationState, key: string): Replicat
   const entry = s.hard.log.get(key);
   if (entry === undefined || s.pushes.has(entry.objectId)) return s;
   traceRepl(ctx, 'ReplTakeover', { node: ctx.self, objectId: entry.objectId, ts: describeTimestamp(entry.ts) });
-  const push: Push = { objectId: entry.objectId, ts: entry.ts, remaining: entry.remaining.filter((n) => n !== ctx.self), selfDurable: true, waiters: [], attempt: 0 };
+  const push: Push = { objectId: entry.objectId, ts: entry.ts, remaining: entry.remaining.filter((n) => n !== ctx.self), selfDurable: true, waiters: [], attempt: 0, announce: true };
   return sendPushes(ctx, { ...s, pushes: s.pushes.set(entry.objectId, push) }, entry.objectId);
 }

@@ -78,7 +78,8 @@ function onMessage(ctx: Ctx, s: ReplicationState, from: NodeId, m: ReplicationMe
     case 'replPush':
       return onPush(ctx, s, from, m.object, m.remaining);
     case 'replAck':
-      return onAck(ctx, s, from, m.objectId, m.ts);
+      // A newer version handed back by the target is applied first (as a push from it, nothing to log).
+      return onAck(ctx, m.newer === undefined ? s : onPush(ctx, s, from, m.newer, []), from, m.objectId, m.ts);
     case 'replRetire':
       return onRetireMsg(ctx, s, m.objectId, m.ts);
     case 'replReconcile':

@@ -38,6 +38,14 @@ export interface Push {
   readonly selfDurable: boolean;
   readonly waiters: readonly Waiter[];
   readonly attempt: number;
+  /** Tell the targets when done (`replRetire`): only the pusher of a logged entry of version `ts` may. */
+  readonly announce: boolean;
+}
+
+/** An ack owed once the object has no write in flight; `pushedTs` tells whether our version is newer. */
+export interface DeferredAck {
+  readonly to: NodeId;
+  readonly pushedTs: Timestamp;
 }
 
 /** What a write in flight was for, so its completion can continue the protocol. */
@@ -56,7 +64,7 @@ export interface ReplicationState {
   readonly pending: PMap<PendingWrite, number>;
   /** objectId → writes of it in flight: an ack for the object waits until there are none (ack after persist). */
   readonly inflight: PMap<number>;
-  readonly deferredAcks: PMap<readonly NodeId[]>;
+  readonly deferredAcks: PMap<readonly DeferredAck[]>;
   /** Tombstones held here (soft index over hard.objects, so GC does not scan every object). */
   readonly tombstones: PMap<true>;
   /** tombstone objectId → when we learned its delete retired (this node's clock). */

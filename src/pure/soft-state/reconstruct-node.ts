@@ -15,6 +15,7 @@ import type { ManagerState } from './manager.js';
 import { bucketsReportApplies, bucketsToRebuild, changedBuckets, reportsFor } from './reconstruct.js';
 import { reportRetryMs, reportsPerRetryMax } from './reconstruct-limits.js';
 import type { ReconstructionMessage } from './reconstruct-messages.js';
+import { profileObjectId } from '../replication/objects.js';
 
 type Report = Extract<ReconstructionMessage, { kind: 'softStateReport' }>;
 
@@ -106,7 +107,8 @@ function keepApplicable(outbound: PMap<Outbound>, view: View): PMap<Outbound> {
 /** Profiles held here, each replicated only here until the user DB is replicated (user-db/). */
 function heldProfiles(s: NodeState): { user: UserId; replicas: readonly NodeId[] }[] {
   const self = s.self ?? '';
-  return s.hard.userDb.profiles.keys().map((user) => ({ user, replicas: [self] }));
+  // With replication, a profile's replicas are those of its replicated object (docs/replication.md).
+  return s.hard.userDb.profiles.keys().map((user) => ({ user, replicas: s.hard.replication.objects.get(profileObjectId(user))?.replicas ?? [self] }));
 }
 
 function buildReport(s: NodeState, epoch: Epoch, buckets: readonly Bucket[], stamp: number): Report {

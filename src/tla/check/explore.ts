@@ -87,7 +87,7 @@ export class Explorer {
       let isNew = true;
       let idx = -1;
       if (inModel) {
-        idx = this.addState(s, -1, -1, 1);
+        idx = this.addState(s, -1, 1);
         isNew = idx >= 0;
         if (isNew) this.initial.push(idx);
       }
@@ -130,7 +130,7 @@ export class Explorer {
     let isNew = true;
     let idx = -1;
     if (inModel) {
-      idx = this.addState(t, i, lab, this.level.get(i) + 1);
+      idx = this.addState(t, i, this.level.get(i) + 1);
       isNew = idx >= 0;
       if (this.opts.recordGraph) this.addEdge(i, isNew ? idx : this.seen.get(this.keyOf(t)), lab);
     }
@@ -149,7 +149,7 @@ export class Explorer {
   }
 
   /** Adds s if its key is new; returns its index, or -1 when already seen. */
-  private addState(s: State, parent: number, lab: number, lvl: number): number {
+  private addState(s: State, parent: number, lvl: number): number {
     const fp = this.keyOf(s);
     const idx = this.fps.length;
     if (this.seen.putIfAbsent(fp, idx) >= 0) return -1;
@@ -240,7 +240,7 @@ export class Explorer {
         min: n ? sorted[0] : 0,
         max: n ? sorted[n - 1] : 0,
         mean: n ? sum / n : 0,
-        p95: n ? sorted[Math.min(n - 1, Math.ceil(n * 0.95) - 1)] : 0,
+        p95: n ? sorted[Math.min(n - 1, Math.floor(n * 0.95))] : 0,
       },
     };
   }

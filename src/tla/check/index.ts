@@ -19,8 +19,9 @@ export function checkSpec(spec: LoadedSpec, ops: ValueOps, cfg: CfgModel, opts: 
   if (assumption) return { verdict: assumption, temporalCount: 0 };
   let plan: CheckPlan = buildPlan(spec, cfg);
   if (opts.noDeadlock) plan = { ...plan, checkDeadlock: false };
-  const temporalCount = plan.liveProperties.length;
-  const res = explore(spec, ops, plan, { recordGraph: temporalCount > 0, onProgress: opts.onProgress, progressMs: opts.progressMs });
+  const temporalCount = branchCount(plan);
+  const started = Date.now();
+  const res = explore(spec, ops, plan, { recordGraph: plan.liveProperties.length > 0, onProgress: opts.onProgress, progressMs: opts.progressMs });
   let verdict = res.verdict;
   if (verdict.kind === 'success' && res.graph) {
     try {
@@ -30,7 +31,18 @@ export function checkSpec(spec: LoadedSpec, ops: ValueOps, cfg: CfgModel, opts: 
       verdict = { kind: 'error', code: e.code === 'assert' ? 'assert' : 'liveness', message: e.message, loc: e.loc };
     }
   }
-  return { verdict, stats: res.stats, temporalCount };
+  // elapsedMs covers exploration and liveness, for the "Finished in" line.
+  return { verdict, stats: { ...res.stats, elapsedMs: Date.now() - started }, temporalCount };
+}
+
+/**
+ * TLC's "satisfiability problem has N branches": each property whose negation needs a tableau (<>P, P ~> Q)
+ * is a branch; all those whose negation is a plain []<> / <>[] condition share one (matches the suite).
+ */
+function branchCount(plan: CheckPlan): number {
+  const shapes = plan.liveProperties.map((p) => p.shape.kind);
+  const tableau = shapes.filter((k) => k === 'eventually' || k === 'leadsTo').length;
+  return tableau + (shapes.length > tableau ? 1 : 0);
 }
 
 function firstFalseAssumption(spec: LoadedSpec): Verdict | undefined {
@@ -46,4 +58,6 @@ function firstFalseAssumption(spec: LoadedSpec): Verdict | undefined {
 export { buildPlan } from './plan.js';
 export type { CheckPlan } from './plan.js';
 export * from './result.js';
+export { aliasPrinter } from './alias.js';
+export type { StatePrinter } from './report.js';
 export { reportLines, traceLines, verdictLines, traceToItf, traceToJson, actionText, verdictTrace } from './report.js';

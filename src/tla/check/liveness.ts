@@ -32,6 +32,8 @@ export class LivenessChecker {
   private readonly n: number;
   private readonly stepCache = new Map<Fairness, Uint8Array>();
   private readonly enabledCache = new Map<Fairness, Uint8Array>();
+  private readonly varsCache = new Map<Fairness['vars'], BigUint64Array>();
+  private readonly scratch: Uint8Array;
 
   constructor(
     private readonly spec: LoadedSpec,
@@ -40,6 +42,7 @@ export class LivenessChecker {
     private readonly graph: StateGraph,
   ) {
     this.n = graph.states.length;
+    this.scratch = new Uint8Array(this.n);
     this.g = buildCsr(this.n, graph.edgeFrom, graph.edgeTo);
   }
 
@@ -122,15 +125,24 @@ export class LivenessChecker {
     let m = this.stepCache.get(f);
     if (m) return m;
     const { edgeFrom, edgeTo, states } = this.graph;
+    const v = this.varsFingerprints(f.vars);
     m = new Uint8Array(edgeFrom.length);
     for (let e = 0; e < edgeFrom.length; e++) {
-      const s = states[edgeFrom[e]];
-      const t = states[edgeTo[e]];
-      const changes = !this.ops.equals(this.spec.evalState(f.vars, s), this.spec.evalState(f.vars, t));
-      m[e] = changes && this.spec.evalStep(f.action, s, t) === true ? 1 : 0;
+      const changes = v[edgeFrom[e]] !== v[edgeTo[e]];
+      m[e] = changes && this.spec.evalStep(f.action, states[edgeFrom[e]], states[edgeTo[e]]) === true ? 1 : 0;
     }
     this.stepCache.set(f, m);
     return m;
+  }
+
+  /** The fingerprint of the subscript's value in every state (so "v changed" is a comparison per edge). */
+  private varsFingerprints(vars: Fairness['vars']): BigUint64Array {
+    let fps = this.varsCache.get(vars);
+    if (fps) return fps;
+    fps = new BigUint64Array(this.n);
+    for (let i = 0; i < this.n; i++) fps[i] = this.ops.fingerprint(this.spec.evalState(vars, this.graph.states[i]));
+    this.varsCache.set(vars, fps);
+    return fps;
   }
 
   private enabledMask(f: Fairness): Uint8Array {
@@ -158,25 +170,44 @@ export class LivenessChecker {
     return seen;
   }
 
-  /** A fair SCC inside the region (node list), or undefined. */
+  /**
+   * A fair SCC inside the region (node list), or undefined. Among fair components we pick the one with
+   * the smallest state index (indices are BFS order), which tends to give short counterexamples.
+   */
   private findFair(region: Uint8Array, s: Search): number[] | undefined {
     const work: Uint8Array[] = [region];
+    let best: number[] | undefined;
+    let bestMin = Infinity;
     while (work.length > 0) {
       const mask = work.pop() as Uint8Array;
       for (const comp of sccs(this.g, mask, s.edgeOk)) {
+        let lowest = Infinity; // no Math.min(...comp): components can exceed the argument limit
+        for (const u of comp) if (u < lowest) lowest = u;
+        if (lowest >= bestMin) continue;
         const verdict = this.judge(comp, s);
-        if (verdict === 'fair') return comp;
-        if (verdict instanceof Uint8Array) work.push(verdict);
+        if (verdict === 'fair') {
+          best = comp;
+          bestMin = lowest;
+        } else if (verdict instanceof Uint8Array) work.push(verdict);
       }
     }
-    return undefined;
+    return best;
   }
 
   /** 'fair', 'dead' (no fair sub-cycle), or a smaller mask to search (an SF split). */
   private judge(comp: number[], s: Search): 'fair' | 'dead' | Uint8Array {
-    const inComp = new Uint8Array(this.n);
-    for (const u of comp) inComp[u] = 1;
     if (s.mustVisit && !comp.some((u) => s.mustVisit?.[u])) return 'dead';
+    // One scratch mask for all components (there can be as many components as states).
+    const inComp = this.scratch;
+    for (const u of comp) inComp[u] = 1;
+    try {
+      return this.judgeFairness(comp, inComp, s);
+    } finally {
+      for (const u of comp) inComp[u] = 0;
+    }
+  }
+
+  private judgeFairness(comp: number[], inComp: Uint8Array, s: Search): 'fair' | 'dead' | Uint8Array {
     for (const f of s.fairness) {
       const enabled = this.enabledMask(f);
       if (this.hasStepInside(comp, inComp, f, s)) continue;

@@ -164,6 +164,10 @@ export function buildPlan(spec: LoadedSpec, cfg: CfgModel): CheckPlan {
   }
   const invariants: NamedExpr[] = cfg.invariants.map((n) => ({ name: n.name, cfgName: n.name, expr: lookup(spec, cfg, n, 'invariant') }));
   const props = classifyProperties(spec, cfg);
+  if (props.liveProperties.length > 0 && (cfg.symmetry || cfg.view)) {
+    // The explored graph then links representatives, not real successors: liveness could be wrong.
+    throw new TlaError('unsupported', `${cfg.file}: temporal properties cannot be checked together with ${cfg.symmetry ? 'SYMMETRY' : 'VIEW'}`);
+  }
   return {
     init: parts.init,
     next: parts.next,
@@ -193,12 +197,18 @@ function classifyProperties(spec: LoadedSpec, cfg: CfgModel): Classified {
     const f = spec.temporal(lookup(spec, cfg, n, 'property'));
     const conjuncts = flattenAnd(f);
     for (const c of conjuncts) {
+      // TLC names a safety conjunct of a conjunction by its location (RefineCarryBug); liveness conjuncts
+      // (also those of an expanded \A) keep the cfg name, which is what a user can act on.
       const loc = formulaLoc(c);
-      const name = conjuncts.length === 1 || loc === undefined ? n.name : locText(loc);
-      classifyOne(c, name, n.name, out);
+      const byLoc = conjuncts.length > 1 && loc !== undefined && !isLive(c);
+      classifyOne(c, byLoc ? locText(loc) : n.name, n.name, out);
     }
   }
   return out;
+}
+
+function isLive(c: TemporalFormula): boolean {
+  return !isStateLevel(c) && !(c.kind === 'always' && c.sub.kind === 'state') && c.kind !== 'boxAction';
 }
 
 function classifyOne(c: TemporalFormula, name: string, cfgName: string, out: Classified): void {

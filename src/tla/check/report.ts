@@ -13,12 +13,16 @@ export function stateLines(vars: readonly string[], s: State, ops: ValueOps): st
   return vars.map((v, i) => `/\\ ${v} = ${ops.print(s[i])}`);
 }
 
+/** How a state is printed in a trace: the variables, or an ALIAS's fields (alias.ts). */
+export type StatePrinter = (s: State) => string[];
+
 /** The "State N: ..." blocks of a trace (each followed by a blank line) and its lasso end. */
-export function traceLines(vars: readonly string[], t: Trace, ops: ValueOps): string[] {
+export function traceLines(vars: readonly string[], t: Trace, ops: ValueOps, printer?: StatePrinter): string[] {
+  const show = printer ?? ((s: State) => stateLines(vars, s, ops));
   const out: string[] = [];
   t.steps.forEach((st, i) => {
     out.push(`State ${i + 1}: ${st.action ? actionText(st.action, ops) : '<Initial predicate>'}`);
-    out.push(...stateLines(vars, st.state, ops), '');
+    out.push(...show(st.state), '');
   });
   if (t.loop?.kind === 'backTo') out.push(`Back to state ${t.loop.index}: ${actionText(t.loop.action, ops)}`, '');
   if (t.loop?.kind === 'stutter') out.push(`State ${t.steps.length + 1}: Stuttering`);
@@ -27,8 +31,8 @@ export function traceLines(vars: readonly string[], t: Trace, ops: ValueOps): st
 
 const BEHAVIOR = 'Error: The behavior up to this point is:';
 
-export function verdictLines(v: Verdict, vars: readonly string[], ops: ValueOps): string[] {
-  const tr = (t: Trace): string[] => traceLines(vars, t, ops);
+export function verdictLines(v: Verdict, vars: readonly string[], ops: ValueOps, printer?: StatePrinter): string[] {
+  const tr = (t: Trace): string[] => traceLines(vars, t, ops, printer);
   switch (v.kind) {
     case 'success':
       return ['Model checking completed. No error has been found.'];
@@ -92,27 +96,56 @@ function stamp(d = new Date()): string {
 }
 
 /** The full report after "Starting...": verdict, temporal lines, counts. */
-export function reportLines(r: CheckResult, spec: LoadedSpec, ops: ValueOps): string[] {
+export function reportLines(r: CheckResult, spec: LoadedSpec, ops: ValueOps, printer?: StatePrinter): string[] {
   const out: string[] = [];
   if (r.temporalCount > 0) out.push(`Implied-temporal checking--satisfiability problem has ${r.temporalCount} branches.`);
   if (r.stats) {
     out.push('Computing initial states...');
+    for (let k = 2; k <= r.stats.initial; k *= 2) out.push(`Computed ${k} initial states...`);
     out.push(`Finished computing initial states: ${r.stats.initial} distinct state${r.stats.initial === 1 ? '' : 's'} generated at ${stamp()}.`);
   }
   const v = r.verdict;
-  const liveDone = r.temporalCount > 0 && r.stats !== undefined && (v.kind === 'success' || v.kind === 'temporal');
-  if (liveDone) out.push(`Checking temporal properties for the complete state space with ${r.stats?.distinct} total distinct states at (${stamp()})`);
-  out.push(...verdictLines(v, spec.variables, ops));
-  if (liveDone) out.push(`Finished checking temporal properties in 00s at ${stamp()}`);
+  const st = r.stats;
+  const n = r.temporalCount;
+  const liveDone = n > 0 && st !== undefined && (v.kind === 'success' || v.kind === 'temporal');
+  const finished = `Finished checking temporal properties in ${String(Math.floor(st ? st.elapsedMs / 1000 : 0)).padStart(2, '0')}s at ${stamp()}`;
+  if (liveDone && st) {
+    out.push(`Progress(${st.depth}) at ${stamp()}: ${st.generated} states generated, ${st.distinct} distinct states found, 0 states left on queue.`);
+    const what = n > 1 ? `${n} branches of temporal properties` : 'temporal properties';
+    out.push(`Checking ${what} for the complete state space with ${st.distinct * n} total distinct states at (${stamp()})`);
+    // TLC closes the temporal check before its success line, but after printing a counterexample.
+    if (v.kind === 'success') out.push(finished);
+  }
+  out.push(...verdictLines(v, spec.variables, ops, printer));
+  if (liveDone && v.kind === 'temporal') out.push(finished);
   if (r.stats) out.push(...countLines(r.stats, v.kind === 'success'));
   const secs = Math.floor((r.stats?.elapsedMs ?? 0) / 1000);
   out.push(`Finished in ${String(secs).padStart(2, '0')}s at (${stamp()})`);
   return out;
 }
 
-/** TLC's `-dumpTrace json`: a JSON array with one object (variable -> value) per state. */
+/**
+ * TLC's `-dumpTrace json` shape (TLCExt's CounterExample serialised): states as [id, {var: value}] pairs
+ * (ids 1-based) and actions as [[from, vars], {name, location}, [to, vars]]; a lasso adds the action back to
+ * the loop's state. Values use ValueOps.toJson (sets as {"#set": [...]}, functions as {"#map": ...}).
+ */
 export function traceToJson(vars: readonly string[], t: Trace, ops: ValueOps): unknown {
-  return t.steps.map((st) => Object.fromEntries(vars.map((v, i) => [v, ops.toJson(st.state[i])])));
+  const rec = (k: number): [number, Record<string, unknown>] => [
+    k + 1,
+    Object.fromEntries(vars.map((v, i) => [v, ops.toJson(t.steps[k].state[i])])),
+  ];
+  const act = (a: ActionLabel): Record<string, unknown> => ({
+    name: a.name,
+    ...(a.args.length > 0 ? { args: a.args.map((v) => ops.toJson(v)) } : {}),
+    location: { beginLine: a.loc.line, beginColumn: a.loc.col, endLine: a.loc.endLine, endColumn: a.loc.endCol, module: a.loc.module },
+  });
+  const state = t.steps.map((_, k) => rec(k));
+  const action: unknown[] = [];
+  t.steps.forEach((st, k) => {
+    if (k > 0 && st.action) action.push([rec(k - 1), act(st.action), rec(k)]);
+  });
+  if (t.loop?.kind === 'backTo') action.push([rec(t.steps.length - 1), act(t.loop.action), rec(t.loop.index - 1)]);
+  return { counterexample: { state, action } };
 }
 
 /** Apalache's Informal Trace Format (ITF). A lasso's loop start is given as `loop` (0-based). */

@@ -45,7 +45,7 @@ export interface CheckResult {
   readonly verdict: Verdict;
   /** Undefined when exploration never started (assumption failure, load errors). */
   readonly stats?: Stats;
-  /** Number of temporal properties checked after exploration (for the "branches" line). */
+  /** TLC's number of temporal "branches" checked after exploration (0: no liveness); see branchCount. */
   readonly temporalCount: number;
 }
 

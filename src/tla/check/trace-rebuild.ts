@@ -13,7 +13,11 @@ export function rebuildPath(spec: LoadedSpec, plan: CheckPlan, keyOf: StateKeyer
   const steps: TraceStep[] = [{ state: first }];
   let cur = first;
   for (let k = 1; k < fps.length; k++) {
-    const tr = spec.successors(plan.next, cur).find((t) => norm(keyOf(t.state)) === norm(fps[k]));
+    const from = cur;
+    // The first successor with the recorded key that the ACTION_CONSTRAINTs allow is the one BFS kept.
+    const tr = spec
+      .successors(plan.next, from)
+      .find((t) => norm(keyOf(t.state)) === norm(fps[k]) && plan.actionConstraints.every((a) => spec.evalStep(a, from, t.state) === true));
     if (tr === undefined) throw new TlaError('eval', `internal: could not rebuild step ${k + 1} of a counterexample`);
     steps.push({ state: tr.state, action: tr.action });
     cur = tr.state;

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TlaError } from '../api.js';
-import { checkSpec, exitCode, reportLines, traceToItf, traceToJson, verdictTrace, type CheckResult } from '../check/index.js';
+import { aliasPrinter, checkSpec, exitCode, reportLines, traceToItf, traceToJson, verdictTrace, type CheckResult } from '../check/index.js';
 import { parseArgs } from './args.js';
 import type { CliIo } from './io.js';
 import { loadWithCfg, defaultCfgPath, type Loaded } from './load.js';
@@ -85,7 +85,9 @@ async function checkLoaded(
   } catch (e) {
     return exitForError(e, io);
   }
-  const lines = reportLines(result, spec, ops);
+  const alias = cfg.alias ? spec.definition(cfg.alias.name) : undefined;
+  if (cfg.alias && alias === undefined) io.err(`Warning: ALIAS ${cfg.alias.name} is not defined; printing variables.`);
+  const lines = reportLines(result, spec, ops, alias ? aliasPrinter(spec, ops, alias) : undefined);
   for (const l of lines) io.out(l);
   const code = exitCode(result.verdict);
   dumpTraces(result, loaded, args.values, io);

@@ -9,7 +9,11 @@ export function exitForError(e: unknown, io: CliIo): number {
     io.err(`porcupine tla: ${e.message} (see --help)`);
     return 2;
   }
-  if (!(e instanceof TlaError)) throw e;
+  if (!(e instanceof TlaError)) {
+    // A bug of ours, not of the spec: say so, with the stack, and use TLC's generic error status.
+    io.err(`Error: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return EXIT.generic;
+  }
   io.err(`Error: ${e.message}`);
   switch (e.code) {
     case 'cfg':

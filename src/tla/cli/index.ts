@@ -1,5 +1,4 @@
 // `porcupine tla ...`: check, validate, parse. The coordinator wires runTlaCli into the main command.
-import { UsageError } from './args.js';
 import { runCheck } from './check-command.js';
 import { exitForError } from './errors.js';
 import { processIo, type CliIo } from './io.js';
@@ -39,7 +38,6 @@ export async function runTlaCli(argv: string[], io: CliIo = processIo): Promise<
         return 2;
     }
   } catch (e) {
-    if (e instanceof UsageError) return exitForError(e, io);
     return exitForError(e, io);
   }
 }

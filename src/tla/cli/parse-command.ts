@@ -31,7 +31,17 @@ export async function runParse(argv: readonly string[], io: CliIo): Promise<numb
   io.out(`Variables: ${spec.variables.length > 0 ? spec.variables.join(', ') : '(none)'}`);
   const asm = spec.assumptions();
   io.out(`Assumptions: ${asm.length} (${asm.filter((a) => !a.holds).length} false)`);
-  const known = ['Init', 'Next', 'Spec', 'TypeOK', 'Inv', 'vars'].filter((n) => spec.definition(n) !== undefined);
+  const unbound: string[] = [];
+  const known = ['Init', 'Next', 'Spec', 'TypeOK', 'Inv', 'vars'].filter((n) => {
+    try {
+      return spec.definition(n) !== undefined;
+    } catch (e) {
+      if (!(e instanceof TlaError)) throw e;
+      unbound.push(`${n}: ${e.message}`);
+      return true;
+    }
+  });
   io.out(`Definitions found: ${known.length > 0 ? known.join(', ') : '(none of Init, Next, Spec, TypeOK, Inv, vars)'}`);
+  for (const u of unbound) io.out(`  not bound without a cfg: ${u}`);
   return 0;
 }

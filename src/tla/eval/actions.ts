@@ -24,7 +24,7 @@ interface Leaf {
 
 /**
  * TLC splits Next into actions once, before exploring. We do the same when the split did not read the
- * state (no LET and no state-dependent operator argument on the way); otherwise we split per state.
+ * state (no LET on the way); otherwise we split per state.
  */
 const actionCache = new WeakMap<IR, Leaf[]>();
 
@@ -43,7 +43,7 @@ export function successors(next: IR, env: Env, s: readonly Value[], varNames: re
   }
   for (const leaf of leaves) {
     const action = leaf.action;
-    new Enumeration('next', s, varNames, (t) => out.push({ state: t, action })).run(leaf.ir, leaf.env);
+    new Enumeration('next', s, varNames, (t) => out.push({ state: t, action }), action.name).run(leaf.ir, leaf.env);
   }
   return out;
 }
@@ -64,9 +64,14 @@ function split(ir: IR, env: Env, naming: Naming, cx: Ctx, pure: { ok: boolean },
       break;
     case 'call':
       if (ir.def.fnBounds === null) {
-        if (ir.args.some((a) => (a.f & (F_VARS | F_PRIMES)) !== 0)) pure.ok = false;
+        // Like TLC: an operator applied to a state-level argument is not entered; the application itself
+        // is the action, named after the operator.
+        if (ir.args.some((a) => (a.f & (F_VARS | F_PRIMES)) !== 0)) return leaf(ir, env, { def: ir.def, args: [] });
         const e2 = ir.args.length === 0 ? null : bindArgs(ir.def, ir.args, env, cx);
-        split(ir.def.body(), e2, { def: ir.def, args: paramValues(e2, ir.args.length, cx, ir) }, cx, pure, leaf);
+        const naming2 = { def: ir.def, args: paramValues(e2, ir.args.length, cx, ir) };
+        // TLC stops at an instantiated body with substitutions: the whole body is one action `A!Op`.
+        if (ir.def.substituted?.() === true) return leaf(ir.def.body(), e2, naming2);
+        split(ir.def.body(), e2, naming2, cx, pure, leaf);
         return;
       }
       break;

@@ -2,21 +2,22 @@
 // It also marks constant subexpressions (no variables, no outer locals, no side effects) for caching.
 import { TlaError } from '../api.js';
 import type { Bound, Expr, Loc, Param } from '../parse/ast.js';
-import { str, lazy, int, EMPTY_SET, setOf } from '../values/index.js';
+import { type Value, str, lazy, int, EMPTY_SET, setOf } from '../values/index.js';
 import { BUILTIN_INFIX, PRODUCT, UNSUPPORTED_OPS, opParam } from './bind-tables.js';
-
-export { BUILTIN_INFIX };
 import { F_IMPURE, F_PRIMES, F_TEMPORAL, F_VARS, type BoundIR, type Def, type IR, type IRNode, type OpTarget } from './ir.js';
 import type { Entity, ModScope } from './scope.js';
+
+export { BUILTIN_INFIX };
 
 export interface Local {
   readonly name: string;
   /** 0 for values, > 0 for operator parameters and LET operators. */
   readonly arity: number;
+  /** For LET definitions: the flags of their body, carried by references (a LET action is an action). */
+  readonly f?: number;
 }
 
 const NO_CACHE = F_VARS | F_PRIMES | F_IMPURE | F_TEMPORAL;
-
 
 export class Binder {
   private readonly locals: Local[];
@@ -43,8 +44,8 @@ export class Binder {
     return ir;
   }
 
-  private lit(v: IR['loc'], value: import('../values/index.js').Value): IR {
-    return { k: 'lit', v: value, f: 0, m: Infinity, loc: v };
+  private lit(loc: Loc, value: Value): IR {
+    return { k: 'lit', v: value, f: 0, m: Infinity, loc };
   }
 
   private fail(loc: Loc, code: 'semantic' | 'unsupported', msg: string): never {
@@ -141,6 +142,15 @@ export class Binder {
         const body = this.with(b.names, () => this.bind(e.body));
         return this.node(loc, { k: 'choose', bound: b.irs[0], body }, [...b.kids, body]);
       }
+      default:
+        return this.bindCompound(e);
+    }
+  }
+
+  /** Sets, functions, records, tuples, EXCEPT and the action / fairness forms. */
+  private bindCompound(e: Expr): IR {
+    const loc = e.loc;
+    switch (e.kind) {
       case 'setEnum': {
         const elems = e.elems.map((x) => this.bind(x));
         if (elems.length === 0) return this.lit(loc, EMPTY_SET);
@@ -208,6 +218,8 @@ export class Binder {
       }
       case 'unsupported':
         return this.fail(loc, 'unsupported', e.what);
+      default:
+        return this.fail(loc, 'unsupported', `The expression ${e.kind}`);
     }
   }
 
@@ -235,10 +247,10 @@ export class Binder {
       for (const u of units) {
         if (u.kind === 'opDef') {
           defs.push(this.makeLocalDef(u.name, u.params, u.body, u.loc));
-          pushed.push({ name: u.name, arity: u.params.length });
+          pushed.push({ name: u.name, arity: u.params.length, f: defs[defs.length - 1].flags() });
         } else if (u.kind === 'fnDef') {
           defs.push(this.makeLocalFnDef(u.name, u.bounds, u.body, u.loc));
-          pushed.push({ name: u.name, arity: 0 });
+          pushed.push({ name: u.name, arity: 0, f: defs[defs.length - 1].flags() });
         } else this.fail(u.kind === 'module' ? loc : u.loc, 'unsupported', `${u.kind} inside LET`);
         this.locals.push(pushed[pushed.length - 1]);
       }
@@ -284,7 +296,7 @@ export class Binder {
     if (j >= 0) {
       const d = this.locals.length - 1 - j;
       const l = this.locals[j];
-      if (argsE === null && l.arity === 0) return { k: 'loc', d, name, f: 0, m: j, loc };
+      if (argsE === null && l.arity === 0) return { k: 'loc', d, name, f: l.f ?? 0, m: j, loc };
       const args = this.args(argsE ?? [], () => false);
       if (args.length !== l.arity) this.fail(loc, 'semantic', `${name} expects ${l.arity} arguments`);
       return this.node(loc, { k: 'callLocal', d, name, args }, args, F_IMPURE, j);
@@ -354,7 +366,7 @@ export class Binder {
     return { k: 'opRef', target, f: F_IMPURE, m: j >= 0 ? j : Infinity, loc };
   }
 
-  /** Binds an argument expression, turning bare operator names into operator references. */
+  /** An infix operator: the logical connectives and relations of the language, else an operator in scope. */
   private infix(op: string, l: Expr, r: Expr, loc: Loc): IR {
     const a = this.bind(l);
     const b = this.bind(r);

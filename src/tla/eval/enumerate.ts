@@ -33,6 +33,8 @@ export class Enumeration {
     readonly s: readonly Value[],
     readonly varNames: readonly string[],
     readonly emit: (t: readonly Value[]) => void,
+    /** For messages: the TLC action being enumerated. */
+    readonly actionName = 'Next',
   ) {}
 
   private lastT: Assignment | undefined;
@@ -89,53 +91,15 @@ export class Enumeration {
       case 'or':
         for (const p of ir.parts) this.step(p, env, acts, t);
         return;
-      case 'quant': {
-        const cx = this.ctx(t);
-        if (ir.q === 'exists') {
-          forBounds(ir.bounds, env, cx, ir, (e2) => {
-            this.step(ir.body, e2, acts, t);
-            return false;
-          });
-          return;
-        }
-        const envs: Env[] = [];
-        forBounds(ir.bounds, env, cx, ir, (e2) => {
-          envs.push(e2);
-          return false;
-        });
-        if (envs.length === 0) return this.cont(acts, t);
-        let a = acts;
-        for (let i = 1; i < envs.length; i++) a = { kind: PRED, ir: ir.body, env: envs[i], next: a };
-        this.step(ir.body, envs[0], a, t);
+      case 'quant':
+        if (ir.q === 'exists') this.exists(ir, env, acts, t);
+        else this.forall(ir, env, acts, t);
         return;
-      }
-      case 'call': {
-        if (ir.def.fnBounds !== null) break;
-        const e2 = ir.args.length === 0 ? null : bindArgs(ir.def, ir.args, env, this.ctx(t));
-        this.step(ir.def.body(), e2, acts, t);
-        return;
-      }
-      case 'callLocal': {
-        let e = env;
-        for (let i = 0; i < ir.d; i++) e = e!.up;
-        const op = e!.v;
-        if (typeof op === 'object' && op.kind === 'opc' && op.def !== undefined) {
-          const cx = this.ctx(t);
-          this.step(op.def.body(), pushAll(op.env as Env, ir.args.map((a) => evArg(a, env, cx))), acts, t);
-          return;
-        }
+      case 'call':
+      case 'callLocal':
+      case 'loc':
+        if (this.expand(ir, env, acts, t)) return;
         break;
-      }
-      case 'loc': {
-        let e = env;
-        for (let i = 0; i < ir.d; i++) e = e!.up;
-        const v = e!.v;
-        if (typeof v === 'object' && v.kind === 'thunk') {
-          this.step(v.ir, v.env, acts, t);
-          return;
-        }
-        break;
-      }
       case 'let':
         this.step(ir.body, letEnv(ir.defs, env, this.ctx(t)), acts, t);
         return;
@@ -185,6 +149,52 @@ export class Enumeration {
     if (evBool(ir, env, this.ctx(t))) this.cont(acts, t);
   }
 
+  /** `\E`: one branch per binding, in TLC's order. */
+  private exists(ir: Extract<IR, { k: 'quant' }>, env: Env, acts: Item | null, t: Assignment): void {
+    forBounds(ir.bounds, env, this.ctx(t), ir, (e2) => {
+      this.step(ir.body, e2, acts, t);
+      return false;
+    });
+  }
+
+  /** `\A`: the conjunction of its instances (TLC queues the later ones in reverse order). */
+  private forall(ir: Extract<IR, { k: 'quant' }>, env: Env, acts: Item | null, t: Assignment): void {
+    const envs: Env[] = [];
+    forBounds(ir.bounds, env, this.ctx(t), ir, (e2) => {
+      envs.push(e2);
+      return false;
+    });
+    if (envs.length === 0) return this.cont(acts, t);
+    let a = acts;
+    for (let i = 1; i < envs.length; i++) a = { kind: PRED, ir: ir.body, env: envs[i], next: a };
+    this.step(ir.body, envs[0], a, t);
+  }
+
+  /** Enters a user operator, a LET/LAMBDA operator or a call-by-name argument; false if it is a value. */
+  private expand(ir: IR, env: Env, acts: Item | null, t: Assignment): boolean {
+    if (ir.k === 'call') {
+      if (ir.def.fnBounds !== null) return false;
+      const e2 = ir.args.length === 0 ? null : bindArgs(ir.def, ir.args, env, this.ctx(t));
+      this.step(ir.def.body(), e2, acts, t);
+      return true;
+    }
+    if (ir.k !== 'callLocal' && ir.k !== 'loc') return false;
+    let e = env;
+    for (let i = 0; i < ir.d; i++) e = e!.up;
+    const v = e!.v;
+    if (typeof v !== 'object') return false;
+    if (ir.k === 'callLocal' && v.kind === 'opc' && v.def !== undefined) {
+      const cx = this.ctx(t);
+      this.step(v.def.body(), pushAll(v.env as Env, ir.args.map((x) => evArg(x, env, cx))), acts, t);
+      return true;
+    }
+    if (ir.k === 'loc' && v.kind === 'thunk') {
+      this.step(v.ir, v.env, acts, t);
+      return true;
+    }
+    return false;
+  }
+
   private unchanged(e: IR, env: Env, acts: Item | null, t: Assignment): void {
     if (this.mode === 'init') throw new TlaError('eval', 'UNCHANGED in the initial predicate', e.loc);
     if (e.k === 'var') {
@@ -200,6 +210,12 @@ export class Enumeration {
       return this.unchanged(e.elems[0], env, a, t);
     }
     if (e.k === 'call' && e.args.length === 0 && e.def.fnBounds === null) return this.unchanged(e.def.body(), null, acts, t);
+    if (e.k === 'loc') {
+      let c = env;
+      for (let i = 0; i < e.d; i++) c = c!.up;
+      const v = c!.v;
+      if (typeof v === 'object' && v.kind === 'thunk') return this.unchanged(v.ir, v.env, acts, t);
+    }
     const v0 = ev(e, env, { s: this.s, t: null, varNames: this.varNames });
     const v1 = ev(e, env, { s: t, t: null, varNames: this.varNames });
     if (equals(v0, v1)) this.cont(acts, t);
@@ -237,11 +253,15 @@ export class Enumeration {
   }
 
   private finish(t: Assignment): void {
-    for (let i = 0; i < t.length; i++) {
-      if (t[i] === undefined) {
-        const what = this.mode === 'init' ? 'The initial predicate' : 'The next-state relation';
-        throw new TlaError('eval', `${what} does not specify the value of variable ${this.varNames[i]}.`);
-      }
+    if (!allAssigned(t)) {
+      const missing = this.varNames.filter((_, i) => t[i] === undefined);
+      // TLC's wording (EC.TLC_STATE_NOT_COMPLETELY_SPECIFIED_INITIAL / _NEXT).
+      throw new TlaError(
+        'eval',
+        this.mode === 'init'
+          ? `State is not completely specified by the initial predicate (the values of the following variables are undefined): variable ${missing.join(', ')}`
+          : `Successor state is not completely specified by action ${this.actionName} of the next-state relation. The following variable${missing.length > 1 ? 's are' : ' is'} not assigned: ${missing.join(', ')}.`,
+      );
     }
     this.emit(t as Value[]);
   }

@@ -4,8 +4,6 @@ import {
   type Value,
   type SetValue,
   type LazySet,
-  type TupleValue,
-  type FcnValue,
   equals,
   forceSet,
   member,
@@ -13,15 +11,17 @@ import {
   setOf,
   tuple,
   fcn,
-  fcnFromPairs,
   lazy,
   mkSetSorted,
 } from '../values/index.js';
-import type { Arg, BoundIR, Def, IR, OpClosure, OpTarget } from './ir.js';
+import type { Arg, Def, IR, OpClosure, OpTarget } from './ir.js';
 import { F_PRIMES } from './ir.js';
 import { type Ctx, type Env, type EnvVal, type Thunk, push } from './env.js';
 import { applyFn, exceptUpdate } from './functions.js';
 import { enabledIn } from './enabled-hook.js';
+import { applyFnDef, bindPattern, choose, fnLiteral, forBounds, quantifier } from './quantify.js';
+
+export { bindPattern, forBounds, fnLiteral };
 
 export function evalError(ir: IR, msg: string): never {
   const l = ir.loc;
@@ -76,6 +76,15 @@ export function ev(ir: IR, env: Env, cx: Ctx): Value {
       if (v === undefined) return evalError(ir, `The variable ${ir.name} is not defined yet`);
       return v;
     }
+    case 'loc':
+      return force(lookup(env, ir.d), cx, ir);
+    case 'fnApp': {
+      const f = ev(ir.fn, env, cx);
+      const arg = ir.args.length === 1 ? ev(ir.args[0], env, cx) : tuple(ir.args.map((a) => ev(a, env, cx)));
+      return applyFn(f, arg, ir);
+    }
+    case 'eq':
+      return strictEquals(ev(ir.a, env, cx), ev(ir.b, env, cx), ir);
     case 'pvar': {
       const v = cx.t === null ? undefined : cx.t[ir.i];
       if (v === undefined) return evalError(ir, `The primed variable ${ir.name}' is not defined yet`);
@@ -84,8 +93,6 @@ export function ev(ir: IR, env: Env, cx: Ctx): Value {
     case 'prime':
       if (cx.t === null) return evalError(ir, 'A primed expression outside an action');
       return ev(ir.e, env, { s: cx.t, t: null, varNames: cx.varNames });
-    case 'loc':
-      return force(lookup(env, ir.d), cx, ir);
     case 'call':
       return callDef(ir.def, ir.args, env, cx, ir);
     case 'callLocal': {
@@ -112,8 +119,6 @@ export function ev(ir: IR, env: Env, cx: Ctx): Value {
       return !evBool(ir.a, env, cx) || evBool(ir.b, env, cx);
     case 'equiv':
       return evBool(ir.a, env, cx) === evBool(ir.b, env, cx);
-    case 'eq':
-      return strictEquals(ev(ir.a, env, cx), ev(ir.b, env, cx), ir);
     case 'neq':
       return !strictEquals(ev(ir.a, env, cx), ev(ir.b, env, cx), ir);
     case 'in':
@@ -135,30 +140,10 @@ export function ev(ir: IR, env: Env, cx: Ctx): Value {
 
 function evMore(ir: IR, env: Env, cx: Ctx): Value {
   switch (ir.k) {
-    case 'quant': {
-      const want = ir.q === 'exists';
-      let found = !want;
-      forBounds(ir.bounds, env, cx, ir, (e2) => {
-        if (evBool(ir.body, e2, cx) === want) {
-          found = want;
-          return true;
-        }
-        return false;
-      });
-      return found;
-    }
-    case 'choose': {
-      let out: Value | undefined;
-      forBounds([ir.bound], env, cx, ir, (e2, vals) => {
-        if (evBool(ir.body, e2, cx)) {
-          out = vals;
-          return true;
-        }
-        return false;
-      });
-      if (out === undefined) return evalError(ir, 'Attempted to compute the value of an expression of form CHOOSE x \\in S: P, but no element of S satisfied P.');
-      return out;
-    }
+    case 'quant':
+      return quantifier(ir, env, cx);
+    case 'choose':
+      return choose(ir, env, cx);
     case 'setEnum':
       return setOf(ir.elems.map((x) => ev(x, env, cx)));
     case 'setFilter': {
@@ -179,11 +164,6 @@ function evMore(ir: IR, env: Env, cx: Ctx): Value {
     }
     case 'fnLit':
       return fnLiteral(ir.bounds, ir.body, env, cx, ir);
-    case 'fnApp': {
-      const f = ev(ir.fn, env, cx);
-      const arg = ir.args.length === 1 ? ev(ir.args[0], env, cx) : tuple(ir.args.map((a) => ev(a, env, cx)));
-      return applyFn(f, arg, ir);
-    }
     case 'fnDefApp': {
       const arg = ir.args.length === 1 ? ev(ir.args[0], env, cx) : tuple(ir.args.map((a) => ev(a, env, cx)));
       return applyFnDef(ir.def, arg, cx, ir);
@@ -229,12 +209,20 @@ function evMore(ir: IR, env: Env, cx: Ctx): Value {
   }
 }
 
+
+
 /**
  * `=` as TLC evaluates it: values of different kinds (an integer and a string, a set and a function) are
  * an error, not FALSE; a model value is only equal to itself and may be compared with anything.
  */
 export function strictEquals(a: Value, b: Value, ir: IR): boolean {
   if (a === b) return true;
+  const ta = typeof a;
+  if (ta === typeof b) {
+    if (ta !== 'object') return false; // distinct integers or booleans
+    const ka = (a as { kind: string }).kind;
+    if (ka === 'str' && (b as { kind: string }).kind === 'str') return false; // strings are interned
+  }
   const ka = kindOf(a);
   const kb = kindOf(b);
   if (ka !== kb && ka !== 'model value' && kb !== 'model value') {
@@ -297,9 +285,9 @@ export function closureOf(t: OpTarget, env: Env, cx: Ctx, ir: IR): OpClosure {
     case 'builtin':
       return { kind: 'opc', arity: t.op.arity, call: (args) => t.op.fn(args, ir.loc) };
     case 'def':
-      return { kind: 'opc', arity: t.def.params.length, call: (args) => ev(t.def.body(), pushAll(null, args), cx) };
+      return { kind: 'opc', arity: t.def.params.length, call: (args) => ev(t.def.body(), pushAll(null, args), cx), def: t.def, env: null };
     case 'lambda':
-      return { kind: 'opc', arity: t.def.params.length, call: (args) => ev(t.def.body(), pushAll(env, args), cx) };
+      return { kind: 'opc', arity: t.def.params.length, call: (args) => ev(t.def.body(), pushAll(env, args), cx), def: t.def, env };
   }
 }
 
@@ -311,6 +299,9 @@ export function pushAll(env: Env, args: readonly Arg[]): Env {
 
 export function letEnv(defs: readonly Def[], env: Env, cx: Ctx): Env {
   let e = env;
+  // A LET value may be kept only if nothing it can read changes while this environment lives: no primed
+  // variable in its body, and no call-by-name (primed) argument in the environment it closes over.
+  const stable = !hasPrimedThunk(env);
   for (const d of defs) {
     const at = e;
     if (d.params.length > 0) {
@@ -319,97 +310,25 @@ export function letEnv(defs: readonly Def[], env: Env, cx: Ctx): Env {
       // A LET function definition: its value is the whole function, computed on first use.
       const body = d.body();
       const lit: IR = { k: 'fnLit', bounds: d.fnBounds, body, f: body.f, m: body.m, loc: d.loc };
-      e = push(e, { kind: 'thunk', ir: lit, env: at, memo: (body.f & F_PRIMES) === 0, has: false, val: false });
+      e = push(e, { kind: 'thunk', ir: lit, env: at, memo: stable && (body.f & F_PRIMES) === 0, has: false, val: false });
     } else {
       const body = d.body();
-      e = push(e, { kind: 'thunk', ir: body, env: at, memo: (body.f & F_PRIMES) === 0, has: false, val: false });
+      e = push(e, { kind: 'thunk', ir: body, env: at, memo: stable && (body.f & F_PRIMES) === 0, has: false, val: false });
     }
   }
   return e;
 }
 
-/** Binds a bound's names to the components of v (`x`, or `<<a, b>>` patterns). */
-export function bindPattern(b: BoundIR, v: Value, env: Env, ir: IR): Env {
-  if (!b.tuple) return push(env, v);
-  if (typeof v !== 'object' || v.kind !== 'tup' || v.elems.length !== b.n) return evalError(ir, `Cannot bind ${printValue(v)} to a tuple of ${b.n} names`);
-  let e = env;
-  for (const x of v.elems) e = push(e, x);
-  return e;
+function hasPrimedThunk(env: Env): boolean {
+  for (let e = env; e !== null; e = e.up) {
+    const v = e.v;
+    if (typeof v === 'object' && v.kind === 'thunk' && !v.memo) return true;
+  }
+  return false;
 }
 
-/**
- * Calls fn for each binding of the bounds (in TLC's order: the first bound varies slowest); stops when
- * fn returns true. `v` is the value of the last name bound (CHOOSE uses it).
- */
-export function forBounds(bounds: readonly BoundIR[], env: Env, cx: Ctx, ir: IR, fn: (env: Env, v: Value) => boolean): boolean {
-  const sets: (readonly Value[])[] = [];
-  const shapes: BoundIR[] = [];
-  for (const b of bounds) {
-    if (b.set === null) evalError(ir, 'Unbounded quantifier');
-    const elems = forceSet(evSet(b.set, env, cx)).elems;
-    for (let i = 0; i < (b.tuple ? 1 : b.n); i++) {
-      sets.push(elems);
-      shapes.push(b);
-    }
-  }
-  const rec = (i: number, e: Env, last: Value): boolean => {
-    if (i === sets.length) return fn(e, last);
-    for (const v of sets[i]) if (rec(i + 1, bindPattern(shapes[i], v, e, ir), v)) return true;
-    return false;
-  };
-  return rec(0, env, false);
-}
 
-export function fnLiteral(bounds: readonly BoundIR[], body: IR, env: Env, cx: Ctx, ir: IR): TupleValue | FcnValue {
-  if (bounds.length === 1 && !bounds[0].tuple && bounds[0].n === 1) {
-    const dom = forceSet(evSet(bounds[0].set!, env, cx)).elems;
-    const rng = new Array<Value>(dom.length);
-    for (let i = 0; i < dom.length; i++) rng[i] = ev(body, push(env, dom[i]), cx);
-    return fcn(dom, rng);
-  }
-  const pairs: [Value, Value][] = [];
-  forBounds(bounds, env, cx, ir, (e2) => {
-    pairs.push([argTuple(e2, bounds), ev(body, e2, cx)]);
-    return false;
-  });
-  return fcnFromPairs(pairs);
-}
 
-/** The domain element of a multi-argument function literal: the tuple of its bound values. */
-function argTuple(env: Env, bounds: readonly BoundIR[]): Value {
-  let count = 0;
-  for (const b of bounds) count += b.n;
-  const vals: Value[] = new Array<Value>(count);
-  let e = env;
-  for (let i = count - 1; i >= 0; i--) {
-    vals[i] = e!.v as Value;
-    e = e!.up;
-  }
-  if (bounds.length === 1 && bounds[0].tuple) return tuple(vals);
-  return vals.length === 1 ? vals[0] : tuple(vals);
-}
 
-/** `f[x]` for `f[x \in S] == body`: evaluates the body directly (recursion over infinite domains). */
-export function applyFnDef(def: Def, arg: Value, cx: Ctx, ir: IR): Value {
-  const bounds = def.fnBounds!;
-  let names = 0;
-  for (const b of bounds) names += b.tuple ? 1 : b.n;
-  let env: Env = null;
-  if (names === 1) {
-    const b = bounds[0];
-    if (!member(arg, evSet(b.set!, null, cx))) evalError(ir, `Applying ${def.name} to ${printValue(arg)}, which is not in its domain`);
-    env = bindPattern(b, arg, null, ir);
-  } else {
-    if (typeof arg !== 'object' || arg.kind !== 'tup' || arg.elems.length !== names) return evalError(ir, `Bad argument ${printValue(arg)} for ${def.name}`);
-    let i = 0;
-    for (const b of bounds) {
-      const s = evSet(b.set!, null, cx);
-      for (let j = 0; j < (b.tuple ? 1 : b.n); j++) {
-        if (!member(arg.elems[i], s)) evalError(ir, `Applying ${def.name} to ${printValue(arg)}, which is not in its domain`);
-        env = bindPattern(b, arg.elems[i++], env, ir);
-      }
-    }
-  }
-  return ev(def.body(), env, cx);
-}
+
 

@@ -74,6 +74,8 @@ export interface Def {
   readonly bodyLoc: Loc;
   /** For `f[x \in S] == e`: the bounds (the body then binds their names). */
   readonly fnBounds: readonly BoundIR[] | null;
+  /** True for definitions of an INSTANCE of a module with parameters (SANY's SubstInNode body). */
+  readonly substituted?: () => boolean;
   /** Bound lazily: the body may refer to definitions that come later (RECURSIVE). */
   body(): IR;
   /** Flags of the body, computed when bound (conservative while a recursive binding is in progress). */

@@ -68,7 +68,17 @@ export interface Assumption {
   readonly scope: ModScope;
 }
 
-type Mode = { readonly kind: 'root'; readonly vars: string[] } | { readonly kind: 'inst'; readonly outer: ModScope; readonly subst: ReadonlyMap<string, IR> };
+/** Facts about an INSTANCE being built, read lazily by its definitions (labels, see actions.ts). */
+interface InstInfo {
+  /** `A!` for `A == INSTANCE M`, '' for an unnamed INSTANCE. */
+  readonly prefix: string;
+  /** Whether M has parameters (CONSTANT/VARIABLE), i.e. SANY wraps its bodies in a substitution. */
+  params: boolean;
+}
+
+type Mode =
+  | { readonly kind: 'root'; readonly vars: string[] }
+  | { readonly kind: 'inst'; readonly outer: ModScope; readonly subst: ReadonlyMap<string, IR>; readonly info: InstInfo };
 
 export class ScopeBuilder {
   readonly assumptions: Assumption[] = [];
@@ -115,10 +125,10 @@ export class ScopeBuilder {
         }
         return;
       case 'opDef':
-        scope.entities.set(u.name, { kind: 'def', def: topDef(scope, u.name, u.params, u.body, u.loc, null) });
+        scope.entities.set(u.name, { kind: 'def', def: topDef(scope, u.name, u.params, u.body, u.loc, null, instInfo(mode)) });
         return;
       case 'fnDef':
-        scope.entities.set(u.name, { kind: 'def', def: topDef(scope, u.name, [], u.body, u.loc, u.bounds) });
+        scope.entities.set(u.name, { kind: 'def', def: topDef(scope, u.name, [], u.body, u.loc, u.bounds, instInfo(mode)) });
         return;
       case 'instance':
         return this.instance(scope, u);
@@ -139,14 +149,20 @@ export class ScopeBuilder {
     else {
       const binder = new Binder(scope);
       const subst = new Map(u.subst.map(([n, e]) => [n, binder.bind(e)] as const));
-      this.populate(inst, this.loader.get(u.module, u.loc), { kind: 'inst', outer: scope, subst }, new Set(), false);
+      const info: InstInfo = { prefix: u.name === null ? '' : `${u.name}!`, params: false };
+      this.populate(inst, this.loader.get(u.module, u.loc), { kind: 'inst', outer: scope, subst, info }, new Set(), false);
     }
     if (u.name !== null) scope.entities.set(u.name, { kind: 'inst', scope: inst });
     else for (const [k, ent] of inst.entities) if (ent.kind === 'def' || ent.kind === 'builtin') scope.entities.set(k, ent);
   }
 }
 
+function instInfo(mode: Mode): InstInfo | null {
+  return mode.kind === 'inst' ? mode.info : null;
+}
+
 function substEntity(mode: Extract<Mode, { kind: 'inst' }>, name: string, loc: Loc): Entity {
+  mode.info.params = true;
   const ir = mode.subst.get(name);
   if (ir !== undefined) return { kind: 'ir', ir };
   const ent = mode.outer.entities.get(name);
@@ -155,13 +171,14 @@ function substEntity(mode: Extract<Mode, { kind: 'inst' }>, name: string, loc: L
 }
 
 /** A module-level definition; its body is bound on first use, so definitions may come in any order. */
-function topDef(scope: ModScope, name: string, params: readonly Param[], body: Expr, loc: Loc, bounds: readonly Bound[] | null): Def {
+function topDef(scope: ModScope, name: string, params: readonly Param[], body: Expr, loc: Loc, bounds: readonly Bound[] | null, inst: InstInfo | null): Def {
   let ir: IR | undefined;
   let binding = false;
   let fb: readonly BoundIR[] | null | undefined = bounds === null ? null : undefined;
   const locals: Local[] = bounds === null ? params.map((p) => ({ name: p.name, arity: p.arity })) : bounds.flatMap((b) => b.names.map((n) => ({ name: n, arity: 0 })));
   const def: Def = {
-    name,
+    name: inst === null ? name : inst.prefix + name,
+    substituted: () => inst !== null && inst.params,
     params,
     loc,
     bodyLoc: body.loc,

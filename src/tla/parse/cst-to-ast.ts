@@ -3,6 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { TlaError } from '../api.js';
 import type { Bound, Expr, ExceptUpdate, Loc, Module, Param, Unit } from './ast.js';
 import { convertUnit } from './units.js';
+import { checkInfixPrecedence } from './precedence.js';
 
 export class Converter {
   constructor(
@@ -73,6 +74,13 @@ export class Converter {
         return this.expr(kids(n)[0]);
       case 'nat_number':
         return { kind: 'num', value: Number(n.text), loc };
+      case 'binary_number':
+      case 'octal_number':
+      case 'hex_number': {
+        const digits = kids(n).find((k) => k.type === 'value')?.text ?? '';
+        const radix = n.type === 'binary_number' ? 2 : n.type === 'octal_number' ? 8 : 16;
+        return { kind: 'num', value: parseInt(digits, radix), loc };
+      }
       case 'string':
         return { kind: 'str', value: unescape(n.text), loc };
       case 'boolean':
@@ -95,9 +103,14 @@ export class Converter {
       case 'prefix_op_symbol':
       case 'postfix_op_symbol':
         return { kind: 'opSym', op: opName(n), loc };
-      case 'bound_infix_op':
-        if (field(n, 'symbol').type === 'times') return { kind: 'product', sets: this.product(n), loc };
-        return { kind: 'infix', op: field(n, 'symbol').type, lhs: this.expr(field(n, 'lhs')), rhs: this.expr(field(n, 'rhs')), loc };
+      case 'bound_infix_op': {
+        const op = field(n, 'symbol').type;
+        if (op === 'times') return { kind: 'product', sets: this.product(n), loc };
+        const lhs = field(n, 'lhs');
+        const rhs = field(n, 'rhs');
+        checkInfixPrecedence(n, op, lhs, rhs, () => `line ${loc.line}, col ${loc.col} of module ${loc.module}`);
+        return { kind: 'infix', op, lhs: this.expr(lhs), rhs: this.expr(rhs), loc };
+      }
       case 'bound_prefix_op':
         return { kind: 'prefix', op: field(n, 'symbol').type, arg: this.expr(field(n, 'rhs')), loc };
       case 'bound_postfix_op':
@@ -123,6 +136,14 @@ export class Converter {
         const bound: Bound = { names, tuple: intro.type === 'tuple_of_identifiers', set: set && this.expr(set) };
         return { kind: 'choose', bound, body: this.expr(field(n, 'expression')), loc };
       }
+      default:
+        return this.compound(n, loc);
+    }
+  }
+
+  /** Sets, functions, records, tuples, EXCEPT, actions and the other bracketed forms. */
+  private compound(n: Node, loc: Loc): Expr {
+    switch (n.type) {
       case 'finite_set_literal':
         return { kind: 'setEnum', elems: this.exprs(kids(n)), loc };
       case 'set_filter':
@@ -283,7 +304,8 @@ export function opName(n: Node): string {
   return k === undefined ? n.type : k.type;
 }
 
-function unescape(s: string): string {
+/** The value of a TLA+ string literal (quotes included): backslash escapes for quote, backslash, n, t, r, f. */
+export function unescape(s: string): string {
   return s.slice(1, -1).replace(/\\(.)/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c === 'f' ? '\f' : c));
 }
 

@@ -5,7 +5,7 @@ import { Parser, Language, type Node } from 'web-tree-sitter';
 import { TlaError } from '../api.js';
 import { internToken } from '../values/index.js';
 import type { Module } from './ast.js';
-import { Converter } from './cst-to-ast.js';
+import { Converter, unescape } from './cst-to-ast.js';
 
 export type * from './ast.js';
 
@@ -58,7 +58,7 @@ function internInOrder(n: Node): void {
     return;
   }
   if (t === 'string') {
-    internToken(JSON.parse(n.text.replace(/\\([^"\\nt])/g, '$1')) as string);
+    internToken(unescape(n.text));
     return;
   }
   for (const c of n.namedChildren) if (c !== null) internInOrder(c);

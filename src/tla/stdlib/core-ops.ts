@@ -1,15 +1,30 @@
 // Set operators of the TLA+ language itself (not of a standard module): \cup, \cap, \, \subseteq, \X,
 // SUBSET, UNION, DOMAIN.
-import { type Value, forceSet, member, setOf, mkSetSorted, lazy, domainOf, EMPTY_SET } from '../values/index.js';
+import { type Value, forceSet, member, setOf, mkSetSorted, lazy, domainOf, EMPTY_SET, compare } from '../values/index.js';
 import type { Builtin } from '../eval/ir.js';
 import { builtin, fn, set } from './util.js';
 
+/** The union of two canonical element arrays, by merging (they are sorted and duplicate-free). */
 function union(a: readonly Value[], b: readonly Value[]): Value[] {
-  return [...a, ...b];
+  const out: Value[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const c = compare(a[i], b[j]);
+    if (c < 0) out.push(a[i++]);
+    else if (c > 0) out.push(b[j++]);
+    else {
+      out.push(a[i++]);
+      j++;
+    }
+  }
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
+  return out;
 }
 
 export const CORE_OPS: ReadonlyMap<string, Builtin> = new Map([
-  builtin('cup', 2, ([a, b], l) => setOf(union(forceSet(set(a, l, 'first argument of \\cup')).elems, forceSet(set(b, l, 'second argument of \\cup')).elems))),
+  builtin('cup', 2, ([a, b], l) => mkSetSorted(union(forceSet(set(a, l, 'first argument of \\cup')).elems, forceSet(set(b, l, 'second argument of \\cup')).elems))),
   builtin('cap', 2, ([a, b], l) => {
     const sb = set(b, l, 'second argument of \\cap');
     return mkSetSorted(forceSet(set(a, l, 'first argument of \\cap')).elems.filter((x) => member(x, sb)));

@@ -6,10 +6,12 @@
 // When the named action is not a label of Next's split (e.g. a composite definition), the step is
 // accepted if `evalStep(Action, s, t)` holds for a Next successor t.
 import { TlaError, type ExprHandle, type LoadedSpec, type State, type Transition, type Value, type ValueOps } from '../api.js';
+import { valueOps } from '../values/index.js';
 import { parseNdjson, type ParsedTrace, type TraceEvent } from './ndjson.js';
 
 export interface ValidateOptions {
-  readonly ops: ValueOps;
+  /** Value operations (default: the front end's valueOps). */
+  readonly ops?: ValueOps;
   /** Definitions to use (default Init and Next). */
   readonly init?: string;
   readonly next?: string;
@@ -37,7 +39,10 @@ interface Partial {
   readonly vals: readonly Value[];
 }
 
+type Resolved = ValidateOptions & { readonly ops: ValueOps };
+
 class Validator {
+  private readonly opts: Resolved;
   private readonly init: ExprHandle;
   private readonly next: ExprHandle;
   private readonly max: number;
@@ -46,8 +51,9 @@ class Validator {
 
   constructor(
     private readonly spec: LoadedSpec,
-    private readonly opts: ValidateOptions,
+    opts: ValidateOptions,
   ) {
+    this.opts = { ...opts, ops: opts.ops ?? valueOps };
     this.init = this.need(opts.init ?? 'Init');
     this.next = this.need(opts.next ?? 'Next');
     this.max = opts.maxCandidates ?? 10_000;
@@ -178,11 +184,11 @@ class Validator {
 }
 
 /** Validates NDJSON trace lines (header first) against a loaded spec. */
-export function validateTrace(spec: LoadedSpec, lines: string | readonly string[], opts: ValidateOptions): ValidationResult {
+export function validateTrace(spec: LoadedSpec, lines: string | readonly string[], opts: ValidateOptions = {}): ValidationResult {
   return new Validator(spec, opts).run(parseNdjson(lines));
 }
 
-export function validateParsed(spec: LoadedSpec, trace: ParsedTrace, opts: ValidateOptions): ValidationResult {
+export function validateParsed(spec: LoadedSpec, trace: ParsedTrace, opts: ValidateOptions = {}): ValidationResult {
   return new Validator(spec, opts).run(trace);
 }
 

@@ -14,18 +14,43 @@ import { TlaError } from '../api.js';
 import type { FcnValue, ModelValue, SetValue, StrValue, TupleValue, Value, LazySet, LazySetSpec } from './types.js';
 import { forceSet } from './lazy.js';
 
-const tokens = new Map<string, number>();
+/**
+ * Interning: TLC orders strings (and model values) by the order their names were first met. One
+ * process may load several specs (tests do); each loadSpec starts a new epoch, and a name gets a fresh,
+ * later rank the first time it is met in the current epoch, so each spec sees TLC's order for its own
+ * names. Values built in an earlier epoch must not be mixed with the current spec's values.
+ */
+interface Token {
+  rank: number;
+  epoch: number;
+}
+
+let epoch = 0;
+let nextRank = 1;
+const tokens = new Map<string, Token>();
 const strings = new Map<string, StrValue>();
 const modelValues = new Map<string, ModelValue>();
+
+/** Starts a new interning epoch (called by loadSpec before reading the cfg and the modules). */
+export function newInterningEpoch(): void {
+  epoch++;
+}
 
 /** TLC's UniqueString token of a name: identifiers, strings and model values share one table. */
 export function internToken(name: string): number {
   let t = tokens.get(name);
   if (t === undefined) {
-    t = tokens.size + 1;
+    t = { rank: nextRank++, epoch };
     tokens.set(name, t);
+  } else if (t.epoch !== epoch) {
+    t.rank = nextRank++;
+    t.epoch = epoch;
+    const sv = strings.get(name);
+    if (sv !== undefined) sv.id = t.rank;
+    const mv = modelValues.get(name);
+    if (mv !== undefined) mv.id = t.rank;
   }
-  return t;
+  return t.rank;
 }
 
 export function str(s: string): StrValue {
@@ -33,7 +58,7 @@ export function str(s: string): StrValue {
   if (v === undefined) {
     v = { kind: 'str', s, id: internToken(s) };
     strings.set(s, v);
-  }
+  } else if (tokens.get(s)!.epoch !== epoch) internToken(s);
   return v;
 }
 
@@ -42,7 +67,7 @@ export function modelValue(name: string): ModelValue {
   if (v === undefined) {
     v = { kind: 'mv', name, id: internToken(name) };
     modelValues.set(name, v);
-  }
+  } else if (tokens.get(name)!.epoch !== epoch) internToken(name);
   return v;
 }
 

@@ -1,6 +1,5 @@
 // The value model of the TLA+ toolchain: see types.ts (representation) and core.ts (the total order).
 import type { ValueOps, State } from '../api.js';
-import type { Value } from './types.js';
 import { compare, equals } from './core.js';
 import { fingerprint, fingerprintState } from './hash.js';
 import { printValue } from './print.js';
@@ -28,4 +27,3 @@ export const valueOps: ValueOps = {
   permute,
 };
 
-export type { Value as TlaValue };

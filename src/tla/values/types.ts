@@ -16,14 +16,18 @@ export type Value = boolean | number | StrValue | ModelValue | TupleValue | FcnV
 export interface StrValue {
   readonly kind: 'str';
   readonly s: string;
-  /** Interning token: TLC orders strings by the order they were first met (UniqueString tok). */
-  readonly id: number;
+  /**
+   * Interning rank: TLC orders strings by the order they were first met (UniqueString tok). Mutable only
+   * so that a new loadSpec (a new interning epoch, see core.ts) can re-rank it.
+   */
+  id: number;
 }
 
 export interface ModelValue {
   readonly kind: 'mv';
   readonly name: string;
-  readonly id: number;
+  /** Interning rank, like StrValue.id. */
+  id: number;
 }
 
 /** Hash caches are the only mutable fields; they never change a value's meaning. */

@@ -30,15 +30,16 @@ describe('explorer counting (TLC rules)', () => {
   });
 
   it('checks invariants on new successors as soon as they are generated', () => {
-    // expand 0: Inc->1 (gen 2), Stay->0 (gen 3); expand 1: Inc->2 (gen 4) violates x < 2. distinct 3.
+    // expand 0: Inc->1 (gen 2), Stay->0 (gen 3); expand 1: Inc->2 (gen 4) violates x < 2. distinct 3;
+    // the violating state is counted but not enqueued, so nothing is left on the queue.
     const spec = fakeSpec({ vars: ['x'], init: [[0]], actions: [inc, stay], defs: { Small: pred('x < 2', ([x]) => x < 2) } });
     const r = run(spec, 'INIT Init NEXT Next INVARIANT Small');
     expect(r.verdict).toMatchObject({ kind: 'invariant', name: 'Small' });
-    expect(r.stats).toMatchObject({ generated: 4, distinct: 3, queueLeft: 1 });
+    expect(r.stats).toMatchObject({ generated: 4, distinct: 3, queueLeft: 0 });
     const text = reportLines(r, spec, fakeOps).join('\n');
     expect(text).toContain('Error: Invariant Small is violated.\nError: The behavior up to this point is:\nState 1: <Initial predicate>\n/\\ x = 0\n');
     expect(text).toContain('State 3: <Inc line 10, col 1 to line 10, col 10 of module Fake>\n/\\ x = 2');
-    expect(text).toContain('4 states generated, 3 distinct states found, 1 states left on queue.');
+    expect(text).toContain('4 states generated, 3 distinct states found, 0 states left on queue.');
   });
 
   it('checks invariants on constraint-excluded successors but does not count them as distinct', () => {
@@ -154,5 +155,19 @@ describe('liveness on the explored graph', () => {
     expect(run(fairSpec(leads), 'SPECIFICATION Spec PROPERTY Prop CHECK_DEADLOCK FALSE').verdict.kind).toBe('temporal');
     const evAlways: TemporalFormula = { kind: 'eventually', sub: { kind: 'always', sub: P('x = 3', ([x]) => x === 3) } };
     expect(run(fairSpec(evAlways), 'SPECIFICATION Spec PROPERTY Prop CHECK_DEADLOCK FALSE').verdict.kind).toBe('success');
+  });
+});
+
+describe('progress reporting', () => {
+  it('calls onProgress with running counts on long runs', () => {
+    const long: FakeAction = { name: 'Step', next: ([x]) => (x < 2000 ? [[x + 1]] : [[0]]) };
+    const seen: number[] = [];
+    const r = checkSpec(fakeSpec({ vars: ['x'], init: [[0]], actions: [long] }), fakeOps, parseCfg('INIT Init NEXT Next'), {
+      progressMs: 0,
+      onProgress: (s) => seen.push(s.distinct),
+    });
+    expect(r.stats?.distinct).toBe(2001);
+    expect(seen.length).toBeGreaterThan(10);
+    expect(seen.every((d, i) => i === 0 || d >= seen[i - 1])).toBe(true);
   });
 });

@@ -24,12 +24,29 @@ describe('porcupine tla', () => {
     expect(code).toBe(12);
     expect(io.outText()).toContain('Error: Invariant StaysLocked is violated.');
     expect(io.outText()).toContain('14 states generated, 14 distinct states found, 6 states left on queue.');
-    const states = JSON.parse(readFileSync(json, 'utf8'));
-    expect(states).toHaveLength(5);
-    expect(states[4]).toEqual({ dial: { inner: 2, outer: 3 }, last: 'outer' });
+    const dump = JSON.parse(readFileSync(json, 'utf8')).counterexample;
+    expect(dump.state).toHaveLength(5);
+    expect(dump.state[4]).toEqual([5, { dial: { inner: 2, outer: 3 }, last: 'outer' }]);
+    expect(dump.action).toHaveLength(4);
+    expect(dump.action[3][1]).toEqual({ name: 'TurnOuter', location: { beginLine: 13, beginColumn: 14, endLine: 15, endColumn: 31, module: 'InvViolTrace' } });
+    expect(dump.action[3][2][0]).toBe(5);
     const itfDoc = JSON.parse(readFileSync(itf, 'utf8'));
     expect(itfDoc.vars).toEqual(['dial', 'last']);
     expect(itfDoc.states[4].dial).toEqual({ inner: { '#bigint': '2' }, outer: { '#bigint': '3' } });
+  });
+
+  it('check exits 13 on a liveness violation and dumps the lasso with its loop', async () => {
+    const io = capture();
+    const itf = path.join(tmp, 'lasso.itf.json');
+    const json = path.join(tmp, 'lasso.json');
+    expect(await runTlaCli(['check', `${dir}/LiveLassoWF.tla`, '--dump-itf', itf, '--dump-trace-json', json], io)).toBe(13);
+    expect(io.outText()).toMatch(/Error: Temporal property ServedInfinitelyOften was violated\.\n\nError: The following behavior constitutes a counter-example:/);
+    expect(io.outText()).toMatch(/\nBack to state \d+: <Toggle line 11, col 11 to line 11, col 75 of module LiveLassoWF>\n/);
+    const doc = JSON.parse(readFileSync(itf, 'utf8'));
+    expect(doc.loop).toBeGreaterThanOrEqual(0);
+    expect(doc.loop).toBeLessThan(doc.states.length);
+    const dump = JSON.parse(readFileSync(json, 'utf8')).counterexample;
+    expect(dump.action.length).toBe(dump.state.length); // n - 1 steps plus the step back
   });
 
   it('check exits 0 and prints the success summary', async () => {
@@ -84,6 +101,37 @@ describe('porcupine tla', () => {
     expect(io.errText()).toMatch(/bad\.cfg:3:1: NEXT needs at least one name/);
   });
 
+  it('reports a cfg name the spec does not define with its line and column, exit 151', async () => {
+    const cfg = path.join(tmp, 'undef.cfg');
+    writeFileSync(cfg, 'INIT Init\nNEXT Next\nINVARIANT TypeOK\nINVARIANT Nope\n');
+    const io = capture();
+    expect(await runTlaCli(['check', `${dir}/InvViolTrace.tla`, '--config', cfg], io)).toBe(151);
+    expect(io.errText()).toMatch(/undef\.cfg:4:11: the invariant Nope is not defined in module InvViolTrace/);
+  });
+
+  it('refuses POSTCONDITION and liveness with SYMMETRY clearly', async () => {
+    const cfg = path.join(tmp, 'post.cfg');
+    writeFileSync(cfg, 'INIT Init\nNEXT Next\nPOSTCONDITION TypeOK\n');
+    const io = capture();
+    expect(await runTlaCli(['check', `${dir}/InvViolTrace.tla`, '--config', cfg], io)).toBe(150);
+    expect(io.errText()).toMatch(/post\.cfg:3:15: POSTCONDITION is not supported/);
+    writeFileSync(cfg, 'CONSTANTS Porters = {p1, p2}\n Crates = {c1}\nINIT Init\nNEXT Next\nSYMMETRY Sym\nPROPERTY Live\n');
+    writeFileSync(path.join(tmp, 'SymLive.tla'), readFileSync(`${dir}/SymmetryPerm.tla`, 'utf8').replace('MODULE SymmetryPerm', 'MODULE SymLive').replace('====', 'Live == <>(delivered = Crates)\n===='));
+    const io2 = capture();
+    expect(await runTlaCli(['check', path.join(tmp, 'SymLive.tla'), '--config', cfg], io2)).toBe(150);
+    expect(io2.errText()).toMatch(/temporal properties cannot be checked together with SYMMETRY/);
+  });
+
+  it('prints counterexample states through ALIAS when the cfg gives one', async () => {
+    const spec = path.join(tmp, 'AliasInv.tla');
+    const src = readFileSync(`${dir}/InvViolTrace.tla`, 'utf8').replace('MODULE InvViolTrace', 'MODULE AliasInv');
+    writeFileSync(spec, src.replace(/\n=+\s*$/, '\nAl == [inner |-> dial.inner, sum |-> dial.inner + dial.outer]\n====\n'));
+    writeFileSync(path.join(tmp, 'AliasInv.cfg'), 'INIT Init\nNEXT Next\nINVARIANT StaysLocked\nALIAS Al\n');
+    const io = capture();
+    expect(await runTlaCli(['check', spec], io)).toBe(12);
+    expect(io.outText()).toMatch(/State 5: <TurnOuter [^>]*>\n\/\\ inner = 2\n\/\\ sum = 5\n/);
+  });
+
   it('every command has a --help', async () => {
     for (const cmd of ['check', 'validate', 'parse']) {
       const io = capture();
@@ -111,5 +159,15 @@ describe('porcupine tla', () => {
     const io = capture();
     expect(await runTlaCli(['parse', `${dir}/LiveWFHolds.tla`], io)).toBe(0);
     expect(io.outText()).toMatch(/Module LiveWFHolds\nVariables: phase, charge/);
+  });
+});
+
+describe('TLC output summary (for --tlc)', () => {
+  it('reads verdict and counts from TLC stdout', async () => {
+    const { summarizeTlcOutput } = await import('../../../src/tla/cli/tlc-compare.js');
+    const text = readFileSync(`${dir}/InvViolTrace.expected.txt`, 'utf8');
+    expect(summarizeTlcOutput(text, 12)).toEqual({ exitCode: 12, verdict: 'Invariant StaysLocked is violated.', generated: 14, distinct: 14 });
+    const ok = readFileSync(`${dir}/LwwConverge.expected.txt`, 'utf8');
+    expect(summarizeTlcOutput(ok, 0)).toMatchObject({ verdict: 'success', generated: 1113, distinct: 241 });
   });
 });

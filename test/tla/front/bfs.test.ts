@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { bfs, CONF, expectedStates, normalise } from './helpers.js';
+import { loadSpec, valueOps } from '../../../src/tla/front-end.js';
 
 interface Case {
   name: string;
@@ -42,5 +43,16 @@ describe('errors raised while generating successors', () => {
     expect(r.error).toMatch(/^The first argument of Assert evaluated to FALSE; the second argument was:\n"tank overflow"/);
     expect(r.distinct).toBe(4);
     expect(r.nested).toEqual(['line 9, col 9 to line 11, col 27', 'line 9, col 12 to line 9, col 29', 'line 10, col 12 to line 10, col 47']);
+  });
+});
+
+describe('string order is per loaded spec (TLC interns names in the order it meets them)', () => {
+  it('DeadlockFound prints [red |-> .., blue |-> ..] even after a spec that met "blue" first', async () => {
+    const other = await loadSpec(new URL('./fixtures/BlueRed.tla', import.meta.url).pathname, new Map());
+    expect(valueOps.print(other.evalState(other.definition('A')!, []))).toBe('<<"blue", "red">>');
+    expect(valueOps.print(other.evalState(other.expr('{"red", "blue"}'), []))).toBe('{"blue", "red"}');
+    const r = await bfs('DeadlockFound');
+    const text = readFileSync(`${CONF}/DeadlockFound.expected.txt`, 'utf8');
+    expect(r.states?.map((st) => st.map(normalise).sort())).toEqual(expectedStates(text));
   });
 });

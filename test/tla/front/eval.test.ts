@@ -2,6 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedSpec } from '../../../src/tla/api.js';
 import { loadSpec, valueOps } from '../../../src/tla/front-end.js';
 import { CONF, readCfg } from './helpers.js';
+import fc from 'fast-check';
+
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
+const SEED = Number(process.env.SEED ?? 7);
+const replay = `replay with SEED=${SEED} PROPERTY_RUNS=${RUNS} npx vitest run test/tla/front/eval.test.ts`;
 
 let spec: LoadedSpec;
 
@@ -81,10 +86,16 @@ describe('evaluator', () => {
     expect(show('SortSeq(<<3, 1, 2>>, LAMBDA a, b : a < b)')).toBe('<<1, 2, 3>>');
   });
 
+  it('number formats: \\b, \\o, \\h', () => {
+    expect(show('<<\\b101, \\o17, \\hFF, \\Hff>>')).toBe('<<5, 15, 255, 255>>');
+  });
+
   it('sequences and strings', () => {
     expect(show('Append(<<1>>, 2) \\o <<3>>')).toBe('<<1, 2, 3>>');
     expect(show('<<Len(<<1, 2>>), Head(<<7, 8>>), Tail(<<7, 8>>), SubSeq(<<1, 2, 3, 4>>, 2, 3)>>')).toBe('<<2, 7, <<8>>, <<2, 3>>>>');
     expect(show('ToString(<<1, "a">>)')).toBe('"<<1, \\"a\\">>"');
+    expect(show('Len("a\\"b\\\\c")')).toBe('5');
+    expect(show('"tab\there"')).toBe('"tab\\there"');
   });
 
   it('refuses rather than answers wrongly: overflow, 0^0, CHOOSE with no witness, Assert', () => {
@@ -125,5 +136,37 @@ describe('temporal', () => {
     const kinds = flat(f).map((p) => p.kind);
     expect(kinds.filter((k) => k === 'weakFair').length).toBe(4);
     expect(kinds.filter((k) => k === 'strongFair').length).toBe(2);
+  });
+});
+
+describe('evaluator properties', () => {
+  const lit = (xs: number[]): string => `{${xs.join(', ')}}`;
+  const expected = (xs: number[]): string => lit([...new Set(xs)].sort((a, b) => a - b));
+
+  it('property: \\cup, \\cap and \\ agree with set semantics and print in ascending order', () => {
+    const small = fc.array(fc.integer({ min: -4, max: 6 }), { maxLength: 6 });
+    const r = fc.check(
+      fc.property(small, small, (a, b) => {
+        const inB = new Set(b);
+        return (
+          show(`${lit(a)} \\cup ${lit(b)}`) === expected([...a, ...b]) &&
+          show(`${lit(a)} \\cap ${lit(b)}`) === expected(a.filter((x) => inB.has(x))) &&
+          show(`${lit(a)} \\ ${lit(b)}`) === expected(a.filter((x) => !inB.has(x)))
+        );
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+    expect(r.failed, `${fc.defaultReportMessage(r) ?? ''}\n${replay}`).toBe(false);
+  });
+
+  it('property: \\div and % are floor division and a non-negative remainder', () => {
+    const r = fc.check(
+      fc.property(fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: 1, max: 50 }), (a, b) => {
+        const q = Math.floor(a / b);
+        return show(`<<(${a}) \\div ${b}, (${a}) % ${b}>>`) === `<<${q}, ${a - b * q}>>`;
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+    expect(r.failed, `${fc.defaultReportMessage(r) ?? ''}\n${replay}`).toBe(false);
   });
 });

@@ -28,4 +28,22 @@ describe('parser', () => {
     const p = await getParser();
     expect(() => parseText(p, '---- MODULE X ----\nA == 1 +\n====\n', 'X.tla')).toThrow(/line/);
   });
+
+  const mod = (e: string): string => `---- MODULE X ----\nEXTENDS Integers\nA == ${e}\n====\n`;
+
+  it.each(['a + b % c', '2^3^2', 'a = b = c', 'a /\\ b \\/ c', 'S \\cup T \\cap U', 'a * b \\div c', 'a => b => c'])(
+    'rejects the precedence conflict %s like SANY',
+    async (e) => {
+      const p = await getParser();
+      expect(() => parseText(p, mod(e), 'X.tla')).toThrow(/Precedence conflict/);
+    },
+  );
+
+  it.each(['a - b + c', 'a + b + c', '(a + b) % c', '-7 \\div 2', 'x \\in S \\cup T', 'a /\\ b /\\ c', 'f @@ g @@ h', 'a :> b @@ c :> d', 'x = y /\\ y # z'])(
+    'accepts %s',
+    async (e) => {
+      const p = await getParser();
+      expect(parseText(p, mod(e), 'X.tla')[0].units.length).toBe(1);
+    },
+  );
 });

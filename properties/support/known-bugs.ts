@@ -1,0 +1,20 @@
+// Bugs the foundation properties found and that are not fixed yet (details, seeds and traces in
+// docs/bugs-found-by-properties.md). A property guarding one of them runs as `it.fails`: the suite stays
+// green while the bug is there, and turns RED the day the bug is fixed — then delete the entry here, and the
+// property runs as an ordinary test from then on. Never add an entry to hide a failure you have not filed.
+import { it } from 'vitest';
+
+export const KNOWN_BUGS = {
+  /** Property 2 (other seeds): two different views committed with the same epoch; acked mail then vanishes. */
+  'epoch-reused': 'docs/bugs-found-by-properties.md#b4-epoch-reused',
+  /** Property 4: dynamic placement herds onto a slow node during bursts (stale load, no local accounting). */
+  'load-herding': 'docs/bugs-found-by-properties.md#b2-load-herding',
+} as const satisfies Record<string, string>;
+
+export type KnownBug = keyof typeof KNOWN_BUGS;
+
+/** `it`, or `it.fails` while `bug` is listed in KNOWN_BUGS. */
+export function propertyTest(name: string, bug: KnownBug | undefined, fn: () => void): void {
+  if (bug === undefined || !(bug in KNOWN_BUGS)) return void it(name, fn);
+  it.fails(`${name} — KNOWN BUG '${bug}' (${KNOWN_BUGS[bug]}): expected to fail until fixed`, fn);
+}

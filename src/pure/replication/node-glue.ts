@@ -1,0 +1,209 @@
+// Wiring of the replication manager into the node (node.ts, node-routes.ts): it turns the node's inputs into
+// replication inputs, replication effects into node effects (its writes become `{ kind: 'replication' }`
+// hard writes, which also maintain the mailbox fragments and the user DB as views, see views.ts), and
+// replication events into RPC replies (`stored`, `deleted`, `profileSet`) and mail-map notices.
+// Replication is on when NodeConfig.replicas is set; without it the node keeps the unreplicated path.
+import { assertNever } from '../assert.js';
+import { applyHardWrite } from '../hard-state.js';
+import type { Message, RequestId } from '../messages.js';
+import { patchNode, type NodeState } from '../node-state.js';
+import { noteFragmentChange } from '../mailbox/mailbox.js';
+import { PMap } from '../pmap.js';
+import { send, type StepCtx } from '../step-context.js';
+import type { Env, NodeId, UserId } from '../types.js';
+import { ackReplicasDefault, replicasDefault } from './limits.js';
+import type { ReplicationMessage } from './messages.js';
+import { messageObjectId } from './objects.js';
+import { managerOf } from '../user-map/user-map.js';
+import { bootReplication, defaultReplicationConfig, ownsPersist, stepReplication, type ReplicationInput } from './replication.js';
+import type { ReplicationEvent, ReplicationState, ReplicationStep } from './state.js';
+
+/** The node's replication slice: the manager plus the RPCs waiting on its `durable` events. */
+export interface ReplicaManager {
+  readonly repl: ReplicationState;
+  /** `${from}|${rid}` → updates still to become durable before the RPC is answered. */
+  readonly waits: PMap<{ readonly from: NodeId; readonly rid: RequestId; readonly reply: 'stored' | 'deleted' | 'profileSet'; readonly left: number }>;
+}
+
+/** Persist ids of replication: negative, and apart per incarnation (a late completion is never mistaken). */
+function persistIdStart(incarnation: number): number {
+  return -(incarnation * 2 ** 32) - 1;
+}
+
+export function replicationEnabled(s: NodeState): boolean {
+  return s.replication !== undefined;
+}
+
+export function bootReplicaManager(ctx: StepCtx, s: NodeState): NodeState {
+  if (s.config?.replicas === undefined) return s;
+  const r = bootReplication(ctx.self, s.hard.replication, ctx.env, defaultReplicationConfig, persistIdStart(s.incarnation));
+  return absorb(ctx, patchNode(s, { replication: { repl: r.state, waits: PMap.empty() } }), r);
+}
+
+function step(ctx: StepCtx, s: NodeState, input: ReplicationInput): NodeState {
+  const m = s.replication;
+  if (m === undefined) return s;
+  return absorb(ctx, s, stepReplication(m.repl, input, ctx.env as Env));
+}
+
+export function onReplicationMessage(ctx: StepCtx, s: NodeState, from: NodeId, message: ReplicationMessage): NodeState {
+  return step(ctx, s, { kind: 'message', from, message });
+}
+
+export function onReplicationTimer(ctx: StepCtx, s: NodeState, timer: string): NodeState {
+  return step(ctx, s, { kind: 'timer', timer });
+}
+
+export function ownsReplicationPersist(s: NodeState, id: number): boolean {
+  return s.replication !== undefined && ownsPersist(s.replication.repl, id);
+}
+
+export function onReplicationPersisted(ctx: StepCtx, s: NodeState, id: number): NodeState {
+  return step(ctx, s, { kind: 'persisted', id });
+}
+
+function ackReplicasOf(s: NodeState): number {
+  const r = s.config?.replicas ?? replicasDefault;
+  return s.config?.ackReplicas ?? ackReplicasDefault(r);
+}
+
+type StoreMsg = Extract<Message, { kind: 'storeMsg' }>;
+
+/** The proxy stores a message here: we coordinate its replication to `replicas` (ourselves included). */
+export function onReplicatedStore(ctx: StepCtx, s: NodeState, from: NodeId, m: StoreMsg): NodeState {
+  const mgr = s.replication;
+  if (mgr === undefined) return s;
+  const held = mgr.repl.hard.objects.get(messageObjectId(m.user, m.msg.msgId));
+  if (held !== undefined && held.value.kind === 'message') {
+    // A duplicated request or a client retry of a message we hold. Answer only once every target has it
+    // (no write or push in flight): before that, the answer comes from the original request's `durable`,
+    // or the client retries later (a 250 must never precede ackReplicas durable copies).
+    const busy = mgr.repl.pushes.has(held.id) || (mgr.repl.inflight.get(held.id) ?? 0) > 0;
+    if (!busy) send(ctx, from, { kind: 'stored', rid: m.rid, load: ctx.load });
+    return s;
+  }
+  if (held !== undefined && held.value.kind === 'tombstone') {
+    // A retry (same Message-ID) of a message the user has already read and deleted: storing it again would
+    // make the delete visibly undone. It is not answered: the proxy's RPC times out and the client's retries
+    // run out. (The truthful answer is 250 — it was delivered — but with no copy left on disk that would
+    // be an acknowledgement without a durable copy; docs/replication.md.) Once the tombstone is collected,
+    // a retry is a new delivery.
+    return s;
+  }
+  const targets = m.replicas !== undefined && m.replicas.includes(ctx.self) ? m.replicas : [ctx.self];
+  const key = `${from}|${m.rid}`;
+  const waits = mgr.waits.set(key, { from, rid: m.rid, reply: 'stored', left: 1 });
+  const value = { kind: 'message', user: m.user, msgId: m.msg.msgId, body: m.msg.body, sizeBytes: m.msg.sizeBytes } as const;
+  return step(ctx, patchNode(s, { replication: { ...mgr, waits } }), { kind: 'update', request: { ref: key, value, targets, ackReplicas: ackReplicasOf(s) } });
+}
+
+type DeleteMsgs = Extract<Message, { kind: 'deleteMsgs' }>;
+
+/** POP QUIT deletes: one tombstone update per message we hold, to all of the message's replicas. */
+export function onReplicatedDelete(ctx: StepCtx, s0: NodeState, from: NodeId, m: DeleteMsgs): NodeState {
+  const mgr = s0.replication;
+  if (mgr === undefined) return s0;
+  const key = `${from}|${m.rid}`;
+  const todo = m.msgIds.map((id) => mgr.repl.hard.objects.get(messageObjectId(m.user, id))).filter((v) => v !== undefined && v.value.kind === 'message');
+  if (todo.length === 0 || mgr.waits.has(key)) {
+    if (todo.length === 0) send(ctx, from, { kind: 'deleted', rid: m.rid, load: ctx.load });
+    return s0;
+  }
+  let s = patchNode(s0, { replication: { ...mgr, waits: mgr.waits.set(key, { from, rid: m.rid, reply: 'deleted', left: todo.length }) } });
+  for (const v of todo) {
+    if (v === undefined || v.value.kind !== 'message') continue;
+    const value = { kind: 'tombstone', user: m.user, msgId: v.value.msgId } as const;
+    s = step(ctx, s, { kind: 'update', request: { ref: key, value, targets: v.replicas, ackReplicas: ackReplicasOf(s) } });
+  }
+  return s;
+}
+
+function replyFor(kind: 'stored' | 'deleted' | 'profileSet', rid: RequestId, ctx: StepCtx): Message {
+  switch (kind) {
+    case 'stored':
+      return { kind: 'stored', rid, load: ctx.load };
+    case 'deleted':
+      return { kind: 'deleted', rid, load: ctx.load };
+    case 'profileSet':
+      return { kind: 'profileSet', rid, status: 'ok', load: ctx.load };
+  }
+  return assertNever(kind, 'reply kind');
+}
+
+type SetProfile = Extract<Message, { kind: 'setProfile' }>;
+
+/**
+ * A profile write at the user's manager: replicated to the manager and the next R-1 members in node order
+ * (the paper's user DB is "partitioned, replicated"; reconstruction reports a profile from the highest live
+ * replica, so a new manager learns it even when it holds no replica).
+ */
+export function onReplicatedSetProfile(ctx: StepCtx, s: NodeState, from: NodeId, m: SetProfile): NodeState {
+  const mgr = s.replication;
+  if (mgr === undefined) return s;
+  if (managerOf(s.userMap, m.user) !== ctx.self) {
+    send(ctx, from, { kind: 'profileSet', rid: m.rid, status: 'notManager', load: ctx.load });
+    return s;
+  }
+  const r = Math.min(s.config?.replicas ?? replicasDefault, s.members.length);
+  const at = Math.max(0, s.members.indexOf(ctx.self));
+  const targets = Array.from({ length: r }, (_, i) => s.members[(at + i) % s.members.length]);
+  if (!targets.includes(ctx.self)) targets[0] = ctx.self;
+  const key = `${from}|${m.rid}`;
+  const waits = mgr.waits.set(key, { from, rid: m.rid, reply: 'profileSet', left: 1 });
+  const value = { kind: 'profile', user: m.user, verifier: m.verifier } as const;
+  return step(ctx, patchNode(s, { replication: { ...mgr, waits } }), { kind: 'update', request: { ref: key, value, targets, ackReplicas: ackReplicasOf(s) } });
+}
+
+/** Effects to the node's effect list (writes wrapped and applied to the node's hard state), then events. */
+function absorb(ctx: StepCtx, s: NodeState, r: ReplicationStep): NodeState {
+  const mgr = s.replication;
+  if (mgr === undefined) return s;
+  let hard = s.hard;
+  for (const e of r.effects) {
+    if (e.kind === 'persist') {
+      const write = { kind: 'replication', write: e.write } as const;
+      hard = applyHardWrite(hard, write);
+      ctx.effects.push({ kind: 'persist', id: e.id, write });
+    } else if (e.kind === 'send') {
+      send(ctx, e.to, e.message);
+    } else {
+      ctx.effects.push(e);
+    }
+  }
+  const touched = new Set<UserId>();
+  let waits = mgr.waits;
+  for (const ev of r.events) waits = onEvent(ctx, waits, ev, touched);
+  let next: NodeState = patchNode(s, { hard, replication: { repl: r.state, waits } });
+  for (const user of touched) next = noticeFragment(ctx, next, s, user);
+  return next;
+}
+
+function onEvent(ctx: StepCtx, waits: ReplicaManager['waits'], ev: ReplicationEvent, touched: Set<UserId>): ReplicaManager['waits'] {
+  switch (ev.kind) {
+    case 'applied':
+    case 'dropped': {
+      const v = ev.kind === 'applied' ? ev.version : ev.previous;
+      if (v.value.kind !== 'profile') touched.add(v.value.user);
+      return waits;
+    }
+    case 'durable': {
+      const w = waits.get(ev.ref);
+      if (w === undefined) return waits;
+      if (w.left > 1) return waits.set(ev.ref, { ...w, left: w.left - 1 });
+      send(ctx, w.from, replyFor(w.reply, w.rid, ctx));
+      return waits.delete(ev.ref);
+    }
+    case 'rejected':
+      // No answer: the proxy's RPC times out and the client retries (SMTP 451, POP QUIT error).
+      return waits.delete(ev.ref);
+  }
+  return assertNever(ev, 'replication event');
+}
+
+/** A fragment appeared or vanished here through replication: tell the user's manager (mail map). */
+function noticeFragment(ctx: StepCtx, s: NodeState, before: NodeState, user: UserId): NodeState {
+  const had = before.hard.fragments.has(user);
+  const has = s.hard.fragments.has(user);
+  if (had === has) return s;
+  return patchNode(s, { mailbox: noteFragmentChange(ctx, s.mailbox, s.userMap, user, has) });
+}

@@ -1,0 +1,117 @@
+// A fault-schedule runner for the membership property (properties/membership.test.ts) and for replaying
+// its counterexamples: the real node reducer in the simulator (sim-harness.ts), actions applied between
+// gaps of virtual time, client requests issued synchronously.
+import fc from 'fast-check';
+import { defaultMembershipLimits as L, detectionMaxMs, roundDurationMaxMs } from '../../src/pure/membership/limits.js';
+import { SimHarness, PASSWORD } from './sim-harness.js';
+
+/** One detection, then at most three rounds each preceded by a commit timeout (see docs/membership.md). */
+export const agreementBoundMs = detectionMaxMs(L) + 3 * (roundDurationMaxMs(L) + L.commitTimeoutMs);
+
+export const initial = 5;
+const spares = 2; // never booted at first: "new nodes" that join, or replace a node gone for good
+const ids = Array.from({ length: initial + spares }, (_, i) => `n${i + 1}`);
+export const users = Array.from({ length: 12 }, (_, i) => `user${i}`);
+
+export type Action =
+  | { kind: 'crash'; node: number }
+  | { kind: 'restart'; node: number }
+  | { kind: 'replace'; node: number }
+  | { kind: 'partition'; side: number[] }
+  | { kind: 'heal' }
+  | { kind: 'networkFaults'; on: boolean }
+  | { kind: 'deliver'; user: number; at: number }
+  | { kind: 'deleteAll'; user: number; at: number };
+
+const nodeArb = fc.integer({ min: 0, max: initial + spares - 1 });
+export const actionArb: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('crash' as const), node: nodeArb }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('restart' as const), node: nodeArb }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('replace' as const), node: nodeArb }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('partition' as const), side: fc.subarray([0, 1, 2, 3, 4, 5, 6], { minLength: 1, maxLength: 3 }) }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'heal' as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('networkFaults' as const), on: fc.boolean() }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('deliver' as const), user: fc.nat(users.length - 1), at: nodeArb }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteAll' as const), user: fc.nat(users.length - 1), at: nodeArb }) },
+);
+
+export const runArb = fc.record({
+  seed: fc.integer({ min: 1, max: 1_000_000 }),
+  steps: fc.array(fc.record({ gapMs: fc.integer({ min: 0, max: 4_000 }), action: actionArb }), { maxLength: 12 }),
+});
+
+export class Run {
+  readonly h: SimHarness;
+  unanswered = 0;
+  /** Replies that refused a valid request permanently (5xx): reconfiguration may only fail temporarily. */
+  readonly permanentFailures: string[] = [];
+
+  constructor(seed: number) {
+    this.h = new SimHarness({ nodes: initial + spares, users: users.length, seed, faults: { lossRate: 0.1, dupRate: 0.05, reorderRate: 0.1 } });
+    for (let i = 0; i < initial; i++) this.h.world.boot(i);
+    this.h.run(agreementBoundMs);
+  }
+
+  private upNode(i: number): string | undefined {
+    const up = this.h.up();
+    return up.length === 0 ? undefined : up[i % up.length];
+  }
+
+  apply(a: Action): void {
+    const w = this.h.world;
+    switch (a.kind) {
+      case 'crash':
+        if (w.nodes[a.node].up && this.h.up().length > 2) w.crash(a.node);
+        return;
+      case 'restart':
+        // A node never booted stays a spare; one that crashed comes back with its disk.
+        if (!w.nodes[a.node].up && w.nodes[a.node].inc > 0) w.restart(a.node);
+        return;
+      case 'replace': {
+        const spare = w.nodes.findIndex((n) => !n.up && n.inc === 0 && n.steps === 0);
+        if (spare < 0 || !w.nodes[a.node].up || this.h.up().length <= 2) return;
+        w.crash(a.node);
+        w.boot(spare);
+        return;
+      }
+      case 'partition':
+        w.network.healCuts();
+        w.network.partition([a.side, ids.map((_, i) => i).filter((i) => !a.side.includes(i))]);
+        return;
+      case 'heal':
+        w.network.healCuts();
+        return;
+      case 'networkFaults':
+        w.network.faultsOn = a.on;
+        return;
+      case 'deliver':
+      case 'deleteAll':
+        return this.client(a);
+    }
+  }
+
+  private client(a: Extract<Action, { kind: 'deliver' | 'deleteAll' }>): void {
+    const at = this.upNode(a.at);
+    if (at === undefined) return;
+    const user = users[a.user];
+    if (a.kind === 'deliver') {
+      const r = this.h.deliver(at, user, `to ${user}`);
+      if (r === undefined) this.unanswered++;
+      else if (r.kind === 'smtpData' && r.code >= 500) this.permanentFailures.push(`${at} ${user}: ${r.code} ${r.text}`);
+      return;
+    }
+    const s = `d${this.h.time}`;
+    const auth = this.h.request(at, { kind: 'popAuth', user, password: PASSWORD }, s);
+    if (auth === undefined) this.unanswered++;
+    if (auth?.kind !== 'popAuth' || !auth.ok) return;
+    const list = this.h.request(at, { kind: 'popList' }, s);
+    for (const m of list?.kind === 'popList' ? list.messages : []) this.h.request(at, { kind: 'popDele', msgId: m.msgId }, s);
+    if (this.h.request(at, { kind: 'popQuit' }, s) === undefined) this.unanswered++;
+  }
+
+  heal(): void {
+    this.h.world.network.healCuts();
+    this.h.world.network.faultsOn = false;
+  }
+}
+

@@ -1,0 +1,44 @@
+// The recorded regression traces kept in traces/ (DESIGN.md §5): small, representative runs that CI
+// replays forever (replay-recorded.test.ts). Each one's config lives in its own header; this list says
+// which runs we chose and why, so they can be recorded again when behaviour changes on purpose
+// (rerecord.ts). A trace copied from traces/failures/ needs no entry: its header is enough to replay it.
+import { makeConfig, type SimConfig } from '../../src/sim/index.js';
+
+export interface Regression {
+  /** File name in traces/ (kebab-case, .ndjson). */
+  readonly file: string;
+  readonly why: string;
+  readonly config: SimConfig;
+}
+
+export const REGRESSIONS: readonly Regression[] = [
+  {
+    file: 'no-faults-3-nodes.ndjson',
+    why: 'the happy path: boot, membership, deliveries, POP list/retrieve/delete, final check; per-user mailboxes in each event',
+    config: makeConfig({
+      seed: 3, nodes: 3, users: 4, messages: 10,
+      workload: { popFraction: 0.3, deleteProbability: 0.5, arrivalIntervalMs: 20 },
+      trace: { state: 'mailboxes', checkpointEverySteps: 200 },
+    }),
+  },
+  {
+    file: 'loss-dup-reorder-4-nodes.ndjson',
+    why: 'network faults: lost, duplicated and reordered RPCs, retries and duplicate suppression, then heal',
+    config: makeConfig({
+      seed: 29, nodes: 4, users: 6, messages: 14,
+      faults: { lossRate: 0.08, dupRate: 0.08, reorderRate: 0.2, reorderDelayMsMax: 40 },
+      workload: { popFraction: 0.2, deleteProbability: 0.3, arrivalIntervalMs: 10 },
+      trace: { checkpointEverySteps: 300 },
+    }),
+  },
+  {
+    file: 'static-policy-uniform-5-nodes.ndjson',
+    why: 'the static placement policy with uniform recipients on 5 nodes (no faults), spread 1',
+    config: makeConfig({
+      seed: 47, nodes: 5, users: 8, messages: 12,
+      node: { loadPolicy: 'static', spread: 1 },
+      workload: { distribution: 'uniform', popFraction: 0.1, arrivalIntervalMs: 5 },
+      trace: { checkpointEverySteps: 300 },
+    }),
+  },
+];
