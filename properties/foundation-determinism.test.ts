@@ -9,7 +9,7 @@ import type { NodeReducer, SimConfig } from '../src/sim/index.js';
 import { propertyParams, propertyRuns, propertySeed } from './support/fc-params.js';
 import { caseConfig, networkFaultsArb, simCaseArb } from './support/sim-cases.js';
 import { recordTrace } from './support/failure-trace.js';
-import { timersJittered } from './support/mutations.js';
+import { leakyModuleState, timersJittered } from './support/mutations.js';
 import { NO_FAULTS } from '../src/sim/index.js';
 
 const FILE = 'properties/foundation-determinism.test.ts';
@@ -49,6 +49,11 @@ describe('foundation property 5: determinism', () => {
 
   it('property 5 catches the mutation: a timer fires late at random (Math.random instead of env.entropy)', () => {
     const out = fc.check(fc.property(configArb, (c) => sameTraceTwice(c, timersJittered)), { seed: propertySeed(), numRuns: 20, endOnFailure: true });
+    expect(out.failed, `the mutation went unnoticed in ${out.numRuns} runs`).toBe(true);
+  });
+
+  it('property 5 catches the mutation: state leaking between runs through a module-level counter', () => {
+    const out = fc.check(fc.property(configArb, (c) => sameTraceTwice(c, leakyModuleState)), { seed: propertySeed(), numRuns: 50, endOnFailure: true });
     expect(out.failed, `the mutation went unnoticed in ${out.numRuns} runs`).toBe(true);
   });
 });

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { propertyParams, propertyRuns, propertySeed } from './support/fc-params.js';
-import { clusterArb, peakQueue, workloadArb, type LoadCase, type WorkloadGen } from './support/load-cases.js';
+import { clusterArb, peakQueue, workloadArb, type LoadCase } from './support/load-cases.js';
 import { loadInverted } from './support/mutations.js';
 import { propertyTest } from './support/known-bugs.js';
 import type { NodeReducer } from '../src/sim/index.js';
@@ -18,7 +18,7 @@ const FILE = 'properties/foundation-load-balance.test.ts';
 const NAME = 'slow disks + Zipf burst: dynamic peak queue <= static peak queue (same seed, same workload)';
 
 const caseArb = fc.record({ cluster: clusterArb, workload: workloadArb });
-type Case = { readonly cluster: Omit<LoadCase, keyof Omit<WorkloadGen, 'seed'>>; readonly workload: WorkloadGen };
+type Case = typeof caseArb extends fc.Arbitrary<infer C> ? C : never;
 
 function compare(c: Case, dynamicReducer?: NodeReducer<unknown>): { dynamic: number; static: number } {
   const lc: LoadCase = { ...c.cluster, ...c.workload };

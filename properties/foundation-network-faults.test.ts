@@ -3,14 +3,13 @@
 // reducer throws. Generated: the fault rates as well as cluster, workload and seed (see sim-cases.ts).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { runSimulation, type NodeReducer } from '../src/sim/index.js';
+import { NO_FAULTS, runSimulation, type NodeReducer } from '../src/sim/index.js';
 import { propertyParams, propertyRuns, propertySeed } from './support/fc-params.js';
 import { caseConfig, networkFaultsArb, simCaseArb, type SimCase } from './support/sim-cases.js';
 import { expectChecks } from './support/expect-checks.js';
 import { networkFaultChecks } from './support/foundation-checks.js';
 import { rpcTimeoutsDisabled } from './support/mutations.js';
 import { propertyTest } from './support/known-bugs.js';
-import { NO_FAULTS } from '../src/sim/index.js';
 
 const FILE = 'properties/foundation-network-faults.test.ts';
 const NAME = 'loss+dup+reorder: no acked message lost or listed twice, every request answered, no reducer throws';
@@ -26,7 +25,7 @@ function faultsTolerated(c: SimCase, reducer?: NodeReducer<unknown>): void {
 }
 
 describe('foundation property 2: network faults', () => {
-  // Found docs/bugs-found-by-properties.md B1 (12 of these 200 cases failed before the membership fix).
+  // This property found B1 (docs/bugs-found-by-properties.md): 12 of these 200 cases failed before the fix.
   it(`${NAME} (${propertyRuns()} runs)`, () => {
     fc.assert(fc.property(cases, (c) => faultsTolerated(c)), propertyParams<[SimCase]>(NAME, { file: FILE, toConfig: ([c]) => caseConfig(c) }));
   });

@@ -1,5 +1,6 @@
 // fast-check parameters shared by the foundation properties: a fixed seed and 200 runs by default,
-// overridden by env SEED and PROPERTY_RUNS (CI uses the defaults, so every CI run checks the same cases);
+// overridden by env SEED and PROPERTY_RUNS (CI uses the defaults, so every CI run checks the same cases)
+// and PROPERTY_PATH (replay one counterexample);
 // a failing run's simulation is re-recorded to traces/failures/ and the message says how to replay it.
 import type { Parameters } from 'fast-check';
 import type { SimConfig } from '../../src/sim/index.js';
@@ -31,9 +32,12 @@ export interface PropertyParamsOptions<T> {
 export function propertyParams<T extends unknown[]>(name: string, opts: PropertyParamsOptions<T>): Parameters<T> {
   const seed = propertySeed();
   const numRuns = propertyRuns(opts.defaultRuns);
+  // PROPERTY_PATH (printed on failure) jumps straight to the shrunk counterexample: no search, no shrinking.
+  const path = process.env.PROPERTY_PATH;
   return {
     seed,
     numRuns,
+    ...(path !== undefined && path !== '' ? { path, endOnFailure: true } : {}),
     reporter: (details) => {
       if (!details.failed) return;
       const lines = [`property "${name}" failed after ${details.numRuns} run(s) (${details.numShrinks} shrinks)`];
@@ -43,7 +47,9 @@ export function propertyParams<T extends unknown[]>(name: string, opts: Property
         lines.push(...traceLines(name, opts.toConfig(details.counterexample)));
       }
       lines.push(`  replay the property: SEED=${details.seed} PROPERTY_RUNS=${numRuns} npx vitest run ${opts.file}`);
-      lines.push(`  (fast-check path ${details.counterexamplePath ?? '-'})`);
+      if (details.counterexamplePath !== null) {
+        lines.push(`  just the counterexample: SEED=${details.seed} PROPERTY_PATH=${details.counterexamplePath} npx vitest run ${opts.file}`);
+      }
       throw new Error(lines.join('\n'));
     },
   };

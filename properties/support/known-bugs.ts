@@ -11,10 +11,12 @@ export const KNOWN_BUGS = {
   'load-herding': 'docs/bugs-found-by-properties.md#b2-load-herding',
 } as const satisfies Record<string, string>;
 
-export type KnownBug = keyof typeof KNOWN_BUGS;
-
-/** `it`, or `it.fails` while `bug` is listed in KNOWN_BUGS. */
-export function propertyTest(name: string, bug: KnownBug | undefined, fn: () => void): void {
-  if (bug === undefined || !(bug in KNOWN_BUGS)) return void it(name, fn);
-  it.fails(`${name} — KNOWN BUG '${bug}' (${KNOWN_BUGS[bug]}): expected to fail until fixed`, fn);
+/**
+ * `it`, or `it.fails` while `bug` is listed in KNOWN_BUGS. `bug` is a plain string on purpose: deleting the
+ * entry above is all it takes to turn the tests that name it back into ordinary tests.
+ */
+export function propertyTest(name: string, bug: string, fn: () => void): void {
+  const where = (KNOWN_BUGS as Readonly<Record<string, string>>)[bug];
+  if (where === undefined) return void it(name, fn);
+  it.fails(`${name} — KNOWN BUG '${bug}' (${where}): expected to fail until fixed`, fn);
 }

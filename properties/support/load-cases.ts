@@ -37,8 +37,6 @@ export const workloadArb = fc.record({
   arrivalIntervalMs: fc.constantFrom(0.5, 1, 2),
 });
 
-export type WorkloadGen = typeof workloadArb extends fc.Arbitrary<infer W> ? W : never;
-
 export function loadConfig(c: LoadCase, seed: number, policy: SimConfig['node']['loadPolicy']): SimConfig {
   return makeConfig({
     seed, nodes: c.nodes, users: c.users, messages: c.messages,

@@ -74,6 +74,18 @@ export const loadInverted = mutate({
 
 /** Nondeterminism leaks in: a timer fires a millisecond late at random (Math.random, not env.entropy). */
 export const timersJittered = mutate({
-  // eslint-disable-next-line -- the point of this mutation is an unseeded random source
+  // Math.random on purpose: an unseeded random source is exactly the bug this mutation plants.
   effect: (e) => (e.kind === 'setTimer' && Math.random() < 0.5 ? { ...e, afterMs: e.afterMs + 1 } : e),
+});
+
+/**
+ * State leaks between runs: a module-level counter (not part of the node state) shifts one timer once it
+ * passes a threshold, so the second run in the same process behaves differently from the first.
+ */
+let stepsEverTaken = 0;
+export const leakyModuleState = mutate({
+  effect: (e) => {
+    stepsEverTaken++;
+    return e.kind === 'setTimer' && stepsEverTaken % 7_919 === 0 ? { ...e, afterMs: e.afterMs + 1 } : e;
+  },
 });

@@ -53,12 +53,13 @@ export async function main(argv: string[]): Promise<number> {
   return run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`porcupine: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 70; // EX_SOFTWARE: a bug, not bad input
-  },
-);
+// Exit explicitly once stdout and stderr have drained: web-tree-sitter keeps the event loop alive for a
+// few hundred ms after `porcupine tla` is done, and a plain process.exit() could cut piped output short.
+function exitWhenFlushed(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exitWhenFlushed, (err: unknown) => {
+  process.stderr.write(`porcupine: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  exitWhenFlushed(70); // EX_SOFTWARE: a bug, not bad input
+});

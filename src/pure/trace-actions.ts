@@ -1,5 +1,7 @@
 // Every trace action the node emits (STYLE.md habit 8: named like TLA+ actions). A test keeps this list,
 // the code and (later) the specs' actions in sync.
+import { replicationTraceActions } from './replication/state.js';
+
 export const traceActions = [
   'Boot', // a node (re)starts with its hard state
   'Ready', // its new incarnation is durable: it may mint message ids
@@ -31,6 +33,8 @@ export const traceActions = [
   'DropStale', // a stale or outbid membership message was ignored
   'ReconstructSoftState', // a node reset the soft state of changed buckets and queued its reports
   'ApplyReport', // a manager applied a soft-state report to its mail maps and profile cache
+  // replication (replication/state.ts: ReplUpdate, ReplApply, ReplIgnore, ReplDurable, ReplRetire, ...)
+  ...replicationTraceActions,
 ] as const;
 
 export type TraceAction = (typeof traceActions)[number];

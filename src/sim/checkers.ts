@@ -13,12 +13,14 @@ export interface CheckResult {
   readonly count: number;
   /** The first few, described. */
   readonly examples: readonly string[];
+  /** A soft property (e.g. the spread bound): a failure is reported but does not fail the run. */
+  readonly soft: boolean;
 }
 
 const EXAMPLES_MAX = 5;
 
-function result(name: string, violations: string[]): CheckResult {
-  return { name, ok: violations.length === 0, count: violations.length, examples: violations.slice(0, EXAMPLES_MAX) };
+function result(name: string, violations: string[], soft = false): CheckResult {
+  return { name, ok: violations.length === 0, count: violations.length, examples: violations.slice(0, EXAMPLES_MAX), soft };
 }
 
 /** Final listings grouped by user. */
@@ -169,11 +171,14 @@ export function phasesCompleted(r: SimResult): CheckResult {
   return result('phasesCompleted', v);
 }
 
-/** No user's mail is durably held by more than `maxNodes` nodes (spread is a soft bound, so pass slack). */
+/**
+ * No user's mail is durably held by more than `maxNodes` nodes. Spread is a soft bound (PORCUPINE.md: load
+ * information can be stale, nodes fail), so this check is soft: reported, never failing a run by itself.
+ */
 export function spreadBound(r: SimResult, maxNodes: number): CheckResult {
   const v: string[] = [];
   for (const [user, nodes] of r.holders) if (nodes.length > maxNodes) v.push(`${user}'s mail is on ${nodes.length} nodes (${nodes.join(',')}) > ${maxNodes}`);
-  return result('spreadBound', v);
+  return result('spreadBound', v, true);
 }
 
 /**

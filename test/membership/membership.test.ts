@@ -73,6 +73,24 @@ describe('membership scenarios', () => {
     expect(c.installs.some((i) => i.node === 'n2' && i.selfJustJoined && i.view.epoch === view.epoch)).toBe(true);
   });
 
+  it('a restarted node ignores a re-sent commit of a view from before its restart and is admitted by a new round', () => {
+    const c = new MiniCluster(nodes(3), 4);
+    bootAll(c, nodes(3));
+    const old = c.state('n1').view;
+    c.crash('n2');
+    c.boot('n2');
+    // n1 pinged n2, saw it "behind" and re-sends its view's commit (onPeerView): n2 must not install it.
+    c.inject('n2', { kind: 'message', from: 'n1', message: { kind: 'memCommit', view: old } });
+    c.run(1);
+    expect(c.state('n2').joined).toBe(false);
+    expect(c.traces.some((t) => t.node === 'n2' && t.action === 'DropStale')).toBe(true);
+    c.run(settleMs);
+    expect(c.disagreement()).toBeNull();
+    const view = c.state('n1').view;
+    expect(view.epoch).toBeGreaterThan(old.epoch);
+    expect(view.map.filter((e) => e.node === 'n2').every((e) => e.epoch === view.epoch)).toBe(true);
+  });
+
   it('a partition splits the cluster into two agreeing groups, and the coordinators probes merge them again', () => {
     const c = new MiniCluster(nodes(5), 5);
     bootAll(c, nodes(5));

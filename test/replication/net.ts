@@ -44,6 +44,8 @@ export class Net {
   realMs = 1_000_000;
   readonly durableReports: DurableReport[] = [];
   readonly diskLosses = new Map<string, number>();
+  /** objectId → newest version garbage-collected anywhere (a collected tombstone still counts as durable). */
+  readonly collected = new Map<ObjectId, Timestamp>();
   /** Safety violations seen after a step (a replica's version moved backwards). */
   readonly violations: string[] = [];
   recordsWritten = 0;
@@ -154,6 +156,10 @@ export class Net {
       }
     }
     for (const ev of r.events) {
+      if (ev.kind === 'dropped') {
+        const was = this.collected.get(ev.objectId);
+        if (was === undefined || compareTimestamp(was, ev.previous.ts) < 0) this.collected.set(ev.objectId, ev.previous.ts);
+      }
       if (ev.kind !== 'durable') continue;
       const st = this.started.get(ev.ref);
       if (st === undefined) continue;

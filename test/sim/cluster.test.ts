@@ -18,6 +18,8 @@ describe('runSimulation with a toy full-replica node', () => {
     const r = runSimulation(small(), { reducer: toy });
     const checks = checkers.checkAll(r, { spreadMaxNodes: 3 });
     expect(checks.filter((c) => !c.ok)).toEqual([]);
+    expect(checkers.spreadBound(r, 2)).toMatchObject({ ok: false, soft: true });
+    expect(summarize(r, [...checks, checkers.spreadBound(r, 2)]).ok).toBe(true); // soft: warned, not failed
     const s = summarize(r, checks);
     expect(s.delivered).toBe(60);
     expect(s.acknowledged).toBe(60);

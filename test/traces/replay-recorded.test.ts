@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { replayTrace } from '../../src/sim/index.js';
+import { checkers, runSimulation, replayTrace } from '../../src/sim/index.js';
 import { REGRESSIONS } from './regressions.js';
 import { TRACES_DIR } from './rerecord.js';
 
@@ -15,6 +15,14 @@ describe('recorded traces replay identically', () => {
   it('every regression listed in regressions.ts has its trace in traces/', () => {
     expect(files).toEqual(expect.arrayContaining(REGRESSIONS.map((r) => r.file)));
   });
+
+  // Replay proves determinism, not correctness: the runs kept as regressions must also be good runs.
+  for (const r of REGRESSIONS) {
+    it(`the run recorded in traces/${r.file} passes every checker (${r.why})`, () => {
+      const failed = checkers.checkAll(runSimulation(r.config)).filter((c) => !c.ok);
+      expect(failed.map((c) => `${c.name}: ${c.examples.join('; ')}`)).toEqual([]);
+    });
+  }
 
   for (const file of files) {
     it(`traces/${file} replays identically`, () => {

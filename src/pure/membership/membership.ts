@@ -103,8 +103,3 @@ function onTimer(s: MembershipState, t: MembershipTimer, env: Env, out: Membersh
       return assertNever(t, 'membership timer');
   }
 }
-
-/** True once this incarnation is a member of an installed view: only then may it serve soft state. */
-export function isJoined(s: MembershipState): boolean {
-  return s.joined;
-}

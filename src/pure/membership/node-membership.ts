@@ -9,7 +9,6 @@ import type { NodeId } from '../types.js';
 import type { MembershipLimits } from './limits.js';
 import { bootMembership, stepMembership } from './membership.js';
 import {
-  isMembershipMessage,
   membershipTimerKey,
   membershipTimerPrefix,
   type MembershipEffect,
@@ -29,8 +28,6 @@ export function bootNodeMembership(ctx: StepCtx, s: NodeState, limits?: Membersh
 export function isMembershipTimerKey(timer: string): boolean {
   return timer.startsWith(membershipTimerPrefix);
 }
-
-export { isMembershipMessage };
 
 export function routeMembershipMessage(ctx: StepCtx, s: NodeState, from: NodeId, m: MembershipMessage): NodeState {
   return step(ctx, s, { kind: 'message', from, message: m });

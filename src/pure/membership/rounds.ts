@@ -151,6 +151,11 @@ export function onCommit(s0: MembershipState, from: NodeId, view: View, env: Env
     const traced = dropStale(s, from, { kind: 'memCommit', view }, 'excluded from the view', out);
     return detectChange(traced, 'excluded', from, env, out);
   }
+  if (!s.joined && (s.promised === null || compareProposal(s.promised, viewIdOf(view)) !== 0)) {
+    // A view from before this node restarted (a commit re-sent to a member "behind"): it lists us but
+    // did not re-stamp our buckets, so nobody would report to us. Wait for a view we accepted as fresh.
+    return dropStale(s, from, { kind: 'memCommit', view }, 'fresh incarnation: not a view it accepted', out);
+  }
   return install(s, view, out);
 }
 

@@ -9,6 +9,11 @@ export interface ReplicationBugs {
   readonly ackBeforePersist?: boolean;
   /** Push once and never retry a silent replica (a lost packet leaves it without the update forever). */
   readonly neverRetry?: boolean;
+  /**
+   * Trust the update's targets as the object's only replicas: copies the coordinator never saw (a client's
+   * retry stored the same message elsewhere) miss later updates, so a deleted message survives there.
+   */
+  readonly forgetUnknownReplicas?: boolean;
 }
 
 export const noBugs: ReplicationBugs = {};

@@ -8,7 +8,7 @@
 import type { NodeId } from '../types.js';
 import { dropEntry, sendPushes } from './coordinator.js';
 import { entryKey, type ReplicationHard } from './hard-state.js';
-import { describeTimestamp, maxHlc, timestampEquals, zeroHlc, type Hlc } from './hlc.js';
+import { compareTimestamp, describeTimestamp, maxHlc, timestampEquals, zeroHlc, type Hlc } from './hlc.js';
 import { tombstoneRetentionMs } from './limits.js';
 import { applyIfNewer } from './lww.js';
 import { isTombstone, type Versioned } from './objects.js';
@@ -37,12 +37,19 @@ export function onBoot(ctx: Ctx, s0: ReplicationState): ReplicationState {
     traceRepl(ctx, 'ReplQuarantine', { node: ctx.self, objects: objectIds.length, downMs: ctx.env.now - s.hard.aliveAtMs });
     s = persistRepl(ctx, s, { kind: 'replQuarantine', objectIds }, { kind: 'other', objectId: undefined });
   }
+  // An entry whose version is no longer the one held was superseded (a crash came between the newer
+  // version's write and the older entry's drop): finish the drop.
   for (const [key, e] of s.hard.log.entries()) {
-    if (e.ts.node === ctx.self) {
+    const held = s.hard.objects.get(e.objectId);
+    if (held === undefined || !timestampEquals(held.ts, e.ts)) s = dropEntry(ctx, s, key);
+  }
+  for (const [key, e] of s.hard.log.entries()) {
+    const resumed = s.pushes.get(e.objectId);
+    if (e.ts.node === ctx.self && (resumed === undefined || compareTimestamp(resumed.ts, e.ts) < 0)) {
       // Our own update: resume pushing (its caller is gone with our soft state; the proxy retries).
       const push: Push = { objectId: e.objectId, ts: e.ts, remaining: e.remaining, selfDurable: true, waiters: [], attempt: 0, announce: true };
       s = sendPushes(ctx, { ...s, pushes: s.pushes.set(e.objectId, push) }, e.objectId);
-    } else {
+    } else if (e.ts.node !== ctx.self) {
       setTimer(ctx, takeoverTimer(key), ctx.config.limits.takeoverAfterMs);
     }
   }

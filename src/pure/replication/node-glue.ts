@@ -10,7 +10,7 @@ import { patchNode, type NodeState } from '../node-state.js';
 import { noteFragmentChange } from '../mailbox/mailbox.js';
 import { PMap } from '../pmap.js';
 import { send, type StepCtx } from '../step-context.js';
-import type { Env, NodeId, UserId } from '../types.js';
+import type { NodeId, UserId } from '../types.js';
 import { ackReplicasDefault, replicasDefault } from './limits.js';
 import type { ReplicationMessage } from './messages.js';
 import { messageObjectId } from './objects.js';
@@ -43,7 +43,7 @@ export function bootReplicaManager(ctx: StepCtx, s: NodeState): NodeState {
 function step(ctx: StepCtx, s: NodeState, input: ReplicationInput): NodeState {
   const m = s.replication;
   if (m === undefined) return s;
-  return absorb(ctx, s, stepReplication(m.repl, input, ctx.env as Env));
+  return absorb(ctx, s, stepReplication(m.repl, input, ctx.env));
 }
 
 export function onReplicationMessage(ctx: StepCtx, s: NodeState, from: NodeId, message: ReplicationMessage): NodeState {

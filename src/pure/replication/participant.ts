@@ -23,7 +23,8 @@ export function onPush(ctx: Ctx, s0: ReplicationState, from: NodeId, pushed: Ver
   const current = s.hard.objects.get(pushed.id);
   // Replicas known here but not to the update's coordinator (an older copy it never saw, e.g. a client's
   // retry stored the same message elsewhere) stay known, and we push the update to them ourselves.
-  const replicas = current === undefined ? pushed.replicas : [...new Set([...pushed.replicas, ...current.replicas])].sort(compareNodeId);
+  const replicas =
+    current === undefined || ctx.config.bugs.forgetUnknownReplicas ? pushed.replicas : [...new Set([...pushed.replicas, ...current.replicas])].sort(compareNodeId);
   const object: Versioned = replicas.length === pushed.replicas.length ? pushed : { ...pushed, replicas };
   const outcome = decide(ctx, current, object);
   if (outcome.kind !== 'applied') {
@@ -107,8 +108,15 @@ export function onRetireMsg(ctx: Ctx, s: ReplicationState, objectId: string, ts:
 /** The coordinator has been silent too long: push the update ourselves (PORCUPINE.md: "some replica takes over"). */
 export function onTakeover(ctx: Ctx, s: ReplicationState, key: string): ReplicationState {
   const entry = s.hard.log.get(key);
-  if (entry === undefined || s.pushes.has(entry.objectId)) return s;
+  if (entry === undefined) return s;
+  const p = s.pushes.get(entry.objectId);
+  if (p !== undefined && !timestampEquals(p.ts, entry.ts)) return dropEntry(ctx, s, key); // superseded meanwhile
   traceRepl(ctx, 'ReplTakeover', { node: ctx.self, objectId: entry.objectId, ts: describeTimestamp(entry.ts) });
-  const push: Push = { objectId: entry.objectId, ts: entry.ts, remaining: entry.remaining.filter((n) => n !== ctx.self), selfDurable: true, waiters: [], attempt: 0, announce: true };
+  const others = entry.remaining.filter((n) => n !== ctx.self);
+  // A soft push of the same version already running (replicas its coordinator did not know) widens to the entry's.
+  const push: Push =
+    p === undefined
+      ? { objectId: entry.objectId, ts: entry.ts, remaining: others, selfDurable: true, waiters: [], attempt: 0, announce: true }
+      : { ...p, remaining: [...new Set([...p.remaining, ...others])].sort(compareNodeId), announce: true };
   return sendPushes(ctx, { ...s, pushes: s.pushes.set(entry.objectId, push) }, entry.objectId);
 }

@@ -136,15 +136,10 @@ export interface MailMapOps<M> {
 }
 
 /**
- * The buckets of a report made in `reportEpoch` that a manager holding `map` should apply now: those it
- * manages whose assignment is not newer than the report (a later re-assignment made the report stale;
- * a report from a later epoch than the manager's view waits until that view is installed).
+ * The buckets of a report that `node` manages under `map`. A report states the reporter's fragments (as of
+ * its stamp) and is true whoever manages the bucket, so a manager applies it to every reported bucket it
+ * manages; epochs cannot decide staleness here, since two partitions may commit the same epoch number.
  */
-export function bucketsReportApplies(
-  reportEpoch: number,
-  buckets: readonly Bucket[],
-  map: readonly BucketOwner[],
-  self: NodeId,
-): Bucket[] {
-  return buckets.filter((b) => map[b].node === self && map[b].epoch <= reportEpoch);
+export function bucketsManagedBy(buckets: readonly Bucket[], map: readonly BucketOwner[], node: NodeId): Bucket[] {
+  return buckets.filter((b) => map[b].node === node);
 }

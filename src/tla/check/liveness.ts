@@ -13,11 +13,12 @@
 // condition is split by removing its A-enabled states and searched again (Streett emptiness).
 // ENABLED <<A>>_v is decided on the explored graph: some explored successor is an <<A>>_v step. This is
 // exact when A implies Next, as fairness conditions of a spec's own actions do.
-import { TlaError, type LoadedSpec, type State, type ValueOps } from '../api.js';
+import { TlaError, type ExprHandle, type LoadedSpec, type State, type ValueOps } from '../api.js';
 import type { StateGraph } from './explore.js';
 import type { CheckPlan, Fairness, LiveProperty, StatePred } from './plan.js';
 import type { Trace, TraceStep, Verdict } from './result.js';
 import { bfsPath, buildCsr, sccs, type Csr } from './scc.js';
+import { TableauSearch, type GraphEval } from './tableau-search.js';
 
 interface Search {
   readonly allowed: Uint8Array;
@@ -27,8 +28,8 @@ interface Search {
   readonly fairness: readonly Fairness[];
 }
 
-export class LivenessChecker {
-  private readonly g: Csr;
+export class LivenessChecker implements GraphEval {
+  readonly g: Csr;
   private readonly n: number;
   private readonly stepCache = new Map<Fairness, Uint8Array>();
   private readonly enabledCache = new Map<Fairness, Uint8Array>();
@@ -39,7 +40,7 @@ export class LivenessChecker {
     private readonly spec: LoadedSpec,
     private readonly ops: ValueOps,
     private readonly plan: CheckPlan,
-    private readonly graph: StateGraph,
+    readonly graph: StateGraph,
   ) {
     this.n = graph.states.length;
     this.scratch = new Uint8Array(this.n);
@@ -56,6 +57,7 @@ export class LivenessChecker {
   }
 
   private checkOne(p: LiveProperty): Trace | undefined {
+    if (p.shape.kind === 'general') return new TableauSearch(this, p.shape.formula, [...this.plan.fairness, ...p.assume]).findCounterexample();
     const search = this.searchFor(p);
     const region = this.reach(search.start, search.allowed, search.edgeOk);
     const found = this.findFair(region, search);
@@ -84,6 +86,8 @@ export class LivenessChecker {
         const pm = this.predMask(s.p, false);
         return { allowed: notQ, edgeOk: every, start: allNodes.filter((i) => pm[i] && notQ[i]), fairness };
       }
+      case 'general':
+        throw new TlaError('eval', 'internal: general formulas go to the tableau search');
       case 'fair': {
         const steps = this.aSteps(s.fairness);
         const enabled = this.enabledMask(s.fairness);
@@ -94,7 +98,7 @@ export class LivenessChecker {
     }
   }
 
-  private predMask(p: StatePred, negate: boolean): Uint8Array {
+  predMask(p: StatePred, negate: boolean): Uint8Array {
     const m = new Uint8Array(this.n);
     for (let i = 0; i < this.n; i++) m[i] = this.evalPred(p, this.graph.states[i]) !== negate ? 1 : 0;
     return m;
@@ -121,7 +125,7 @@ export class LivenessChecker {
   }
 
   /** For each edge: is it an <<A>>_v step? */
-  private aSteps(f: Fairness): Uint8Array {
+  aSteps(f: Fairness): Uint8Array {
     let m = this.stepCache.get(f);
     if (m) return m;
     const { edgeFrom, edgeTo, states } = this.graph;
@@ -135,6 +139,15 @@ export class LivenessChecker {
     return m;
   }
 
+  stepHolds(a: ExprHandle, s: number, t: number): boolean {
+    return this.spec.evalStep(a, this.graph.states[s], this.graph.states[t]) === true;
+  }
+
+  varsChanged(vars: ExprHandle, e: number): boolean {
+    const v = this.varsFingerprints(vars);
+    return v[this.graph.edgeFrom[e]] !== v[this.graph.edgeTo[e]];
+  }
+
   /** The fingerprint of the subscript's value in every state (so "v changed" is a comparison per edge). */
   private varsFingerprints(vars: Fairness['vars']): BigUint64Array {
     let fps = this.varsCache.get(vars);
@@ -145,7 +158,7 @@ export class LivenessChecker {
     return fps;
   }
 
-  private enabledMask(f: Fairness): Uint8Array {
+  enabledMask(f: Fairness): Uint8Array {
     let m = this.enabledCache.get(f);
     if (m) return m;
     const steps = this.aSteps(f);

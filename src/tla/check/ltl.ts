@@ -62,7 +62,7 @@ const NODES_MAX = 4096; // a limit on the automaton, so pathological formulas fa
 
 export function translate(f: Ltl): Gba {
   const done: { w: Work; id: number }[] = [];
-  const untils = new Map<string, Extract<Ltl, { op: 'U' }>>();
+  const untils = new Map<string, Ltl>(); // key of `a U b` -> b
   collectUntils(f, untils);
   const stack: Work[] = [{ incoming: new Set([-1]), fresh: new Map([[key(f), f]]), old: new Map(), next: new Map() }];
   while (stack.length > 0) {
@@ -120,15 +120,15 @@ function sameKeys(a: Map<string, Ltl>, b: Map<string, Ltl>): boolean {
   return true;
 }
 
-function collectUntils(f: Ltl, out: Map<string, Extract<Ltl, { op: 'U' }>>): void {
-  if (f.op === 'U') out.set(key(f), f);
+function collectUntils(f: Ltl, out: Map<string, Ltl>): void {
+  if (f.op === 'U') out.set(key(f), f.b);
   if (f.op === 'and' || f.op === 'or' || f.op === 'U' || f.op === 'R') {
     collectUntils(f.a, out);
     collectUntils(f.b, out);
   } else if (f.op === 'X') collectUntils(f.a, out);
 }
 
-function toGba(done: { w: Work; id: number }[], untils: Map<string, Extract<Ltl, { op: 'U' }>>): Gba {
+function toGba(done: { w: Work; id: number }[], untils: Map<string, Ltl>): Gba {
   const nodes: GbaNode[] = done.map(({ w, id }) => ({
     id,
     literals: [...w.old.values()].flatMap((g) => (g.op === 'lit' ? [{ atom: g.atom, neg: g.neg }] : [])),
@@ -137,6 +137,6 @@ function toGba(done: { w: Work; id: number }[], untils: Map<string, Extract<Ltl,
     old: new Set(w.old.keys()),
   }));
   for (const { w, id } of done) for (const from of w.incoming) if (from >= 0) nodes[from].succ.push(id);
-  const accepting = [...untils].map(([k, u]) => new Set(nodes.filter((n) => !n.old.has(k) || n.old.has(key(u.b))).map((n) => n.id)));
+  const accepting = [...untils].map(([k, b]) => new Set(nodes.filter((n) => !n.old.has(k) || n.old.has(key(b))).map((n) => n.id)));
   return { nodes, accepting };
 }

@@ -3,7 +3,8 @@
 // - a PROPERTY conjunct without temporal operators is checked on the initial states;
 // - `[]P` with P a state predicate is checked like an invariant (and reported as one);
 // - `[][A]_v` is an action property, checked on every generated transition;
-// - anything else temporal is checked after exploration, on the state graph (liveness.ts).
+// - anything else temporal is checked after exploration, on the state graph: common shapes directly
+//   (liveness.ts), any other formula through the tableau (tableau-search.ts).
 // A PROPERTY whose body is a conjunction names each conjunct by its source location, as TLC does.
 import { TlaError, type ExprHandle, type LoadedSpec, type SourceLoc, type TemporalFormula } from '../api.js';
 import type { CfgModel, CfgName } from '../cfg/cfg-model.js';
@@ -38,7 +39,9 @@ export type LiveShape =
   | { readonly kind: 'infinitelyOften'; readonly p: StatePred }
   | { readonly kind: 'eventuallyAlways'; readonly p: StatePred }
   | { readonly kind: 'leadsTo'; readonly p: StatePred; readonly q: StatePred }
-  | { readonly kind: 'fair'; readonly fairness: Fairness };
+  | { readonly kind: 'fair'; readonly fairness: Fairness }
+  /** Any other temporal formula: checked through the tableau (tableau-search.ts). */
+  | { readonly kind: 'general'; readonly formula: TemporalFormula };
 
 export interface LiveProperty {
   readonly name: string;
@@ -212,9 +215,12 @@ function isLive(c: TemporalFormula): boolean {
 }
 
 function classifyOne(c: TemporalFormula, name: string, cfgName: string, out: Classified): void {
-  if (isStateLevel(c)) {
-    if (c.kind !== 'state') unsupported(`property ${name}: compound state-level properties are not supported; define them as one operator`, formulaLoc(c));
+  if (c.kind === 'state') {
     out.initProperties.push({ name, cfgName, expr: c.expr });
+  } else if (isStateLevel(c)) {
+    // A compound state formula (e.g. P \/ Q) has no single handle to evaluate: it must hold initially,
+    // which the tableau checks as a temporal formula.
+    out.liveProperties.push({ name, cfgName, shape: { kind: 'general', formula: c }, assume: [] });
   } else if (c.kind === 'always' && c.sub.kind === 'state') {
     out.invariants.push({ name, cfgName, expr: c.sub.expr });
   } else if (c.kind === 'boxAction') {
@@ -222,9 +228,13 @@ function classifyOne(c: TemporalFormula, name: string, cfgName: string, out: Cla
   } else {
     const assume: Fairness[] = [];
     let body: TemporalFormula = c;
-    if (c.kind === 'implies') {
-      for (const a of flattenAnd(c.lhs)) assume.push(asFairness(a, name));
+    const lhs = c.kind === 'implies' ? flattenAnd(c.lhs) : [];
+    if (c.kind === 'implies' && lhs.every((a) => a.kind === 'weakFair' || a.kind === 'strongFair')) {
+      for (const a of lhs) assume.push(asFairness(a, name));
       body = c.rhs;
+    } else if (c.kind === 'implies') {
+      out.liveProperties.push({ name, cfgName, shape: { kind: 'general', formula: c }, assume });
+      return;
     }
     for (const part of flattenAnd(body)) out.liveProperties.push({ name, cfgName, shape: liveShape(part, name), assume });
   }
@@ -233,7 +243,7 @@ function classifyOne(c: TemporalFormula, name: string, cfgName: string, out: Cla
 function asFairness(f: TemporalFormula, name: string): Fairness {
   if (f.kind === 'weakFair') return { kind: 'wf', action: f.action, vars: f.vars };
   if (f.kind === 'strongFair') return { kind: 'sf', action: f.action, vars: f.vars };
-  return unsupported(`property ${name}: only WF/SF conjuncts are supported left of =>`, formulaLoc(f));
+  return unsupported(`property ${name}: expected WF or SF`, formulaLoc(f));
 }
 
 function liveShape(f: TemporalFormula, name: string): LiveShape {
@@ -249,8 +259,6 @@ function liveShape(f: TemporalFormula, name: string): LiveShape {
     }
   }
   if (f.kind === 'eventually' && f.sub.kind === 'always' && isStateLevel(f.sub.sub)) return { kind: 'eventuallyAlways', p: f.sub.sub };
-  return unsupported(
-    `property ${name}: temporal formula not supported (supported: <>P, []<>P, <>[]P, P ~> Q, [](P => <>Q), []P, [][A]_v, WF/SF, fairness => those)`,
-    formulaLoc(f),
-  );
+  void name;
+  return { kind: 'general', formula: f };
 }

@@ -90,7 +90,8 @@ export function countLines(s: Stats, success: boolean): string[] {
   return out;
 }
 
-function stamp(d = new Date()): string {
+/** TLC's timestamp format: `2026-11-24 17:56:53` (local time). */
+export function stamp(d = new Date()): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }

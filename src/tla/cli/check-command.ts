@@ -1,8 +1,8 @@
 // `porcupine tla check SPEC.tla [--config CFG] ...`: model-check and print TLC's text report.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { TlaError } from '../api.js';
 import { aliasPrinter, checkSpec, exitCode, reportLines, traceToItf, traceToJson, verdictTrace, type CheckResult } from '../check/index.js';
+import { stamp } from '../check/report.js';
 import { parseArgs } from './args.js';
 import type { CliIo } from './io.js';
 import { loadWithCfg, defaultCfgPath, type Loaded } from './load.js';
@@ -72,7 +72,7 @@ async function checkLoaded(
   const { spec, ops, cfg } = loaded;
   io.out(`Porcupine TLA+ checker (TLC-compatible report): breadth-first search with 1 worker`);
   io.out(`Parsing file ${path.basename(specPath)}`);
-  io.out(`Starting... (${new Date().toISOString()})`);
+  io.out(`Starting... (${stamp()})`);
   let result: CheckResult;
   try {
     const progressMs = Number(args.values.get('--progress-ms') ?? 5000);
@@ -115,4 +115,3 @@ function dumpTraces(result: CheckResult, loaded: Loaded, values: ReadonlyMap<str
   if (itfFile) writeFileSync(itfFile, JSON.stringify(traceToItf(loaded.spec.moduleName, vars, trace, loaded.ops), null, 1) + '\n');
 }
 
-export { TlaError };
