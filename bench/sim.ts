@@ -3,9 +3,13 @@
 // no client-op history, no final check — so it measures the simulator plus the node reducer, nothing else.
 // Goal (issue 2): at least 50,000 deliveries/s on one core.
 //   npx tsc -p tsconfig.json && node dist/bench/sim.js [--messages M] [--nodes N] [--users U] [--pop F] [--seed S]
+//   --sim-only: replace the node by a reducer that answers at once (one RPC and one persist per DATA), to
+//   measure the simulator's own ceiling.
 // Profile: node --cpu-prof --cpu-prof-dir=/tmp/prof dist/bench/sim.js
 import { PerformanceObserver } from 'node:perf_hooks';
-import { makeConfig, runSimulation, type SimConfig } from '../src/sim/index.js';
+import type { Effect, Input, Message } from '../src/pure/io.js';
+import type { Env } from '../src/pure/types.js';
+import { makeConfig, runSimulation, type NodeReducer, type SimConfig } from '../src/sim/index.js';
 
 const GOAL_PER_S = 50_000;
 
@@ -34,6 +38,25 @@ function benchConfig(): SimConfig {
   });
 }
 
+/** Answers RCPT and DATA at once; DATA also sends one message to a peer, which persists it. */
+const echoReducer: NodeReducer<{ readonly self: string; readonly n: number }> = {
+  initialState: () => ({ self: '', n: 0 }),
+  digest: (s) => JSON.stringify(s),
+  step(s, input: Input, env: Env) {
+    void env;
+    const fx: Effect[] = [];
+    if (input.kind === 'boot') return { state: { self: input.self, n: 0 }, effects: fx };
+    if (input.kind === 'message') fx.push({ kind: 'persist', id: s.n, write: { kind: 'incarnation', incarnation: 1 } });
+    if (input.kind === 'client' && input.request.kind === 'smtpRcpt') fx.push({ kind: 'reply', session: input.session, reply: { kind: 'smtpRcpt', code: 250, text: '' } });
+    if (input.kind === 'client' && input.request.kind === 'smtpData') {
+      const user = input.request.recipients[0];
+      fx.push({ kind: 'send', to: s.self === 'n1' ? 'n2' : 'n1', message: { kind: 'echo' } as unknown as Message }); // opaque to the simulator
+      fx.push({ kind: 'reply', session: input.session, reply: { kind: 'smtpData', code: 250, text: '', results: [{ user, code: 250, msgId: `${s.self}-${s.n}` }] } });
+    }
+    return { state: fx.length > 0 ? { self: s.self, n: s.n + 1 } : s, effects: fx };
+  },
+};
+
 async function main(): Promise<void> {
   const config = benchConfig();
   // GC pauses of the main thread, to tell the reducer's allocation cost from its compute cost.
@@ -44,7 +67,8 @@ async function main(): Promise<void> {
   gcObserver.observe({ entryTypes: ['gc'] });
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const r = runSimulation(config);
+  const simOnly = process.argv.includes('--sim-only');
+  const r = runSimulation(config, simOnly ? { reducer: echoReducer as NodeReducer<unknown> } : {});
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   // CPU seconds of this process (all threads: includes V8's parallel GC helpers). On a shared machine
@@ -55,6 +79,7 @@ async function main(): Promise<void> {
   const delivered = r.history.counters.acknowledged;
   const perS = delivered / wallS;
   const out = {
+    reducer: simOnly ? 'echo (simulator only)' : 'src/pure/node.ts',
     nodes: config.nodes,
     users: config.users,
     messagesOffered: r.history.counters.messagesOffered,

@@ -26,6 +26,9 @@ Options:
   --trace FILE       write the NDJSON trace to FILE (replay it with 'porcupine replay FILE')
   --trace-state S    what each trace event's "state" holds: counts (nodes up, messages stored per node;
                      default) or mailboxes (per user, per node, the stored message ids: small runs only)
+  --config FILE      start from a JSON file of config overrides (any SimConfig field, e.g. "schedule":
+                     [{"kind":"crash","atMs":300,"node":"n2"}], "faults":{"clockSkewMsMax":200});
+                     the flags above override it
   --json             print exactly one JSON object (the summary) on stdout
   -h, --help         show this help
 
@@ -44,6 +47,23 @@ function parseIntFlag(flag: string, value: string | undefined, min: number): num
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be at least ${min}, got ${value}`);
   return n;
+}
+
+function readConfigFile(path: string | undefined): DeepPartial<SimConfig> {
+  if (path === undefined) throw new UsageError('--config needs a file name');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read --config ${path}: ${(e as Error).message}`);
+  }
+  try {
+    const v: unknown = JSON.parse(text);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not a JSON object');
+    return v as DeepPartial<SimConfig>;
+  } catch (e) {
+    throw new UsageError(`--config ${path} is not a JSON object of config fields: ${(e as Error).message}`);
+  }
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, options: readonly T[]): T {
@@ -77,6 +97,7 @@ export function parseSimArgs(argv: readonly string[]): SimArgs | 'help' {
   let traceState: 'counts' | 'mailboxes' | undefined;
   let tracePath: string | undefined;
   let json = false;
+  let base: DeepPartial<SimConfig> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -100,6 +121,7 @@ export function parseSimArgs(argv: readonly string[]): SimArgs | 'help' {
         if (tracePath === undefined || tracePath === '') throw new UsageError('--trace needs a file name');
         break;
       }
+      case '--config': base = readConfigFile(value()); break;
       case '--policy': node.loadPolicy = oneOf(flag, value(), ['dynamic', 'static', 'random'] as const); break;
       case '--trace-state': traceState = oneOf(flag, value(), ['counts', 'mailboxes'] as const); break;
       case '--distribution': distribution = oneOf(flag, value(), ['zipf', 'uniform'] as const); break;
@@ -107,10 +129,14 @@ export function parseSimArgs(argv: readonly string[]): SimArgs | 'help' {
         throw new UsageError(`unknown option '${arg}'`);
     }
   }
-  const over: DeepPartial<SimConfig> = {
-    ...partial, node, faults, workload: distribution ? { distribution } : {}, trace: traceState ? { state: traceState } : {},
-  };
-  const config = makeConfig(over);
+  const config = makeConfig({
+    ...base,
+    ...partial,
+    node: { ...base.node, ...node },
+    faults: { ...base.faults, ...faults },
+    workload: { ...base.workload, ...(distribution ? { distribution } : {}) },
+    trace: { ...base.trace, ...(traceState ? { state: traceState } : {}) },
+  });
   const problems = validateConfig(config);
   if (problems.length > 0) throw new UsageError(problems.join('; '));
   return { config, tracePath, json };

@@ -17,20 +17,38 @@ export const BUCKETS = 256;
 
 /** Natural order on node ids: digits compare as numbers, so n2 < n10. Total and deterministic. */
 export function compareNodeId(a: NodeId, b: NodeId): number {
-  const re = /(\d+)|(\D+)/g;
-  const pa = a.match(re) ?? [];
-  const pb = b.match(re) ?? [];
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+  if (a === b) return 0;
+  const pa = runsOf(a);
+  const pb = runsOf(b);
+  const n = Math.min(pa.length, pb.length);
+  for (let i = 0; i < n; i++) {
     const x = pa[i];
     const y = pb[i];
     if (x === y) continue;
-    const nx = /^\d+$/.test(x) ? Number(x) : NaN;
-    const ny = /^\d+$/.test(y) ? Number(y) : NaN;
-    if (!Number.isNaN(nx) && !Number.isNaN(ny) && nx !== ny) return nx - ny;
-    return x < y ? -1 : 1;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    // A digit run against a letter run, or two letter runs: plain string order of the runs.
+    return String(x) < String(y) ? -1 : 1;
   }
   if (pa.length !== pb.length) return pa.length - pb.length;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return a < b ? -1 : 1; // same runs, different spelling ("n01" vs "n1"): keep the order total
+}
+
+// Node ids are few and compared constantly (ring order, sorting members), so each id is split into its
+// digit and letter runs once. The memo is invisible to callers: same id, same runs.
+const runsMemo = new Map<string, readonly (string | number)[]>();
+const runsMemoMax = 4096;
+
+function runsOf(id: string): readonly (string | number)[] {
+  const hit = runsMemo.get(id);
+  if (hit !== undefined) return hit;
+  const runs: (string | number)[] = [];
+  for (const m of id.match(/\d+|\D+/g) ?? []) {
+    // Digit runs beyond 2^53 would lose precision as numbers: keep them as strings of equal length order.
+    runs.push(/^\d+$/.test(m) && m.length < 16 ? Number(m) : m);
+  }
+  if (runsMemo.size >= runsMemoMax) runsMemo.clear();
+  runsMemo.set(id, runs);
+  return runs;
 }
 
 /**

@@ -36,6 +36,8 @@ export class Workload {
   private readonly zipf: ZipfSampler | undefined;
   private readonly popBusy = new Set<UserId>();
   private readonly fillerBase: string;
+  /** Bound once: an arrival is scheduled per session, and a fresh closure each time is garbage. */
+  private readonly arriveFn = (): void => this.arrive();
 
   constructor(
     readonly world: World<unknown>,
@@ -53,7 +55,7 @@ export class Workload {
   /** Start arrivals at `t`; the fault phase ends when `done()` holds. */
   start(t: number): void {
     if (this.messages === 0) this.arrivalsDone = true;
-    else this.world.at(t, () => this.arrive());
+    else this.world.at(t, this.arriveFn);
   }
 
   /** Every message offered, every session closed, no retry waiting. */
@@ -163,7 +165,7 @@ export class Workload {
     }
     const mean = this.config.arrivalIntervalMs;
     const dt = mean > 0 ? -Math.log(1 - this.rng.nextFloat()) * mean : 0;
-    this.world.at(this.world.now + dt, () => this.arrive());
+    this.world.at(this.world.now + dt, this.arriveFn);
   }
 
   private offerMessage(): void {

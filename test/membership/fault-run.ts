@@ -2,6 +2,7 @@
 // its counterexamples: the real node reducer in the simulator (sim-harness.ts), actions applied between
 // gaps of virtual time, client requests issued synchronously.
 import fc from 'fast-check';
+import { expect } from 'vitest';
 import { defaultMembershipLimits as L, detectionMaxMs, roundDurationMaxMs } from '../../src/pure/membership/limits.js';
 import { SimHarness, PASSWORD } from './sim-harness.js';
 
@@ -115,3 +116,42 @@ export class Run {
   }
 }
 
+
+function balanced(map: readonly { node: string }[], members: readonly string[]): boolean {
+  const counts = new Map<string, number>();
+  for (const e of map) counts.set(e.node, (counts.get(e.node) ?? 0) + 1);
+  const lo = Math.floor(map.length / members.length);
+  return members.every((m) => [lo, Math.ceil(map.length / members.length)].includes(counts.get(m) ?? 0)) && [...counts.keys()].every((n) => members.includes(n));
+}
+
+/**
+ * Runs one schedule and asserts the membership properties after the faults stop (see
+ * properties/membership.test.ts); returns how long after healing the cluster agreed.
+ */
+export function checkSchedule(seed: number, steps: readonly { readonly gapMs: number; readonly action: Action }[]): number {
+  const r = new Run(seed);
+  for (const s of steps) {
+    r.h.run(s.gapMs);
+    r.apply(s.action);
+  }
+  r.heal();
+  const healedAt = r.h.time;
+  let agreedAt: number | undefined;
+  for (let t = 0; t < agreementBoundMs && !r.h.world.halted; t += 100) {
+    r.h.run(100);
+    if (r.h.disagreement() === undefined) agreedAt ??= r.h.time;
+    else agreedAt = undefined;
+  }
+  expect(r.h.world.errors.map((e) => e.error), 'reducer errors').toEqual([]);
+  expect(r.h.disagreement(), `no agreement ${agreementBoundMs} ms after the faults stopped`).toBeUndefined();
+  const view = r.h.state(r.h.up()[0]).membership!.view;
+  expect(balanced(view.map, view.members)).toBe(true);
+  // Reports are retried every reportRetryMs; give the last ones time to land, then compare.
+  r.h.run(2_000);
+  const mismatches = r.h.softStateMismatches(users);
+  expect(mismatches, `soft state: ${mismatches.join('; ')}`).toEqual([]);
+  expect(r.unanswered).toBe(0);
+  expect(r.permanentFailures).toEqual([]);
+  expect(r.h.state(r.h.up()[0]).membership!.view).toBe(view); // stable: no further change
+  return agreedAt! - healedAt;
+}

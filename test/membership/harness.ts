@@ -32,6 +32,8 @@ export interface InstallRecord {
   previous: View;
   view: View;
   selfJustJoined: boolean;
+  /** Which incarnation of `node` installed it (bumped by every boot and crash). */
+  incarnation: number;
 }
 
 export function mulberry32(seed: number): () => number {
@@ -156,7 +158,7 @@ export class MiniCluster {
           this.traces.push({ at: this.now, node, action: e.action, args: e.args });
           break;
         case 'installed':
-          this.installs.push({ at: this.now, node, previous: e.previous, view: e.view, selfJustJoined: e.selfJustJoined });
+          this.installs.push({ at: this.now, node, previous: e.previous, view: e.view, selfJustJoined: e.selfJustJoined, incarnation });
           break;
       }
     }

@@ -54,7 +54,24 @@ describe('porcupine sim', () => {
 
   it('--help lists every flag it accepts', async () => {
     expect(await runSimCommand(['--help'])).toBe(0);
-    for (const f of ['--nodes', '--users', '--messages', '--seed', '--faults', '--trace', '--json', '--policy', '--spread']) expect(out).toContain(f);
+    for (const f of ['--nodes', '--users', '--messages', '--seed', '--faults', '--trace', '--trace-state', '--config', '--json', '--policy', '--spread', '--distribution']) {
+      expect(out).toContain(f);
+    }
+  });
+
+  it('--config reads a JSON file of overrides (schedules included); flags override it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'porcupine-sim-'));
+    const file = join(dir, 'c.json');
+    writeFileSync(file, JSON.stringify({ nodes: 4, users: 40, messages: 30, schedule: [{ kind: 'crash', atMs: 5, node: 'n3' }] }));
+    await runSimCommand(['--config', file, '--messages', '20', '--json']);
+    const s = JSON.parse(out) as { nodes: number; delivered: number; faults: { crashes: number; restarts: number } };
+    expect(s).toMatchObject({ nodes: 4, delivered: 20, faults: { crashes: 1, restarts: 1 } });
+    writeFileSync(file, JSON.stringify({ schedule: [{ kind: 'crash', atMs: 5, node: 'n9' }] }));
+    expect(await runSimCommand(['--config', file])).toBe(2);
+    expect(err).toMatch(/unknown node 'n9'/);
+    writeFileSync(file, '[1,2]');
+    expect(await runSimCommand(['--config', file])).toBe(2);
+    expect(err).toMatch(/not a JSON object/);
   });
 
   it('parseFaults gives named faults their default rates and honours =RATE', () => {

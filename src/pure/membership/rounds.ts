@@ -45,10 +45,18 @@ function becomeCoordinator(s: MembershipState, out: Out): MembershipState {
   return { ...s, clock: epoch, promised: proposal, wantRound: false, phase: { kind: 'coordinating', proposal, accepts: [own] } };
 }
 
-/** Round 2 at a participant: accept the largest proposal seen, refuse (nack) anything not larger. */
+/**
+ * Round 2 at a participant: accept the largest proposal — (epoch, then coordinator NodeId) not smaller than
+ * any proposal accepted (a duplicate is answered again) — provided its epoch *number* exceeds the installed
+ * view's; refuse (nack) the rest. WHY the number against the view: every entry of the new map stamped with
+ * the new epoch is then newer than every entry of every member's old map, so `changedBuckets` (which
+ * compares `{ node, epoch }`) sees each moved or re-stamped bucket — a restarted coordinator proposing its
+ * old epoch number again would otherwise re-stamp buckets invisibly. Concurrent proposals with one number
+ * still tie-break by NodeId; downstream, reports and the stash compare view ids, never bare epochs.
+ */
 export function onNewGroup(s0: MembershipState, from: NodeId, proposal: Proposal, out: Out): MembershipState {
   const s = withKnown(withClock(s0, proposal.epoch), [from]);
-  const stale = compareProposal(proposal, viewIdOf(s.view)) <= 0 || (s.promised !== null && compareProposal(proposal, s.promised) < 0);
+  const stale = proposal.epoch <= s.view.epoch || (s.promised !== null && compareProposal(proposal, s.promised) < 0);
   if (stale) {
     out.push({ kind: 'send', to: from, message: { kind: 'memNack', proposal, clock: s.clock } });
     return dropStale(s, from, { kind: 'memNewGroup', proposal }, 'proposal not larger than view or promise', out);
@@ -144,8 +152,10 @@ export function onCommitTimer(s: MembershipState, env: Env, out: Out): Membershi
 /** Round 3 at a participant: install a larger view that includes us; an excluded node asks for a round. */
 export function onCommit(s0: MembershipState, from: NodeId, view: View, env: Env, out: Out): MembershipState {
   const s = withKnown(withClock(s0, view.epoch), [from, ...view.members]);
-  if (compareProposal(viewIdOf(view), viewIdOf(s.view)) <= 0) {
-    return dropStale(s, from, { kind: 'memCommit', view }, 'view not larger than the installed one', out);
+  // Epoch numbers grow strictly at each node (see onNewGroup); a second view with the installed number is
+  // left for the detectors (its members' pongs differ) and the next round.
+  if (view.epoch <= s.view.epoch) {
+    return dropStale(s, from, { kind: 'memCommit', view }, 'epoch not larger than the installed one', out);
   }
   if (!view.members.includes(s.self)) {
     const traced = dropStale(s, from, { kind: 'memCommit', view }, 'excluded from the view', out);

@@ -3,25 +3,25 @@
 // manages or must rebuild, forgets departed nodes in its mail maps, applies its own report locally and
 // queues one report per other new manager. Reports are recomputed from the hard state each time they are
 // sent (so a retry never carries stale fragments) and re-sent until acknowledged.
-import type { View } from '../membership/messages.js';
+import { compareProposal, viewIdOf, type View, type ViewId } from '../membership/messages.js';
 import type { Message } from '../messages.js';
 import type { NodeState } from '../node-state.js';
 import { PMap } from '../pmap.js';
 import { send, type StepCtx } from '../step-context.js';
 import { bucketOf } from '../hash.js';
-import type { Bucket, Epoch, NodeId, UserId } from '../types.js';
+import type { Bucket, NodeId, UserId } from '../types.js';
 import { addFragmentNode, removeFragmentNode, type MailMap } from './mail-map.js';
 import type { ManagerState } from './manager.js';
-import { bucketsReportApplies, bucketsToRebuild, changedBuckets, reportsFor } from './reconstruct.js';
+import { bucketsManagedBy, bucketsToRebuild, changedBuckets, reportsFor } from './reconstruct.js';
 import { reportRetryMs, reportsPerRetryMax } from './reconstruct-limits.js';
 import type { ReconstructionMessage } from './reconstruct-messages.js';
 import { profileObjectId } from '../replication/objects.js';
 
 type Report = Extract<ReconstructionMessage, { kind: 'softStateReport' }>;
 
-/** Buckets still to be reported to one manager, and the epoch of the newest view that added any. */
+/** Buckets still to be reported to one manager, and the newest view that added any. */
 interface Outbound {
-  readonly epoch: Epoch;
+  readonly view: ViewId;
   readonly buckets: readonly Bucket[];
 }
 
@@ -30,6 +30,11 @@ export interface ReconstructionState {
   readonly outbound: PMap<Outbound>;
   /** Reports made in a view this node has not installed yet: applied when it does. */
   readonly stash: readonly { readonly from: NodeId; readonly report: Report }[];
+  /**
+   * The stamp of the last report applied (or stashed) per reporter: an older one is a late duplicate and
+   * is dropped unacknowledged (a genuine retry carries a fresh stamp).
+   */
+  readonly lastStamp: PMap<number>;
   readonly retryArmed: boolean;
   /** Reports sent (first sends and retries), for the cost table of docs/membership.md. */
   readonly reportsSent: number;
@@ -38,7 +43,7 @@ export interface ReconstructionState {
 export const reconstructRetryTimer = 'reconstruct:retry';
 
 export function emptyReconstructionState(): ReconstructionState {
-  return { outbound: PMap.empty(), stash: [], retryArmed: false, reportsSent: 0 };
+  return { outbound: PMap.empty(), stash: [], lastStamp: PMap.empty(), retryArmed: false, reportsSent: 0 };
 }
 
 /** The `installed` effect of the membership: switch maps, reset soft state, report. */
@@ -52,7 +57,7 @@ export function onViewInstalled(ctx: StepCtx, s0: NodeState, previous: View, vie
     action: 'ReconstructSoftState',
     args: { node: ctx.self, epoch: view.epoch, changed: changed.length, rebuild: rebuild.size },
   });
-  s = applyStash(ctx, s, view.epoch);
+  s = applyStash(ctx, s, viewIdOf(view));
   s = { ...s, reconstruction: { ...s.reconstruction, outbound: keepApplicable(s.reconstruction.outbound, view) } };
   const reports = reportsFor(changed, s.hard.fragments.keys(), heldProfiles(s), view.map, view.members, ctx.self);
   let outbound = s.reconstruction.outbound;
@@ -60,14 +65,14 @@ export function onViewInstalled(ctx: StepCtx, s0: NodeState, previous: View, vie
     if (r.manager === ctx.self) continue;
     const old = outbound.get(r.manager);
     const buckets = old === undefined ? r.buckets : [...new Set([...old.buckets, ...r.buckets])].sort((a, b) => a - b);
-    outbound = outbound.set(r.manager, { epoch: view.epoch, buckets });
+    outbound = outbound.set(r.manager, { view: viewIdOf(view), buckets });
   }
   s = { ...s, reconstruction: { ...s.reconstruction, outbound } };
   const own = reports.find((r) => r.manager === ctx.self);
   if (own !== undefined) {
     const stamp = s.mailbox.nextStamp;
     s = { ...s, mailbox: { ...s.mailbox, nextStamp: stamp + 1 } };
-    s = applyReportHere(ctx, s, ctx.self, buildReport(s, view.epoch, own.buckets, stamp));
+    s = applyReportHere(ctx, s, ctx.self, buildReport(s, viewIdOf(view), own.buckets, stamp));
   }
   return sendOutbound(ctx, s, reports.map((r) => r.manager).filter((m) => m !== ctx.self));
 }
@@ -94,11 +99,11 @@ function resetManagerState(manager: ManagerState, view: View, self: NodeId, rebu
   return { ...manager, mailMap, profiles };
 }
 
-/** Pending reports shrink to buckets their manager still holds under the assignment they were made for. */
+/** Pending reports shrink to the buckets their manager still manages (the others are re-reported if changed). */
 function keepApplicable(outbound: PMap<Outbound>, view: View): PMap<Outbound> {
   let next = outbound;
   outbound.forEach((o, manager) => {
-    const buckets = view.members.includes(manager) ? bucketsReportApplies(o.epoch, o.buckets, view.map, manager) : [];
+    const buckets = view.members.includes(manager) ? bucketsManagedBy(o.buckets, view.map, manager) : [];
     next = buckets.length === 0 ? next.delete(manager) : next.set(manager, { ...o, buckets });
   });
   return next;
@@ -111,7 +116,7 @@ function heldProfiles(s: NodeState): { user: UserId; replicas: readonly NodeId[]
   return s.hard.userDb.profiles.keys().map((user) => ({ user, replicas: s.hard.replication.objects.get(profileObjectId(user))?.replicas ?? [self] }));
 }
 
-function buildReport(s: NodeState, epoch: Epoch, buckets: readonly Bucket[], stamp: number): Report {
+function buildReport(s: NodeState, view: ViewId, buckets: readonly Bucket[], stamp: number): Report {
   const set = new Set(buckets);
   const users = s.hard.fragments.keys().filter((u) => set.has(bucketOf(u))).sort();
   const profiles: { user: UserId; verifier: string }[] = [];
@@ -119,7 +124,7 @@ function buildReport(s: NodeState, epoch: Epoch, buckets: readonly Bucket[], sta
     if (set.has(bucketOf(user))) profiles.push({ user, verifier: p.verifier });
   });
   profiles.sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0));
-  return { kind: 'softStateReport', epoch, stamp, buckets, users, profiles };
+  return { kind: 'softStateReport', view, stamp, buckets, users, profiles };
 }
 
 /** Sends the current report to each of `managers` (all pending ones when undefined), with a fresh stamp. */
@@ -133,7 +138,7 @@ function sendOutbound(ctx: StepCtx, s0: NodeState, managers?: readonly NodeId[])
     // The stamp comes from the mailbox's notice counter: later notices win over this report, earlier lose.
     const stamp = s.mailbox.nextStamp;
     s = { ...s, mailbox: { ...s.mailbox, nextStamp: stamp + 1 } };
-    send(ctx, m, buildReport(s, o.epoch, o.buckets, stamp) satisfies Message);
+    send(ctx, m, buildReport(s, o.view, o.buckets, stamp) satisfies Message);
     sent++;
   }
   const needed = s.reconstruction.outbound.size > 0;
@@ -150,31 +155,41 @@ export function onReconstructRetry(ctx: StepCtx, s: NodeState): NodeState {
 
 export function onSoftStateReportAck(s: NodeState, from: NodeId, m: Extract<ReconstructionMessage, { kind: 'softStateReportAck' }>): NodeState {
   const o = s.reconstruction.outbound.get(from);
-  if (o === undefined || o.epoch !== m.epoch) return s;
+  if (o === undefined || compareProposal(o.view, m.view) !== 0) return s;
   return { ...s, reconstruction: { ...s.reconstruction, outbound: s.reconstruction.outbound.delete(from) } };
 }
 
-/** A report from `from`: apply it now, or keep it for a view not installed here yet; always acknowledge. */
-export function onSoftStateReport(ctx: StepCtx, s: NodeState, from: NodeId, m: Report): NodeState {
-  send(ctx, from, { kind: 'softStateReportAck', epoch: m.epoch });
-  const epoch = s.membership?.view.epoch ?? 0;
-  if (m.epoch > epoch) {
-    const stash = [...s.reconstruction.stash.filter((x) => !(x.from === from && x.report.epoch <= m.epoch)), { from, report: m }];
+/**
+ * A report from `from`: a late duplicate (stamp not newer than the last one applied) is dropped without an
+ * acknowledgement; one made in a view not installed here yet waits in the stash; any other applies now.
+ */
+export function onSoftStateReport(ctx: StepCtx, s0: NodeState, from: NodeId, m: Report): NodeState {
+  const last = s0.reconstruction.lastStamp.get(from);
+  if (last !== undefined && m.stamp <= last) {
+    ctx.effects.push({ kind: 'trace', action: 'Drop', args: { input: m.kind, from, reason: 'older than a report already applied' } });
+    return s0;
+  }
+  send(ctx, from, { kind: 'softStateReportAck', view: m.view });
+  const s = { ...s0, reconstruction: { ...s0.reconstruction, lastStamp: s0.reconstruction.lastStamp.set(from, m.stamp) } };
+  const current = s.membership === undefined ? undefined : viewIdOf(s.membership.view);
+  if (current === undefined || compareProposal(m.view, current) > 0) {
+    // Kept in arrival order, which is stamp order per reporter (older ones were dropped above).
+    const stash = [...s.reconstruction.stash, { from, report: m }];
     return { ...s, reconstruction: { ...s.reconstruction, stash } };
   }
   return applyReportHere(ctx, s, from, m);
 }
 
-function applyStash(ctx: StepCtx, s0: NodeState, epoch: Epoch): NodeState {
+function applyStash(ctx: StepCtx, s0: NodeState, view: ViewId): NodeState {
   let s = s0;
-  const later = s.reconstruction.stash.filter((x) => x.report.epoch > epoch);
-  for (const x of s.reconstruction.stash) if (x.report.epoch <= epoch) s = applyReportHere(ctx, s, x.from, x.report);
+  const later = s.reconstruction.stash.filter((x) => compareProposal(x.report.view, view) > 0);
+  for (const x of s.reconstruction.stash) if (compareProposal(x.report.view, view) <= 0) s = applyReportHere(ctx, s, x.from, x.report);
   return { ...s, reconstruction: { ...s.reconstruction, stash: later } };
 }
 
-/** Step 2 at the manager: in the buckets the report still applies to, `from` holds exactly `users`. */
+/** Step 2 at the manager: in the reported buckets it manages, `from` holds exactly `users`. */
 function applyReportHere(ctx: StepCtx, s: NodeState, from: NodeId, m: Report): NodeState {
-  const buckets = new Set(bucketsReportApplies(m.epoch, m.buckets, s.userMap, ctx.self));
+  const buckets = new Set(bucketsManagedBy(m.buckets, s.userMap, ctx.self));
   if (buckets.size === 0) {
     ctx.effects.push({ kind: 'trace', action: 'Drop', args: { input: m.kind, from, reason: 'report for buckets not managed here' } });
     return s;
@@ -187,6 +202,6 @@ function applyReportHere(ctx: StepCtx, s: NodeState, from: NodeId, m: Report): N
   for (const user of reported) mailMap = addFragmentNode(mailMap, user, from, m.stamp);
   let profiles = s.manager.profiles;
   for (const p of m.profiles) if (buckets.has(bucketOf(p.user))) profiles = profiles.set(p.user, { verifier: p.verifier });
-  ctx.effects.push({ kind: 'trace', action: 'ApplyReport', args: { node: ctx.self, from, epoch: m.epoch, users: reported.size } });
+  ctx.effects.push({ kind: 'trace', action: 'ApplyReport', args: { node: ctx.self, from, epoch: m.view.epoch, users: reported.size } });
   return { ...s, manager: { ...s.manager, mailMap, profiles } };
 }

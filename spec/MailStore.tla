@@ -1,0 +1,241 @@
+----------------------------- MODULE MailStore -----------------------------
+(***************************************************************************)
+(* The durable mail store of a Porcupine cluster (Saito, Bershad & Levy,   *)
+(* SOSP'99, "Delivery" and "Retrieval"), at the level the simulator's      *)
+(* trace exposes with `trace.state: 'mailboxes'` (src/sim/trace.ts):       *)
+(*   up    the nodes that are running;                                     *)
+(*   mail  for every node and user, the ids of the messages the node has   *)
+(*         made durable in that user's mailbox fragment.                   *)
+(* One history variable, `stored`, remembers every (node, user, message)   *)
+(* that a Store ever made durable; the trace does not give it, it follows  *)
+(* from the steps (docs/spec.md).                                          *)
+(*                                                                         *)
+(* Every action is named exactly like a trace event (STYLE.md habit 8;     *)
+(* src/pure/trace-actions.ts plus Crash and Restart from src/sim/faults.ts)*)
+(* and takes the acting node first. Actions that change only soft state or *)
+(* client replies are written out with UNCHANGED vars, so an event with a  *)
+(* wrong name, at a node that is down, or at the wrong place in the trace  *)
+(* is still caught.                                                        *)
+(***************************************************************************)
+CONSTANTS
+    Nodes,      \* node ids, e.g. {"n1", "n2", "n3"}
+    Users,      \* user names
+    Msgs,       \* message ids that may occur (a trace's own, or a small set for model checking)
+    AckCodes    \* SMTP reply codes an Ack may carry (250 and failures)
+
+VARIABLES up, mail, stored
+
+vars == <<up, mail, stored>>
+
+TypeOK ==
+    /\ up \subseteq Nodes
+    /\ mail \in [Nodes -> [Users -> SUBSET Msgs]]
+    /\ stored \subseteq Nodes \X Users \X Msgs
+
+\* The simulator starts with every node down and no mail (users are provisioned, not traced).
+Init ==
+    /\ up = {}
+    /\ mail = [n \in Nodes |-> [u \in Users |-> {}]]
+    /\ stored = {}
+
+-----------------------------------------------------------------------------
+(* Node life cycle. A crash keeps the durable state: this is where a lost   *)
+(* acknowledged write would show up as a trace that is not a behaviour.     *)
+
+Boot(n) ==
+    /\ n \notin up
+    /\ up' = up \cup {n}
+    /\ UNCHANGED <<mail, stored>>
+
+Crash(n) ==
+    /\ n \in up
+    /\ up' = up \ {n}
+    /\ UNCHANGED <<mail, stored>>
+
+\* Recorded just before the restarted node's Boot, while it is still down.
+Restart(n) ==
+    /\ n \notin up
+    /\ UNCHANGED vars
+
+\* The new incarnation number is durable.
+Ready(n) == n \in up /\ UNCHANGED vars
+
+-----------------------------------------------------------------------------
+(* Mailbox writes: the only steps that change `mail`.                      *)
+
+\* A store became durable in u's fragment at n (idempotent: a retry may store an id again).
+Store(n, u, m) ==
+    /\ n \in up
+    /\ mail' = [mail EXCEPT ![n][u] = @ \cup {m}]
+    /\ stored' = stored \cup {<<n, u, m>>}
+    /\ UNCHANGED up
+
+\* The message is already durable here; the request is answered without a write.
+StoreDuplicate(n, u, m) ==
+    /\ n \in up
+    /\ m \in mail[n][u]
+    /\ UNCHANGED vars
+
+\* A delete became durable: the trace does not say which ids went, so any of them may have.
+Delete(n, u) ==
+    /\ n \in up
+    /\ \E keep \in SUBSET mail[n][u] : mail' = [mail EXCEPT ![n][u] = keep]
+    /\ UNCHANGED <<up, stored>>
+
+-----------------------------------------------------------------------------
+(* SMTP proxy.                                                              *)
+
+AcceptRcpt(n) == n \in up /\ UNCHANGED vars
+
+RejectRcpt(n) == n \in up /\ UNCHANGED vars
+
+\* The proxy at n learned that u's copy of m is durable at `at`: a Store there must have happened.
+Deliver(n, u, m, at) ==
+    /\ n \in up
+    /\ <<at, u, m>> \in stored
+    /\ UNCHANGED vars
+
+\* The DATA reply. 250 promises a durable copy (RFC 5321 §6.1): some Store of m must have happened.
+Ack(n, m, code) ==
+    /\ n \in up
+    /\ code = 250 => \E at \in Nodes, u \in Users : <<at, u, m>> \in stored
+    /\ UNCHANGED vars
+
+-----------------------------------------------------------------------------
+(* Soft state: mail maps at the managers, the user DB, timeouts, drops.     *)
+
+AddFragment(n) == n \in up /\ UNCHANGED vars
+
+DropFragment(n) == n \in up /\ UNCHANGED vars
+
+SetProfile(n) == n \in up /\ UNCHANGED vars
+
+Timeout(n) == n \in up /\ UNCHANGED vars
+
+Drop(n) == n \in up /\ UNCHANGED vars
+
+-----------------------------------------------------------------------------
+(* POP3 proxy (RFC 1939). Deletes reach the store as Delete steps.           *)
+
+Authenticate(n) == n \in up /\ UNCHANGED vars
+
+AuthFail(n) == n \in up /\ UNCHANGED vars
+
+List(n) == n \in up /\ UNCHANGED vars
+
+Retrieve(n) == n \in up /\ UNCHANGED vars
+
+Quit(n) == n \in up /\ UNCHANGED vars
+
+-----------------------------------------------------------------------------
+(* Membership and soft-state reconstruction (PORCUPINE.md "Membership").    *)
+
+SuspectPeer(n) == n \in up /\ UNCHANGED vars
+
+DetectChange(n) == n \in up /\ UNCHANGED vars
+
+ProposeEpoch(n) == n \in up /\ UNCHANGED vars
+
+AbandonProposal(n) == n \in up /\ UNCHANGED vars
+
+AcceptEpoch(n) == n \in up /\ UNCHANGED vars
+
+CommitEpoch(n) == n \in up /\ UNCHANGED vars
+
+InstallView(n) == n \in up /\ UNCHANGED vars
+
+DropStale(n) == n \in up /\ UNCHANGED vars
+
+ReconstructSoftState(n) == n \in up /\ UNCHANGED vars
+
+ApplyReport(n) == n \in up /\ UNCHANGED vars
+
+-----------------------------------------------------------------------------
+(* Replication (src/pure/replication, docs/replication.md), on only when    *)
+(* NodeConfig.replicas is set. Placeholders that change nothing: the trace  *)
+(* does not tie a replicated write to an event (it becomes durable at a     *)
+(* `persisted` step that may record none), so replicated traces cannot be   *)
+(* validated against this spec yet (docs/spec.md, "Limits").                *)
+
+ReplUpdate(n) == n \in up /\ UNCHANGED vars
+
+ReplApply(n) == n \in up /\ UNCHANGED vars
+
+ReplIgnore(n) == n \in up /\ UNCHANGED vars
+
+ReplDurable(n) == n \in up /\ UNCHANGED vars
+
+ReplRetire(n) == n \in up /\ UNCHANGED vars
+
+ReplTakeover(n) == n \in up /\ UNCHANGED vars
+
+ReplExpire(n) == n \in up /\ UNCHANGED vars
+
+ReplCollect(n) == n \in up /\ UNCHANGED vars
+
+ReplQuarantine(n) == n \in up /\ UNCHANGED vars
+
+ReplTrust(n) == n \in up /\ UNCHANGED vars
+
+-----------------------------------------------------------------------------
+Next ==
+    \E n \in Nodes :
+        \/ Boot(n)
+        \/ Crash(n)
+        \/ Restart(n)
+        \/ Ready(n)
+        \/ \E u \in Users, m \in Msgs : Store(n, u, m)
+        \/ \E u \in Users, m \in Msgs : StoreDuplicate(n, u, m)
+        \/ \E u \in Users : Delete(n, u)
+        \/ AcceptRcpt(n)
+        \/ RejectRcpt(n)
+        \/ \E u \in Users, m \in Msgs, at \in Nodes : Deliver(n, u, m, at)
+        \/ \E m \in Msgs, code \in AckCodes : Ack(n, m, code)
+        \/ AddFragment(n)
+        \/ DropFragment(n)
+        \/ SetProfile(n)
+        \/ Timeout(n)
+        \/ Drop(n)
+        \/ Authenticate(n)
+        \/ AuthFail(n)
+        \/ List(n)
+        \/ Retrieve(n)
+        \/ Quit(n)
+        \/ SuspectPeer(n)
+        \/ DetectChange(n)
+        \/ ProposeEpoch(n)
+        \/ AbandonProposal(n)
+        \/ AcceptEpoch(n)
+        \/ CommitEpoch(n)
+        \/ InstallView(n)
+        \/ DropStale(n)
+        \/ ReconstructSoftState(n)
+        \/ ApplyReport(n)
+        \/ ReplUpdate(n)
+        \/ ReplApply(n)
+        \/ ReplIgnore(n)
+        \/ ReplDurable(n)
+        \/ ReplRetire(n)
+        \/ ReplTakeover(n)
+        \/ ReplExpire(n)
+        \/ ReplCollect(n)
+        \/ ReplQuarantine(n)
+        \/ ReplTrust(n)
+
+Spec == Init /\ [][Next]_vars
+
+-----------------------------------------------------------------------------
+(* What holds of every behaviour (checked on the small model MCMailStore).  *)
+
+\* No message appears at a node by itself: each one got there by a Store at that node.
+MailWasStored ==
+    \A n \in Nodes, u \in Users : \A m \in mail[n][u] : <<n, u, m>> \in stored
+
+\* A crash (and a boot) loses nothing durable.
+UpDownKeepsMail == [][up' # up => mail' = mail]_vars
+
+\* Mail leaves a fragment only through a Delete at a running node.
+MailLeavesOnlyByDelete ==
+    [][\A n \in Nodes, u \in Users :
+          ~(mail[n][u] \subseteq mail'[n][u]) => n \in up /\ Delete(n, u)]_vars
+=============================================================================

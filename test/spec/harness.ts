@@ -1,0 +1,89 @@
+// Shared by the spec tests: run a small simulation with a 'mailboxes' trace, map it (refinement.ts), load
+// spec/MailStore.tla with the trace's constants and validate in-process.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CfgConstant, LoadedSpec, State, ValueOps } from '../../src/tla/api.js';
+import { loadSpec, valueOps } from '../../src/tla/front-end.js';
+import { describeFailure, jsonToCfgValue, validateTrace, type ValidationResult } from '../../src/tla/trace/index.js';
+import { makeConfig, runSimulation, type DeepPartial, type SimConfig } from '../../src/sim/index.js';
+import { mapTrace, type MappedTrace } from './refinement.js';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const specPath = path.join(repoRoot, 'spec/MailStore.tla');
+
+/** Small runs: a few messages, a POP-heavy workload that deletes, so Store, Delete and retrieval all occur. */
+export function smallConfig(seed: number, over: DeepPartial<SimConfig> = {}): SimConfig {
+  return makeConfig({
+    seed,
+    nodes: 3,
+    users: 3,
+    messages: 10,
+    // Arrivals 20 ms apart leave POP sessions time to find mail and delete it (Delete steps occur).
+    workload: { popFraction: 0.5, deleteProbability: 0.9, arrivalIntervalMs: 20 },
+    trace: { state: 'mailboxes' },
+    ...over,
+  });
+}
+
+/** The raw NDJSON lines of one run (header first). */
+export function simulate(config: SimConfig): string[] {
+  const lines: string[] = [];
+  runSimulation(config, { trace: { sink: (l) => lines.push(l), version: 'spec-test' } });
+  return lines;
+}
+
+/** The spec with a mapped trace's header constants bound (what `porcupine tla validate` does without a cfg). */
+export async function loadFor(mapped: MappedTrace): Promise<LoadedSpec> {
+  const header = JSON.parse(mapped.lines[0]) as { constants: Record<string, unknown> };
+  const constants = new Map<string, CfgConstant>();
+  for (const [k, v] of Object.entries(header.constants)) constants.set(k, { kind: 'value', value: jsonToCfgValue(v, k) });
+  return loadSpec(specPath, constants);
+}
+
+export interface Validated {
+  readonly mapped: MappedTrace;
+  readonly result: ValidationResult;
+  /** describeFailure's lines, or '' when valid: for assertion messages. */
+  readonly why: string;
+}
+
+export async function validateRaw(rawLines: readonly string[]): Promise<Validated> {
+  const mapped = mapTrace(rawLines);
+  const spec = await loadFor(mapped);
+  const result = validateTrace(spec, mapped.lines, { ops: valueOps });
+  return { mapped, result, why: result.ok ? '' : describeFailure(result.failure).join('\n').slice(0, 2000) };
+}
+
+/** Action name → number of events in a raw trace. */
+export function actionCounts(rawLines: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const l of rawLines) {
+    const a = (JSON.parse(l) as { action?: unknown }).action;
+    if (typeof a === 'string') counts.set(a, (counts.get(a) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Breadth-first over a (small) model: its distinct states, and each action label's argument count. */
+export function reachableLabels(spec: LoadedSpec, ops: ValueOps): { states: number; arity: Map<string, number> } {
+  const next = spec.definition('Next');
+  const init = spec.definition('Init');
+  if (next === undefined || init === undefined) throw new Error(`${spec.moduleName} must define Init and Next`);
+  const seen = new Set<bigint>();
+  const arity = new Map<string, number>();
+  const queue: State[] = [];
+  const visit = (s: State): void => {
+    const f = ops.fingerprintState(s);
+    if (seen.has(f)) return;
+    seen.add(f);
+    queue.push(s);
+  };
+  spec.initStates(init).forEach(visit);
+  for (let k = 0; k < queue.length; k++) {
+    for (const tr of spec.successors(next, queue[k])) {
+      arity.set(tr.action.name, tr.action.args.length);
+      visit(tr.state);
+    }
+  }
+  return { states: seen.size, arity };
+}

@@ -1,0 +1,72 @@
+// STYLE.md habit 8 / DESIGN.md §5: three lists stay in sync —
+//   1. the trace action names of the code: src/pure/trace-actions.ts, plus the events the simulator records
+//      itself (src/sim: `recorder?.event(n, 'Crash', …)`),
+//   2. the actions of spec/MailStore.tla (the operators its Next calls),
+//   3. the refinement mapping (test/spec/refinement.ts: argMapping, one entry per action),
+// and for each action the mapping yields as many arguments as the spec's action label has.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { traceActions } from '../../src/pure/trace-actions.js';
+import { loadWithCfg } from '../../src/tla/cli/load.js';
+import { getParser, parseText, type Module } from '../../src/tla/parse/index.js';
+import { reachableLabels, repoRoot, specPath } from './harness.js';
+import { argMapping, mappedActions, simTraceActions } from './refinement.js';
+
+const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
+
+/** Names of the module's operators that Next refers to (its disjuncts, through \E). */
+async function specActions(): Promise<string[]> {
+  const parser = await getParser();
+  const [mod] = parseText(parser, readFileSync(specPath, 'utf8'), specPath) as Module[];
+  const defs = new Map(mod.units.flatMap((u) => (u.kind === 'opDef' ? [[u.name, u] as const] : [])));
+  const next = defs.get('Next');
+  if (next === undefined || next.kind !== 'opDef') throw new Error('MailStore has no Next');
+  const refs = new Set<string>();
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (typeof x === 'object' && x !== null) {
+      const o = x as { kind?: unknown; name?: unknown };
+      if (o.kind === 'ref' && typeof o.name === 'string' && defs.has(o.name)) refs.add(o.name);
+      for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
+    }
+  };
+  walk(next.body);
+  return sorted(refs);
+}
+
+/** Action names the simulator records itself: `.event(<node>, 'Name', …)` in src/sim/*.ts. */
+function simRecordedActions(): string[] {
+  const dir = path.join(repoRoot, 'src/sim');
+  const names: string[] = [];
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
+    for (const m of readFileSync(path.join(dir, f), 'utf8').matchAll(/\.event\(\s*[\w.]+\s*,\s*'(\w+)'/g)) names.push(m[1]);
+  }
+  return sorted(names);
+}
+
+describe('trace names, spec actions and refinement mapping agree', () => {
+  it('the simulator records exactly the events refinement.ts lists as its own (Crash, Restart)', () => {
+    expect(simRecordedActions()).toEqual(sorted(simTraceActions));
+  });
+
+  it('the code and the simulator name no event the other does too', () => {
+    expect(traceActions.filter((a) => (simTraceActions as readonly string[]).includes(a))).toEqual([]);
+  });
+
+  it("the spec's Next calls exactly the trace's actions", async () => {
+    expect(await specActions()).toEqual(sorted([...traceActions, ...simTraceActions]));
+  });
+
+  it('the refinement mapping has one entry per trace action', () => {
+    expect(sorted(Object.keys(argMapping))).toEqual(sorted([...traceActions, ...simTraceActions]));
+    expect(sorted(mappedActions)).toEqual(sorted(Object.keys(argMapping)));
+  });
+
+  it("the mapping gives each action as many arguments as the spec's label binds", async () => {
+    const { spec, ops } = await loadWithCfg(path.join(repoRoot, 'spec/MCMailStore.tla'));
+    const { arity } = reachableLabels(spec, ops);
+    const ev = { i: 1, node: 'n1', action: '', args: { user: 'u1', msgId: 'm1', at: 'n2', code: 250 }, state: {} };
+    for (const a of mappedActions) expect(argMapping[a]({ ...ev, action: a }).length, a).toBe(arity.get(a));
+  });
+});

@@ -1,0 +1,133 @@
+// Simulator traces are behaviours of spec/MailStore.tla (DESIGN.md §5 "Conformance"): small runs without
+// faults, with network loss/duplication/reordering, and with crashes and restarts, each mapped by
+// refinement.ts and validated in-process. Then traces tampered with in ways a bug would show (a Store
+// missing, an action misnamed, a crash losing durable mail, a 250 without a stored copy, a node booting
+// twice) must be rejected at the tampered line.
+// Replay a failing seed: SEED=<seed> npx vitest run test/spec/trace-conformance.test.ts
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DeepPartial, SimConfig } from '../../src/sim/index.js';
+import { actionCounts, simulate, smallConfig, validateRaw } from './harness.js';
+
+const baseSeed = Number(process.env.SEED ?? 1);
+const seeds = [baseSeed, baseSeed + 1, baseSeed + 2];
+
+const networkFaults: DeepPartial<SimConfig> = { faults: { lossRate: 0.05, dupRate: 0.1, reorderRate: 0.1 } };
+// Crashes inside the fault phase (it starts at warmupMs = 5000), while the nodes hold mail; n3 stays down
+// until the heal phase restarts it.
+const crashes: DeepPartial<SimConfig> = {
+  ...networkFaults,
+  schedule: [
+    { kind: 'crash', atMs: 5060, node: 'n2' },
+    { kind: 'restart', atMs: 5400, node: 'n2' },
+    { kind: 'crash', atMs: 5120, node: 'n3' },
+  ],
+};
+
+const scenarios: readonly (readonly [string, DeepPartial<SimConfig>])[] = [
+  ['no faults', {}],
+  ['loss, duplication and reordering', networkFaults],
+  ['network faults plus crashes and restarts', crashes],
+];
+
+describe('simulator traces validate against MailStore', () => {
+  const seen = new Map<string, number>();
+  for (const [name, over] of scenarios) {
+    for (const seed of seeds) {
+      it(`${name}, seed ${seed}`, async () => {
+        const raw = simulate(smallConfig(seed, over));
+        const v = await validateRaw(raw);
+        for (const [a, k] of actionCounts(raw)) seen.set(a, (seen.get(a) ?? 0) + k);
+        expect(v.result.ok, `${v.why}\nreplay: SEED=${seed} npx vitest run test/spec/trace-conformance.test.ts`).toBe(true);
+        expect(v.result.steps).toBe(v.mapped.events);
+        expect(v.mapped.events).toBeGreaterThan(50);
+      });
+    }
+  }
+
+  it('the runs above exercised the actions that change the abstract state', () => {
+    for (const a of ['Boot', 'Store', 'Delete', 'Crash', 'Restart', 'Deliver', 'Ack']) expect(seen.get(a) ?? 0, a).toBeGreaterThan(0);
+  });
+});
+
+/** 1-based line numbers of raw lines with this action. */
+function linesOf(raw: readonly string[], action: string): number[] {
+  return raw.flatMap((l, k) => ((JSON.parse(l) as { action?: string }).action === action ? [k + 1] : []));
+}
+
+function edit(raw: readonly string[], line: number, f: (ev: Record<string, any>) => void): string[] { // any: a JSON event
+  const out = [...raw];
+  const ev = JSON.parse(out[line - 1]) as Record<string, any>; // any: tests poke at arbitrary fields
+  f(ev);
+  out[line - 1] = JSON.stringify(ev);
+  return out;
+}
+
+function firstEventAfter(raw: readonly string[], line: number): number {
+  for (let k = line; k < raw.length; k++) if ('action' in (JSON.parse(raw[k]) as object)) return k + 1;
+  throw new Error(`no event after line ${line}`);
+}
+
+describe('tampered traces are rejected at the right line', () => {
+  let plain: string[];
+  let crashed: string[];
+  beforeAll(() => {
+    plain = simulate(smallConfig(baseSeed));
+    crashed = simulate(smallConfig(baseSeed, crashes));
+  });
+
+  it('a dropped Store line: the next event shows mail that no Store put there', async () => {
+    const store = linesOf(plain, 'Store')[0];
+    const tampered = plain.filter((_, k) => k !== store - 1);
+    const v = await validateRaw(tampered);
+    expect(v.result.ok).toBe(false);
+    if (!v.result.ok) {
+      const next = firstEventAfter(tampered, store - 1);
+      expect(v.result.failure.line).toBe(next);
+      // Usually the proxy's Deliver of the same step: it now claims a copy that no Store made durable.
+      expect(v.result.failure.expectedAction).toBe((JSON.parse(tampered[next - 1]) as { action: string }).action);
+    }
+  });
+
+  it('a Store renamed StoreDuplicate (the message was not there yet)', async () => {
+    const store = linesOf(plain, 'Store')[0];
+    const v = await validateRaw(edit(plain, store, (ev) => (ev.action = 'StoreDuplicate')));
+    expect(v.result).toMatchObject({ ok: false, failure: { line: store, expectedAction: 'StoreDuplicate' } });
+  });
+
+  it('an action name the spec does not have', async () => {
+    const store = linesOf(plain, 'Store')[0];
+    const v = await validateRaw(edit(plain, store, (ev) => (ev.action = 'Stored')));
+    expect(v.result).toMatchObject({ ok: false, failure: { line: store, expectedAction: 'Stored' } });
+    if (!v.result.ok) expect(v.result.failure.message).toMatch(/Stored is not enabled/);
+  });
+
+  it('a crash that loses durable mail', async () => {
+    const crash = linesOf(crashed, 'Crash').find((l) => {
+      const ev = JSON.parse(crashed[l - 1]) as { node: string; state: { mailboxes: Record<string, Record<string, string[]>> } };
+      return Object.values(ev.state.mailboxes).some((byNode) => (byNode[ev.node] ?? []).length > 0);
+    });
+    expect(crash, 'a crash of a node holding mail (change the schedule if the workload moved)').toBeDefined();
+    const lossy = edit(crashed, crash as number, (ev) => {
+      for (const byNode of Object.values(ev.state.mailboxes as Record<string, Record<string, string[]>>)) delete byNode[ev.node];
+    });
+    const v = await validateRaw(lossy);
+    expect(v.result).toMatchObject({ ok: false, failure: { line: crash, expectedAction: 'Crash' } });
+  });
+
+  it('a 250 Ack for a message no node ever stored', async () => {
+    const ack = linesOf(plain, 'Ack').find((l) => (JSON.parse(plain[l - 1]) as { args: { code: number } }).args.code === 250) as number;
+    const v = await validateRaw(edit(plain, ack, (ev) => (ev.args.msgId = 'never-stored')));
+    expect(v.result).toMatchObject({ ok: false, failure: { line: ack, expectedAction: 'Ack' } });
+  });
+
+  it('a node that boots while it is up', async () => {
+    const boot = linesOf(plain, 'Boot')[0];
+    const twice = [...plain.slice(0, boot), plain[boot - 1], ...plain.slice(boot)];
+    const v = await validateRaw(twice);
+    expect(v.result).toMatchObject({ ok: false, failure: { line: boot + 1, expectedAction: 'Boot' } });
+  });
+
+  it('the untampered traces of this block are valid (the rejections above are the edits)', async () => {
+    for (const raw of [plain, crashed]) expect((await validateRaw(raw)).result.ok).toBe(true);
+  });
+});
