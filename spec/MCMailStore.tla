@@ -3,7 +3,7 @@
 (* A small model of MailStore for `porcupine tla check` (MCMailStore.cfg): *)
 (* two nodes, two users, one message id, and an Ack that succeeds or not.  *)
 (* Distinct states: `up` is any subset of Nodes (Boot and Crash toggle one *)
-(* node without touching mail), and every (node, user, message) triple is *)
+(* node without touching mail), and every (node, user, message) triple is  *)
 (* independently in one of three situations: never stored, stored and held,*)
 (* stored then deleted. So 2^|Nodes| * 3^(|Nodes|*|Users|*|Msgs|) =        *)
 (* 4 * 3^4 = 324 (test/spec/spec-check.test.ts asserts it).                *)

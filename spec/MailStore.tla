@@ -39,8 +39,8 @@ Init ==
     /\ stored = {}
 
 -----------------------------------------------------------------------------
-(* Node life cycle. A crash keeps the durable state: this is where a lost   *)
-(* acknowledged write would show up as a trace that is not a behaviour.     *)
+(* Node life cycle. A crash keeps the durable state: this is where a lost  *)
+(* acknowledged write would show up as a trace that is not a behaviour.    *)
 
 Boot(n) ==
     /\ n \notin up
@@ -83,7 +83,7 @@ Delete(n, u) ==
     /\ UNCHANGED <<up, stored>>
 
 -----------------------------------------------------------------------------
-(* SMTP proxy.                                                              *)
+(* SMTP proxy.                                                             *)
 
 AcceptRcpt(n) == n \in up /\ UNCHANGED vars
 
@@ -102,7 +102,7 @@ Ack(n, m, code) ==
     /\ UNCHANGED vars
 
 -----------------------------------------------------------------------------
-(* Soft state: mail maps at the managers, the user DB, timeouts, drops.     *)
+(* Soft state: mail maps at the managers, the user DB, timeouts, drops.    *)
 
 AddFragment(n) == n \in up /\ UNCHANGED vars
 
@@ -115,7 +115,7 @@ Timeout(n) == n \in up /\ UNCHANGED vars
 Drop(n) == n \in up /\ UNCHANGED vars
 
 -----------------------------------------------------------------------------
-(* POP3 proxy (RFC 1939). Deletes reach the store as Delete steps.           *)
+(* POP3 proxy (RFC 1939). Deletes reach the store as Delete steps.         *)
 
 Authenticate(n) == n \in up /\ UNCHANGED vars
 
@@ -128,7 +128,7 @@ Retrieve(n) == n \in up /\ UNCHANGED vars
 Quit(n) == n \in up /\ UNCHANGED vars
 
 -----------------------------------------------------------------------------
-(* Membership and soft-state reconstruction (PORCUPINE.md "Membership").    *)
+(* Membership and soft-state reconstruction (PORCUPINE.md "Membership").   *)
 
 SuspectPeer(n) == n \in up /\ UNCHANGED vars
 
@@ -151,11 +151,11 @@ ReconstructSoftState(n) == n \in up /\ UNCHANGED vars
 ApplyReport(n) == n \in up /\ UNCHANGED vars
 
 -----------------------------------------------------------------------------
-(* Replication (src/pure/replication, docs/replication.md), on only when    *)
-(* NodeConfig.replicas is set. Placeholders that change nothing: the trace  *)
-(* does not tie a replicated write to an event (it becomes durable at a     *)
-(* `persisted` step that may record none), so replicated traces cannot be   *)
-(* validated against this spec yet (docs/spec.md, "Limits").                *)
+(* Replication (src/pure/replication, docs/replication.md), on only when   *)
+(* NodeConfig.replicas is set. Placeholders that change nothing: the trace *)
+(* does not tie a replicated write to an event (it becomes durable at a    *)
+(* `persisted` step that may record none), so replicated traces cannot be  *)
+(* validated against this spec yet (docs/spec.md, "Limits").               *)
 
 ReplUpdate(n) == n \in up /\ UNCHANGED vars
 
@@ -225,7 +225,7 @@ Next ==
 Spec == Init /\ [][Next]_vars
 
 -----------------------------------------------------------------------------
-(* What holds of every behaviour (checked on the small model MCMailStore).  *)
+(* What holds of every behaviour (checked on the small model MCMailStore). *)
 
 \* No message appears at a node by itself: each one got there by a Store at that node.
 MailWasStored ==

@@ -5,8 +5,6 @@
 import { it } from 'vitest';
 
 export const KNOWN_BUGS = {
-  /** Property 2 (other seeds): two different views committed with the same epoch; acked mail then vanishes. */
-  'epoch-reused': 'docs/bugs-found-by-properties.md#b4-epoch-reused',
   /** Property 4: dynamic placement herds onto a slow node during bursts (stale load, no local accounting). */
   'load-herding': 'docs/bugs-found-by-properties.md#b2-load-herding',
 } as const satisfies Record<string, string>;

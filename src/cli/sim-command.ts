@@ -2,8 +2,9 @@
 // Exit codes: 0 every checker passed, 1 a checker failed, 2 bad usage.
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import {
-  DEFAULT_CONFIG, DEFAULT_FAULT_RATES, FAULT_KINDS, checkers, formatSummary, makeConfig, runSimulation, summarize, validateConfig,
-  type DeepPartial, type FaultConfig, type FaultKind, type SimConfig,
+  DEFAULT_CONFIG, DEFAULT_FAULT_RATES, FAULT_KINDS, NETWORK_FAULT_KINDS, NODE_FAULT_KINDS, checkers, formatSummary, makeConfig, noAnomalyAfterBound,
+  runSimulation, summarize, validateConfig,
+  type DeepPartial, type FaultConfig, type FaultKind, type NodeFaultKind, type SimConfig,
 } from '../sim/index.js';
 
 const USAGE = `Usage: porcupine sim [options]
@@ -18,8 +19,16 @@ Options:
   --users U          provisioned users user0..user{U-1} (default ${DEFAULT_CONFIG.users})
   --messages M       SMTP deliveries to attempt (default ${DEFAULT_CONFIG.messages})
   --seed S           the seed every random choice derives from (default ${DEFAULT_CONFIG.seed})
-  --faults LIST      comma-separated network faults during the fault phase: ${FAULT_KINDS.join(', ')}
-                     (each optionally =RATE, e.g. loss=0.1,dup; defaults ${FAULT_KINDS.map((k) => `${k}=${DEFAULT_FAULT_RATES[k]}`).join(', ')})
+  --faults LIST      comma-separated faults during the fault phase, each optionally =RATE (e.g. loss=0.1,dup,crash)
+                     network (probability per message): ${NETWORK_FAULT_KINDS.map((k) => `${k}=${DEFAULT_FAULT_RATES[k]}`).join(', ')}
+                     nodes (events per virtual second, drawn from the seed): ${NODE_FAULT_KINDS.map((k) => `${k}=${DEFAULT_FAULT_RATES[k]}`).join(', ')}
+                       crash: a node stops; restart: a crashed node boots again with its disk; partition: a
+                       random split, healed 2-8 s later; join: a new node n{N+1}... boots with an empty disk;
+                       leave: a node stops for good; churn: a node leaves and a new one joins 1 s later;
+                       loseDisk: a node loses its disk for good and boots empty. The heal phase restores
+                       links and restarts crashed nodes (not the ones that left).
+  --replicas R       replication factor 1-3 (default ${DEFAULT_CONFIG.node.replicas}), or 0 for the unreplicated path
+  --ack-replicas K   durable copies before SMTP 250, 1..R (default min(2, R))
   --policy P         where mail is stored: dynamic (least loaded), static or random (default ${DEFAULT_CONFIG.node.loadPolicy})
   --spread K         soft bound on nodes holding one user's mail (default ${DEFAULT_CONFIG.node.spread})
   --distribution D   recipients: zipf or uniform (default ${DEFAULT_CONFIG.workload.distribution})
@@ -73,14 +82,19 @@ function oneOf<T extends string>(flag: string, value: string | undefined, option
 }
 
 export function parseFaults(list: string): Partial<FaultConfig> {
-  const out: { lossRate?: number; dupRate?: number; reorderRate?: number } = {};
+  const out: { lossRate?: number; dupRate?: number; reorderRate?: number; nodeFaultRates?: Partial<Record<NodeFaultKind, number>> } = {};
   for (const item of list.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
     const [name, rateText] = item.split('=');
     if (!(FAULT_KINDS as readonly string[]).includes(name)) {
-      throw new UsageError(`unknown fault '${name}' in --faults (known: ${FAULT_KINDS.join(', ')}; crash, partition, skew come in later issues)`);
+      throw new UsageError(`unknown fault '${name}' in --faults (known: ${FAULT_KINDS.join(', ')}; clock skew via --config "faults":{"clockSkewMsMax":200})`);
     }
     const kind = name as FaultKind;
     const rate = rateText === undefined ? DEFAULT_FAULT_RATES[kind] : Number(rateText);
+    if ((NODE_FAULT_KINDS as readonly string[]).includes(kind)) {
+      if (!Number.isFinite(rate) || rate < 0) throw new UsageError(`--faults ${kind}=${rateText}: the rate must be a number of events per second >= 0`);
+      out.nodeFaultRates = { ...out.nodeFaultRates, [kind]: rate };
+      continue;
+    }
     if (!Number.isFinite(rate) || rate < 0 || rate >= 1) throw new UsageError(`--faults ${kind}=${rateText}: the rate must be a probability in [0, 1)`);
     if (kind === 'loss') out.lossRate = rate;
     else if (kind === 'dup') out.dupRate = rate;
@@ -91,7 +105,7 @@ export function parseFaults(list: string): Partial<FaultConfig> {
 
 export function parseSimArgs(argv: readonly string[]): SimArgs | 'help' {
   const partial: { seed?: number; nodes?: number; users?: number; messages?: number } = {};
-  const node: { loadPolicy?: 'dynamic' | 'static' | 'random'; spread?: number } = {};
+  const node: { loadPolicy?: 'dynamic' | 'static' | 'random'; spread?: number; replicas?: number; ackReplicas?: number } = {};
   let faults: Partial<FaultConfig> = {};
   let distribution: 'zipf' | 'uniform' | undefined;
   let traceState: 'counts' | 'mailboxes' | undefined;
@@ -110,6 +124,8 @@ export function parseSimArgs(argv: readonly string[]): SimArgs | 'help' {
       case '--messages': partial.messages = parseIntFlag(flag, value(), 0); break;
       case '--seed': partial.seed = parseIntFlag(flag, value(), 0); break;
       case '--spread': node.spread = parseIntFlag(flag, value(), 1); break;
+      case '--replicas': node.replicas = parseIntFlag(flag, value(), 0); break;
+      case '--ack-replicas': node.ackReplicas = parseIntFlag(flag, value(), 1); break;
       case '--faults': {
         const v = value();
         if (v === undefined) throw new UsageError('--faults needs a list, e.g. --faults loss,dup,reorder');
@@ -206,7 +222,7 @@ export async function runSimCommand(argv: string[]): Promise<number> {
   } finally {
     writer?.close();
   }
-  const summary = summarize(result, checkers.checkAll(result));
+  const summary = summarize(result, [...checkers.checkAll(result), noAnomalyAfterBound(result)]);
   process.stdout.write((args.json ? JSON.stringify(summary) : formatSummary(summary)) + '\n');
   if (!args.json && args.tracePath !== undefined) process.stdout.write(`trace written to ${args.tracePath} (replay: porcupine replay ${args.tracePath})\n`);
   return summary.ok ? 0 : 1;

@@ -5,6 +5,7 @@
 import type { MsgId, NodeId, UserId } from '../pure/types.js';
 import type { SimResult } from './cluster.js';
 import type { AckedMessage, Listing } from './history.js';
+import { effectiveAckReplicas } from './config.js';
 
 export interface CheckResult {
   readonly name: string;
@@ -111,13 +112,18 @@ export function noReducerThrew(r: SimResult): CheckResult {
 
 /**
  * Safety at the moment of acknowledgement (DESIGN.md §4 "Acknowledgement"): when the client got 250, at
- * least `minCopies` disks durably held the message. Checked when the ack happens, so a later crash or delete
- * cannot hide a premature ack.
+ * least `minCopies` disks durably held the message (the cluster's ackReplicas). Checked when the ack
+ * happens, so a later crash or delete cannot hide a premature ack. One exception: a message the user
+ * deleted (or may have) while its 250 was on its way has tombstones, not copies, on disk by then; it is
+ * judged by noLoss and the delete checks instead.
  */
 export function ackedDurable(r: SimResult, minCopies: number): CheckResult {
   const v: string[] = [];
-  for (const m of r.history.acked.values()) {
-    if (m.durableCopiesAtAck < minCopies) v.push(`${m.msgId} for ${m.user} acknowledged by ${m.node} at ${m.ackedAt}ms with ${m.durableCopiesAtAck} durable copies (< ${minCopies})`);
+  const h = r.history;
+  for (const m of h.acked.values()) {
+    if (m.durableCopiesAtAck >= minCopies) continue;
+    if (h.deleted.has(m.msgId) || h.maybeDeleted.has(m.msgId)) continue;
+    v.push(`${m.msgId} for ${m.user} acknowledged by ${m.node} at ${m.ackedAt}ms with ${m.durableCopiesAtAck} durable copies (< ${minCopies})`);
   }
   return result('ackedDurable', v);
 }
@@ -183,12 +189,12 @@ export function spreadBound(r: SimResult, maxNodes: number): CheckResult {
 
 /**
  * The standard battery. `spreadMaxNodes` defaults to spread × 2 (each of `spread` fragments replicated
- * twice, the default replication factor, DESIGN.md §4); `ackedCopiesMin` defaults to 1 (raise it to the
- * cluster's ackReplicas once replication lands).
+ * twice, the default replication factor, DESIGN.md §4); `ackedCopiesMin` defaults to the cluster's
+ * ackReplicas (min(2, R); 1 on the unreplicated path).
  */
 export function checkAll(r: SimResult, opts: { spreadMaxNodes?: number; ackedCopiesMin?: number } = {}): CheckResult[] {
   return [
-    ackedDurable(r, opts.ackedCopiesMin ?? 1),
+    ackedDurable(r, opts.ackedCopiesMin ?? effectiveAckReplicas(r.config.node)),
     noReducerThrew(r),
     noInvariantViolated(r),
     everyRequestAnswered(r),

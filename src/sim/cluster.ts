@@ -4,14 +4,17 @@
 import { emptyHardState, provisionUsers } from '../pure/hard-state.js';
 import type { Input } from '../pure/io.js';
 import type { NodeId, UserId } from '../pure/types.js';
-import { USER_PASSWORD, USER_PREFIX, nodeIds, userName, validateConfig, type SimConfig } from './config.js';
+import { USER_PASSWORD, USER_PREFIX, joinedNodeIds, nodeIds, userName, validateConfig, type ScheduledFault, type SimConfig } from './config.js';
 import { fingerprint } from './digest.js';
 import { History } from './history.js';
 import { porcupineReducer, simCheckPassword, simVerifier } from './porcupine-reducer.js';
 import { streamFor } from './prng.js';
 import { holdersByUser, loadStats, spreadHistogram, type LoadStats, type SpreadHistogram } from './stats.js';
 import { TraceRecorder } from './trace.js';
-import { applyFault, healAll } from './faults.js';
+import { Membership, applyFault, healAll } from './faults.js';
+import { randomFaults } from './random-faults.js';
+import { ReconfigMonitor, type ReconfigStats } from './reconfig.js';
+import type { NodeConfig } from '../pure/io.js';
 import { World, type NodeReducer, type ReducerError, type WorldCounters } from './world.js';
 import { Workload } from './workload.js';
 import type { NetworkCounters } from './network.js';
@@ -54,6 +57,10 @@ export interface SimResult {
   readonly holders: ReadonlyMap<UserId, readonly NodeId[]>;
   readonly spread: SpreadHistogram;
   readonly phases: PhaseTimes;
+  /** The faults that ran: config.schedule plus the random node faults drawn from the seed, in time order. */
+  readonly schedule: readonly ScheduledFault[];
+  /** Views installed, membership changes (nodes' views; joins/leaves/disk losses injected) and convergence. */
+  readonly reconfig: ReconfigStats & { readonly joins: number; readonly leaves: number; readonly disksLost: number };
   /** Reducer steps and virtual time at the end. */
   readonly steps: number;
   readonly endMs: number;
@@ -62,18 +69,23 @@ export interface SimResult {
 export function runSimulation(config: SimConfig, options: SimOptions = {}): SimResult {
   const problems = validateConfig(config);
   if (problems.length > 0) throw new RangeError(`invalid simulation config: ${problems.join('; ')}`);
-  const ids = nodeIds(config.nodes);
+  const schedule = [...config.schedule, ...randomFaults(config)].sort((a, b) => a.atMs - b.atMs);
+  const initial = nodeIds(config.nodes);
+  // Nodes that join later get a slot (and an empty disk) from the start; they boot at their join.
+  const ids = [...initial, ...joinedNodeIds(schedule, config.nodes)];
   const history = new History(config.recordClientOps, config.users);
+  // Every disk, including a joiner's and a wiped one, holds the provisioned user directory and no mail.
+  const blankDisk = provisionUsers(emptyHardState(), { prefix: USER_PREFIX, count: config.users, verifier: simVerifier(USER_PASSWORD) });
   const world = new World<unknown>(
     options.reducer ?? (porcupineReducer as NodeReducer<unknown>),
     {
       ids,
-      nodeConfig: { nodes: ids, ...config.node },
+      nodeConfig: nodeConfigOf(config, initial),
       network: config.network,
       faults: config.faults,
       diskLatencyMs: config.diskLatencyMs,
       passwordCheckMs: config.passwordCheckMs,
-      initialHard: provisionUsers(emptyHardState(), { prefix: USER_PREFIX, count: config.users, verifier: simVerifier(USER_PASSWORD) }),
+      initialHard: blankDisk,
       checkPassword: simCheckPassword,
     },
     streamFor(config.seed, 'entropy'),
@@ -83,13 +95,34 @@ export function runSimulation(config: SimConfig, options: SimOptions = {}): SimR
   const workload = new Workload(world, config.workload, history, streamFor(config.seed, 'workload'), config.users, config.messages, config.seed);
   const recorder = options.trace !== undefined ? new TraceRecorder(options.trace.sink, world, config) : undefined;
   const violations: string[] = [];
-  wireHooks(world, workload, recorder, options, violations);
+  const membership = new Membership(blankDisk);
+  for (let i = initial.length; i < ids.length; i++) membership.absent.add(i);
+  const monitor = new ReconfigMonitor(world, membership.absent);
+  wireHooks(world, workload, recorder, options, violations, monitor);
   recorder?.header(options.trace?.version ?? '0.0.0');
-  const phases = runPhases(config, world, workload, history, recorder);
-  return collect(config, world, history, violations, phases, recorder);
+  const phases = runPhases({ config, schedule, world, workload, history, recorder, membership, monitor });
+  const reconfig = { ...monitor.stats(), joins: membership.joins, leaves: membership.leaves, disksLost: membership.disksLost };
+  return collect(config, world, history, violations, phases, recorder, { schedule, reconfig });
 }
 
-function wireHooks(world: World<unknown>, workload: Workload, recorder: TraceRecorder | undefined, options: SimOptions, violations: string[]): void {
+/**
+ * The nodes' configuration: the initial members are every node's seeds (a joiner finds the cluster through
+ * them); `replicas` 0 or absent selects the unreplicated path, which the node knows as "replicas unset".
+ */
+function nodeConfigOf(config: SimConfig, seeds: readonly string[]): NodeConfig {
+  const { replicas, ackReplicas, ...rest } = config.node;
+  if (replicas === undefined || replicas === 0) return { nodes: seeds, ...rest };
+  return { nodes: seeds, ...rest, replicas, ...(ackReplicas !== undefined ? { ackReplicas } : {}) };
+}
+
+function wireHooks(
+  world: World<unknown>,
+  workload: Workload,
+  recorder: TraceRecorder | undefined,
+  options: SimOptions,
+  violations: string[],
+  monitor: ReconfigMonitor,
+): void {
   const invariant = options.invariant;
   world.hooks = {
     onReply: (node, session, reply) => workload.onReply(node, session, reply),
@@ -97,8 +130,9 @@ function wireHooks(world: World<unknown>, workload: Workload, recorder: TraceRec
     onTrace: recorder !== undefined ? (node, action, args) => recorder.event(node, action, args) : undefined,
     afterStep:
       recorder === undefined && invariant === undefined
-        ? undefined
+        ? (node) => monitor.afterStep(node)
         : (node, input) => {
+            monitor.afterStep(node);
             recorder?.afterStep();
             const v = invariant?.(world, node, input);
             if (v !== undefined) {
@@ -109,13 +143,24 @@ function wireHooks(world: World<unknown>, workload: Workload, recorder: TraceRec
   };
 }
 
-function runPhases(config: SimConfig, world: World<unknown>, workload: Workload, history: History, recorder: TraceRecorder | undefined): PhaseTimes {
+interface RunParts {
+  readonly config: SimConfig;
+  readonly schedule: readonly ScheduledFault[];
+  readonly world: World<unknown>;
+  readonly workload: Workload;
+  readonly history: History;
+  readonly recorder: TraceRecorder | undefined;
+  readonly membership: Membership;
+  readonly monitor: ReconfigMonitor;
+}
+
+function runPhases({ config, schedule, world, workload, history, recorder, membership, monitor }: RunParts): PhaseTimes {
   const p = config.phases;
   const f = config.faults;
   const skewRng = streamFor(config.seed, 'skew');
   for (let i = 0; i < world.nodes.length; i++) {
     if (f.clockSkewMsMax > 0) world.setSkew(i, Math.round((skewRng.nextFloat() * 2 - 1) * f.clockSkewMsMax));
-    world.boot(i);
+    if (!membership.absent.has(i)) world.boot(i);
   }
   world.runUntil(() => false, p.warmupMs);
   recorder?.phase('fault');
@@ -124,9 +169,9 @@ function runPhases(config: SimConfig, world: World<unknown>, workload: Workload,
   workload.start(faultStart);
   let inFaultPhase = true;
   let lastFaultAt = faultStart;
-  for (const fault of config.schedule) {
+  for (const fault of schedule) {
     lastFaultAt = Math.max(lastFaultAt, faultStart + fault.atMs);
-    world.at(faultStart + fault.atMs, () => inFaultPhase && applyFault(world, fault, recorder));
+    world.at(faultStart + fault.atMs, () => inFaultPhase && applyFault(world, fault, recorder, membership));
   }
   // The fault phase lasts until the workload is done and every scheduled fault happened, or until the drain
   // bound, which counts from the time the last arrival happened (unknown in advance).
@@ -142,7 +187,8 @@ function runPhases(config: SimConfig, world: World<unknown>, workload: Workload,
   inFaultPhase = false;
 
   recorder?.phase('heal');
-  healAll(world, recorder);
+  healAll(world, recorder, membership);
+  monitor.watchHeal(faultPhaseEndMs, faultPhaseEndMs + p.healMs);
   world.runUntil(() => false, faultPhaseEndMs + p.healMs);
   const healEndMs = world.now;
 
@@ -168,6 +214,7 @@ function collect(
   violations: string[],
   phases: PhaseTimes,
   recorder: TraceRecorder | undefined,
+  faults: Pick<SimResult, 'schedule' | 'reconfig'>,
 ): SimResult {
   // Digests render every node's whole state: computed on first use only (benchmarks never ask).
   let digests: Record<NodeId, string> | undefined;
@@ -192,7 +239,7 @@ function collect(
     nodesUp: world.nodes.filter((n) => n.up).map((n) => n.id),
     world: { ...world.counters }, network: { ...world.network.counters }, disk: { writesDurable, writesLost },
     errors: world.errors, violations, load: loadStats(world), holders, spread: spreadHistogram(holders), phases,
-    steps: world.counters.steps, endMs: world.now,
+    steps: world.counters.steps, endMs: world.now, schedule: faults.schedule, reconfig: faults.reconfig,
   };
   recorder?.end({ acknowledged: history.counters.acknowledged, errors: world.errors.length, violations: violations.length });
   return result;

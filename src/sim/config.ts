@@ -4,9 +4,15 @@
 import type { NodeConfig } from '../pure/io.js';
 import { spreadMax, spreadMin } from '../pure/load/limits.js';
 
-export type FaultKind = 'loss' | 'dup' | 'reorder';
-/** Fault kinds this simulator implements; later issues add crash, restart, partition, join, leave, churn, skew, disk. */
-export const FAULT_KINDS: readonly FaultKind[] = ['loss', 'dup', 'reorder'];
+/** Network faults: a per-message probability. */
+export type NetworkFaultKind = 'loss' | 'dup' | 'reorder';
+/** Node and topology faults: a rate in events per virtual second of the fault phase (random-faults.ts). */
+export type NodeFaultKind = 'crash' | 'restart' | 'partition' | 'join' | 'leave' | 'churn' | 'loseDisk';
+export type FaultKind = NetworkFaultKind | NodeFaultKind;
+export const NETWORK_FAULT_KINDS: readonly NetworkFaultKind[] = ['loss', 'dup', 'reorder'];
+export const NODE_FAULT_KINDS: readonly NodeFaultKind[] = ['crash', 'restart', 'partition', 'join', 'leave', 'churn', 'loseDisk'];
+/** Fault kinds `--faults` accepts. */
+export const FAULT_KINDS: readonly FaultKind[] = [...NETWORK_FAULT_KINDS, ...NODE_FAULT_KINDS];
 
 /**
  * A fault injected at a fixed time of the fault phase (`atMs` after it starts). Schedules are data, so a
@@ -20,7 +26,13 @@ export type ScheduledFault =
   | { readonly kind: 'partition'; readonly atMs: number; readonly groups: readonly (readonly string[])[] }
   /** Cut one direction of one link (an asymmetric cut). */
   | { readonly kind: 'cut'; readonly atMs: number; readonly from: string; readonly to: string }
-  | { readonly kind: 'healNetwork'; readonly atMs: number };
+  | { readonly kind: 'healNetwork'; readonly atMs: number }
+  /** A node not in the cluster so far (n{N+1}…) boots with an empty disk; the others learn of it by probes. */
+  | { readonly kind: 'join'; readonly atMs: number; readonly node: string }
+  /** A node stops for good: the heal phase does not restart it. */
+  | { readonly kind: 'leave'; readonly atMs: number; readonly node: string }
+  /** Permanent disk loss (issue 5): the node stops, its durable state is wiped, and it boots again empty. */
+  | { readonly kind: 'loseDisk'; readonly atMs: number; readonly node: string };
 
 export interface NetworkConfig {
   /** One-way delay of every link (ms of virtual time); per-link overrides in `linkDelayMs` ("n1>n2": ms). */
@@ -40,6 +52,11 @@ export interface FaultConfig {
   readonly reorderDelayMsMax: number;
   /** Each node's clock is offset by a fixed uniform skew in [-clockSkewMsMax, +clockSkewMsMax]. */
   readonly clockSkewMsMax: number;
+  /**
+   * Random node faults of the fault phase, in events per virtual second (0 = none; random-faults.ts turns
+   * them into scheduled faults drawn from the seed). Absent in configs written before they existed.
+   */
+  readonly nodeFaultRates?: Readonly<Partial<Record<NodeFaultKind, number>>>;
 }
 
 export interface WorkloadConfig {
@@ -84,6 +101,10 @@ export interface SimConfig {
   readonly users: number;
   /** SMTP deliveries the workload attempts (each to one recipient). */
   readonly messages: number;
+  /**
+   * Node choices. `replicas`: replication factor 1–3 (default 2), or 0 / absent for the unreplicated path
+   * (issue 2's node); `ackReplicas` default min(2, R).
+   */
   readonly node: Pick<NodeConfig, 'loadPolicy' | 'spread' | 'messageSizeMaxBytes' | 'replicas' | 'ackReplicas'>;
   readonly network: NetworkConfig;
   /** Latency of one durable write (persist → persisted), ms; writes of one disk complete in order. */
@@ -103,15 +124,30 @@ export interface SimConfig {
 
 export const NO_FAULTS: FaultConfig = { lossRate: 0, dupRate: 0, reorderRate: 0, reorderDelayMsMax: 50, clockSkewMsMax: 0 };
 
-/** The rate a fault kind gets when named without a rate (`--faults loss`). */
-export const DEFAULT_FAULT_RATES: Readonly<Record<FaultKind, number>> = { loss: 0.05, dup: 0.05, reorder: 0.1 };
+/**
+ * The rate a fault kind gets when named without a rate (`--faults loss`): a probability per message for
+ * network faults, events per virtual second for node faults (0.1 = one every 10 s of the fault phase).
+ */
+export const DEFAULT_FAULT_RATES: Readonly<Record<FaultKind, number>> = {
+  loss: 0.05, dup: 0.05, reorder: 0.1, crash: 0.1, restart: 0.2, partition: 0.05, join: 0.05, leave: 0.05, churn: 0.05, loseDisk: 0.02,
+};
+
+/** Replication factor when the config does not say (DESIGN.md §4); 0 = the unreplicated path. */
+export const DEFAULT_REPLICAS = 2;
+
+/** Copies durable before SMTP 250: `ackReplicas`, default min(2, R); 1 on the unreplicated path. */
+export function effectiveAckReplicas(node: SimConfig['node']): number {
+  const r = node.replicas ?? 0;
+  if (r === 0) return 1;
+  return Math.min(node.ackReplicas ?? Math.min(2, r), r);
+}
 
 export const DEFAULT_CONFIG: SimConfig = {
   seed: 1,
   nodes: 5,
   users: 1000,
   messages: 2000,
-  node: { loadPolicy: 'dynamic', spread: 2, messageSizeMaxBytes: 10 * 1024 * 1024 },
+  node: { loadPolicy: 'dynamic', spread: 2, messageSizeMaxBytes: 10 * 1024 * 1024, replicas: DEFAULT_REPLICAS },
   network: { delayMs: 1, jitterMs: 1, linkDelayMs: {} },
   diskLatencyMs: 5,
   passwordCheckMs: 1,
@@ -182,6 +218,15 @@ export function validateConfig(c: SimConfig): string[] {
   rate(c.faults.reorderRate, 'reorder rate');
   nonNeg(c.faults.reorderDelayMsMax, 'reorder delay');
   nonNeg(c.faults.clockSkewMsMax, 'clock skew');
+  for (const [k, v] of Object.entries(c.faults.nodeFaultRates ?? {})) {
+    if (!(NODE_FAULT_KINDS as readonly string[]).includes(k)) errs.push(`unknown node fault '${k}' (known: ${NODE_FAULT_KINDS.join(', ')})`);
+    nonNeg(v, `${k} rate`);
+  }
+  const replicas = c.node.replicas ?? 0;
+  if (!Number.isSafeInteger(replicas) || replicas < 0 || replicas > 3) errs.push(`replicas must be 1, 2 or 3 (0: unreplicated), got ${replicas}`);
+  if (c.node.ackReplicas !== undefined && (!Number.isSafeInteger(c.node.ackReplicas) || c.node.ackReplicas < 1 || c.node.ackReplicas > Math.max(1, replicas))) {
+    errs.push(`ack replicas must be between 1 and the replication factor ${replicas}, got ${c.node.ackReplicas}`);
+  }
   if (c.workload.distribution !== 'zipf' && c.workload.distribution !== 'uniform') errs.push(`distribution must be zipf or uniform`);
   if (!(c.workload.zipfExponent > 0)) errs.push(`zipf exponent must be > 0, got ${c.workload.zipfExponent}`);
   rate(c.workload.popFraction, 'pop fraction');
@@ -201,12 +246,21 @@ function validateSchedule(c: SimConfig): string[] {
   const node = (n: string, i: number): void => {
     if (!ids.has(n)) errs.push(`schedule[${i}]: unknown node '${n}' (nodes are n1..n${c.nodes})`);
   };
+  const joined = joinedNodeIds(c.schedule, c.nodes);
+  c.schedule.forEach((f, i) => {
+    if (f.kind === 'join' && !joined.includes(f.node)) errs.push(`schedule[${i}]: a joining node must be a new n<k> with k > ${c.nodes}, got '${f.node}'`);
+  });
+  for (const j of joined) ids.add(j);
   c.schedule.forEach((f, i) => {
     if (!Number.isFinite(f.atMs) || f.atMs < 0) errs.push(`schedule[${i}]: atMs must be a number >= 0, got ${f.atMs}`);
     switch (f.kind) {
       case 'crash':
       case 'restart':
+      case 'leave':
+      case 'loseDisk':
         return node(f.node, i);
+      case 'join':
+        return;
       case 'partition':
         return f.groups.forEach((g) => g.forEach((n) => node(n, i)));
       case 'cut':
@@ -217,6 +271,18 @@ function validateSchedule(c: SimConfig): string[] {
     }
   });
   return errs;
+}
+
+/** Nodes that join during the run (`join` faults naming a new n<k>, k > nodes), each once, in schedule order. */
+export function joinedNodeIds(schedule: readonly ScheduledFault[], nodes: number): string[] {
+  const out: string[] = [];
+  for (const f of schedule) {
+    if (f.kind !== 'join') continue;
+    const m = /^n(\d+)$/.exec(f.node);
+    if (m === null || Number(m[1]) <= nodes || out.includes(f.node)) continue;
+    out.push(f.node);
+  }
+  return out;
 }
 
 /** Node ids of a run: n1 … nN (natural order, see compareNodeId). */

@@ -34,6 +34,16 @@ export class Disk {
     this.storedMessages += storedDelta(before, after, write);
   }
 
+  /**
+   * Permanent disk loss (the node must be down): everything durable is gone, the next boot starts from
+   * `blank` (the simulator passes the bulk-provisioned user directory, which stands for a directory imported
+   * from elsewhere, not for state the node wrote).
+   */
+  wipe(blank: HardState): void {
+    this.durable = blank;
+    this.storedMessages = 0;
+  }
+
   /** The machine lost power: writes in flight are gone (their completions are discarded by the world). */
   crash(): void {
     this.writesLost += this.inFlight;

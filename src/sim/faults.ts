@@ -1,12 +1,30 @@
-// Scheduled faults of the fault phase (crash, restart, partition, cut, network heal) and the heal phase's
-// undoing of all of them. Crashes and restarts are trace events (actions `Crash`, `Restart`: the spec sees
-// a node lose its soft state); network changes are metadata lines.
+// Scheduled faults of the fault phase (crash, restart, partition, cut, network heal, join, leave, disk loss)
+// and the heal phase's undoing of the transient ones. Crashes and restarts are trace events (actions `Crash`,
+// `Restart`: the spec sees a node lose its soft state); network changes, joins and disk losses are metadata
+// lines (`kind: "fault"`), a leave is a `Crash` plus a metadata line (the node never comes back).
 import { assertNever } from '../pure/assert.js';
+import type { HardState } from '../pure/hard-state.js';
 import type { ScheduledFault } from './config.js';
 import type { TraceRecorder } from './trace.js';
 import type { World } from './world.js';
 
-export function applyFault(world: World<unknown>, f: ScheduledFault, recorder: TraceRecorder | undefined): void {
+/**
+ * Which nodes are not part of the cluster right now: joiners before their join, and nodes that left. The
+ * heal phase restarts crashed nodes but never these; the convergence measure ignores them.
+ */
+export class Membership {
+  /** What a new or wiped disk holds: the provisioned user directory, no mail. */
+  constructor(readonly blankDisk: HardState) {}
+  readonly absent = new Set<number>();
+  /** Nodes that left for good (a later `join` of the same id is ignored). */
+  readonly left = new Set<number>();
+  /** Membership changes the faults made (joins, leaves); the nodes' own view changes are counted elsewhere. */
+  joins = 0;
+  leaves = 0;
+  disksLost = 0;
+}
+
+export function applyFault(world: World<unknown>, f: ScheduledFault, recorder: TraceRecorder | undefined, m: Membership): void {
   const idx = (id: string): number => world.index.get(id) as number; // validated by validateConfig
   switch (f.kind) {
     case 'crash': {
@@ -18,11 +36,34 @@ export function applyFault(world: World<unknown>, f: ScheduledFault, recorder: T
     }
     case 'restart': {
       const n = idx(f.node);
-      if (world.nodes[n].up) return;
+      if (world.nodes[n].up || m.absent.has(n)) return;
       recorder?.event(n, 'Restart', { node: f.node });
       world.restart(n);
       return;
     }
+    case 'join': {
+      const n = idx(f.node);
+      if (!m.absent.has(n) || m.left.has(n)) return;
+      m.absent.delete(n);
+      m.joins++;
+      recorder?.meta({ kind: 'fault', fault: f });
+      world.boot(n);
+      return;
+    }
+    case 'leave': {
+      const n = idx(f.node);
+      if (m.absent.has(n)) return;
+      m.absent.add(n);
+      m.left.add(n);
+      m.leaves++;
+      recorder?.meta({ kind: 'fault', fault: f });
+      if (!world.nodes[n].up) return;
+      world.crash(n);
+      recorder?.event(n, 'Crash', { node: f.node });
+      return;
+    }
+    case 'loseDisk':
+      return loseDisk(world, idx(f.node), f, recorder, m);
     case 'partition':
       world.network.partition(f.groups.map((g) => g.map(idx)));
       recorder?.meta({ kind: 'fault', fault: f });
@@ -39,12 +80,27 @@ export function applyFault(world: World<unknown>, f: ScheduledFault, recorder: T
   assertNever(f, 'scheduled fault');
 }
 
-/** The heal phase begins: random faults stop, every link is restored, every crashed node restarts. */
-export function healAll(world: World<unknown>, recorder: TraceRecorder | undefined): void {
+/** Permanent disk loss (issue 5): the node stops, its durable state is wiped, it boots again empty. */
+function loseDisk(world: World<unknown>, n: number, f: ScheduledFault, recorder: TraceRecorder | undefined, m: Membership): void {
+  if (m.absent.has(n)) return;
+  const slot = world.nodes[n];
+  if (slot.up) {
+    world.crash(n);
+    recorder?.event(n, 'Crash', { node: slot.id });
+  }
+  slot.disk.wipe(m.blankDisk);
+  m.disksLost++;
+  recorder?.meta({ kind: 'fault', fault: f });
+  recorder?.event(n, 'Restart', { node: slot.id });
+  world.restart(n);
+}
+
+/** The heal phase begins: random faults stop, every link is restored, every crashed member restarts. */
+export function healAll(world: World<unknown>, recorder: TraceRecorder | undefined, m: Membership): void {
   world.network.faultsOn = false;
   world.network.healCuts();
   world.nodes.forEach((slot, n) => {
-    if (slot.up) return;
+    if (slot.up || m.absent.has(n)) return;
     recorder?.event(n, 'Restart', { node: slot.id });
     world.restart(n);
   });

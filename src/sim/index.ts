@@ -38,9 +38,13 @@
 // add a ScheduledFault kind and handle it in faults.ts.
 export { runSimulation, type SimOptions, type SimResult, type PhaseTimes } from './cluster.js';
 export {
-  DEFAULT_CONFIG, DEFAULT_FAULT_RATES, FAULT_KINDS, NO_FAULTS, USER_PASSWORD, USER_PREFIX, makeConfig, nodeIds, userName, validateConfig,
-  type DeepPartial, type FaultConfig, type FaultKind, type ScheduledFault, type SimConfig, type WorkloadConfig,
+  DEFAULT_CONFIG, DEFAULT_FAULT_RATES, DEFAULT_REPLICAS, FAULT_KINDS, NETWORK_FAULT_KINDS, NODE_FAULT_KINDS, NO_FAULTS, USER_PASSWORD, USER_PREFIX,
+  effectiveAckReplicas, joinedNodeIds, makeConfig, nodeIds, userName, validateConfig,
+  type DeepPartial, type FaultConfig, type FaultKind, type NetworkFaultKind, type NodeFaultKind, type ScheduledFault, type SimConfig, type WorkloadConfig,
 } from './config.js';
+export { randomFaults, faultWindowMs } from './random-faults.js';
+export { ReconfigMonitor, type ReconfigStats } from './reconfig.js';
+export { ANOMALY_BOUND_MS, anomalyWindows, countAnomalies, noAnomalyAfterBound, type AnomalyCounts, type AnomalyWindows } from './anomalies.js';
 export * as checkers from './checkers.js';
 export type { CheckResult } from './checkers.js';
 export { History, type AckedMessage, type ClientOp, type Listing } from './history.js';

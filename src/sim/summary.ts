@@ -5,6 +5,8 @@ import type { NodeId } from '../pure/types.js';
 import { isDeleted, type CheckResult } from './checkers.js';
 import type { SimResult } from './cluster.js';
 import type { SpreadHistogram } from './stats.js';
+import { anomalyWindows, type AnomalyCounts, type AnomalyWindows } from './anomalies.js';
+import { effectiveAckReplicas } from './config.js';
 
 export interface SimSummary {
   readonly seed: number;
@@ -37,6 +39,12 @@ export interface SimSummary {
     readonly crashes: number;
     readonly restarts: number;
   };
+  /** Replication factor (0 = unreplicated path) and copies durable before 250. */
+  readonly replication: { readonly replicas: number; readonly ackReplicas: number };
+  /** Reconfiguration: views installed, membership changes, injected joins/leaves/disk losses, convergence. */
+  readonly reconfig: SimResult['reconfig'];
+  /** Anomalies users saw, by window (null when client ops were not recorded). */
+  readonly anomalies: AnomalyWindows | null;
   readonly steps: number;
   readonly virtualMs: number;
   readonly checks: readonly CheckResult[];
@@ -89,11 +97,24 @@ export function summarize(r: SimResult, checks: readonly CheckResult[]): SimSumm
       lost: r.network.lost, duplicated: r.network.duplicated, reordered: r.network.reordered, cut: r.network.cut,
       crashes: r.world.crashes, restarts: r.world.restarts,
     },
+    replication: { replicas: r.config.node.replicas ?? 0, ackReplicas: effectiveAckReplicas(r.config.node) },
+    reconfig: r.reconfig,
+    anomalies: r.config.recordClientOps ? anomalyWindows(r) : null,
     steps: r.steps,
     virtualMs: Math.round(r.endMs),
     checks,
     ok: checks.every((c) => c.ok || c.soft),
   };
+}
+
+function formatAnomalies(a: AnomalyWindows | null): string[] {
+  if (a === null) return [];
+  const f = (c: AnomalyCounts): string => `${c.duplicates} duplicates, ${c.reappearingDeletes} reappearing deletes, ${c.divergentViews} divergent views`;
+  return [
+    `anomalies     while faults active: ${f(a.duringFaults)}`,
+    `              within ${a.boundMs} ms after heal: ${f(a.withinBound)}`,
+    `              after the bound: ${f(a.afterBound)}`,
+  ];
 }
 
 export function formatSummary(s: SimSummary): string {
@@ -108,6 +129,10 @@ export function formatSummary(s: SimSummary): string {
     `load          stored per node: ${stored}`,
     `              stored max/mean ${s.load.storedImbalance}, peak queue ${s.load.queuePeakMax} (max/mean ${s.load.queuePeakImbalance}), steps max/mean ${s.load.stepsImbalance}`,
     `faults        lost ${s.faults.lost}, duplicated ${s.faults.duplicated}, reordered ${s.faults.reordered}, cut ${s.faults.cut}, crashes ${s.faults.crashes}, restarts ${s.faults.restarts}`,
+    `replication   ${s.replication.replicas === 0 ? 'off (unreplicated path)' : `R=${s.replication.replicas}, 250 after ${s.replication.ackReplicas} durable cop${s.replication.ackReplicas === 1 ? 'y' : 'ies'}`}`,
+    `reconfig      ${s.reconfig.viewsInstalled} epochs installed (${s.reconfig.installs} installs over nodes), ${s.reconfig.membershipChanges} membership changes; joins ${s.reconfig.joins}, leaves ${s.reconfig.leaves}, disks lost ${s.reconfig.disksLost}`,
+    `converged     ${s.reconfig.convergeMs === null ? 'NOT within the heal phase' : `${s.reconfig.convergeMs} ms after heal start`} (same epoch, members and user map at every live node)`,
+    ...formatAnomalies(s.anomalies),
     'checks:',
     ...s.checks.map((c) => `  ${c.ok ? 'ok  ' : c.soft ? 'warn' : 'FAIL'} ${c.name}${c.ok ? '' : ` (${c.count}): ${c.examples.join('; ')}`}`),
     s.ok ? 'OK' : 'FAILED',

@@ -45,7 +45,7 @@ describe('simulator traces validate against MailStore', () => {
   }
 
   it('the runs above exercised the actions that change the abstract state', () => {
-    for (const a of ['Boot', 'Store', 'Delete', 'Crash', 'Restart', 'Deliver', 'Ack']) expect(seen.get(a) ?? 0, a).toBeGreaterThan(0);
+    for (const a of ['Boot', 'Store', 'StoreDuplicate', 'Delete', 'Crash', 'Restart', 'Deliver', 'Ack']) expect(seen.get(a) ?? 0, a).toBeGreaterThan(0);
   });
 });
 

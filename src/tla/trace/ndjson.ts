@@ -1,7 +1,8 @@
 // The NDJSON trace format (DESIGN.md §5): a header line, then one event per line:
 //   {"module": "Spec", "constants": {...}, ...}
 //   {"i": step, "t": time, "node": id, "action": "ActionName", "args": {...}, "state": {var: json, ...}}
-// `state` maps some or all spec variables to JSON values (ValueOps.fromJson shapes).
+// `state` maps some or all spec variables to JSON values (ValueOps.fromJson shapes). Lines with neither
+// `action` nor `state` (or with a `kind` and no `action`) are metadata and skipped.
 import { TlaError, type CfgValue } from '../api.js';
 
 export interface TraceHeader {
@@ -45,9 +46,13 @@ export function parseNdjson(input: string | readonly string[]): ParsedTrace {
     if (!isObject(j)) throw new TlaError('trace', `line ${line}: expected a JSON object`);
     if (header === undefined) {
       if ('state' in j) throw new TlaError('trace', `line ${line}: the first line must be a header ({"module": ..., "constants": {...}}), not an event`);
-      header = j as TraceHeader;
+      // The simulator's header names the spec under "spec"; TLA+ tools say "module". Accept both.
+      header = (j.module === undefined && typeof j.spec === 'string' ? { ...j, module: j.spec } : j) as TraceHeader;
       return;
     }
+    // A line is an event iff it has "action" or "state" (DESIGN.md §5); other lines (the simulator's
+    // checkpoint, phase, fault and end records, which carry "kind") are metadata, not steps.
+    if (j.action === undefined && (j.state === undefined || typeof j.kind === 'string')) return;
     const state = j.state ?? {};
     if (!isObject(state)) throw new TlaError('trace', `line ${line}: "state" must be an object of variable values`);
     const action = j.action;

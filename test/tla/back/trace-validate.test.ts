@@ -89,3 +89,18 @@ describe('trace validation', () => {
     if (!r.ok) expect(r.failure.line).toBe(k + 1);
   });
 });
+
+describe('trace format', () => {
+  it('skips metadata lines (simulator checkpoints, phases) and reads the header module from "spec"', async () => {
+    const { parseNdjson } = await import('../../../src/tla/trace/ndjson.js');
+    const parsed = parseNdjson([
+      JSON.stringify({ kind: 'header', spec: 'MailStore', constants: {} }),
+      JSON.stringify({ i: 1, action: 'Boot', state: { up: ['n1'] } }),
+      JSON.stringify({ kind: 'checkpoint', step: 1000, digests: {} }),
+      JSON.stringify({ kind: 'phase', phase: 'heal' }),
+      JSON.stringify({ i: 2, state: { up: ['n1'] } }),
+    ]);
+    expect(parsed.header.module).toBe('MailStore');
+    expect(parsed.events.map((e) => e.line)).toEqual([2, 5]);
+  });
+});
