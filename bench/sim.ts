@@ -2,7 +2,9 @@
 // 160,000 users per node), with zero-cost timing — no network, disk or password latency, no trace recorder,
 // no client-op history, no final check — so it measures the simulator plus the node reducer, nothing else.
 // Goal (issue 2): at least 50,000 deliveries/s on one core.
-//   npx tsc -p tsconfig.json && node dist/bench/sim.js [--messages M] [--nodes N] [--users U] [--pop F] [--seed S]
+//   npx tsc -p tsconfig.json && node dist/bench/sim.js [--messages M] [--nodes N] [--users U] [--pop F] [--seed S] [--replicas R]
+//   Without --replicas it runs twice and prints both: replication off (issue 2's figure, the unreplicated
+//   path) and R = 2 (the default since issues 4/5; ackReplicas 2). --replicas 0 is "off".
 //   --sim-only: replace the node by a reducer that answers at once (one RPC and one persist per DATA), to
 //   measure the simulator's own ceiling.
 // Profile: node --cpu-prof --cpu-prof-dir=/tmp/prof dist/bench/sim.js
@@ -21,12 +23,14 @@ function flag(name: string, dflt: number): number {
   return v;
 }
 
-function benchConfig(): SimConfig {
+function benchConfig(replicas: number): SimConfig {
   return makeConfig({
     seed: flag('--seed', 1),
     nodes: flag('--nodes', 30),
     users: flag('--users', 4_800_000),
     messages: flag('--messages', 200_000),
+    // 0: issue 2's node, replication off (the unreplicated path); 2: the simulator's default.
+    node: { replicas },
     network: { delayMs: 0, jitterMs: 0 },
     diskLatencyMs: 0,
     passwordCheckMs: 0,
@@ -58,7 +62,12 @@ const echoReducer: NodeReducer<{ readonly self: string; readonly n: number }> = 
 };
 
 async function main(): Promise<void> {
-  const config = benchConfig();
+  const only = process.argv.indexOf('--replicas') >= 0 ? [flag('--replicas', 2)] : [0, 2];
+  for (const replicas of only) await benchOnce(replicas);
+}
+
+async function benchOnce(replicas: number): Promise<void> {
+  const config = benchConfig(replicas);
   // GC pauses of the main thread, to tell the reducer's allocation cost from its compute cost.
   let gcMs = 0;
   const gcObserver = new PerformanceObserver((list) => {
@@ -80,6 +89,7 @@ async function main(): Promise<void> {
   const perS = delivered / wallS;
   const out = {
     reducer: simOnly ? 'echo (simulator only)' : 'src/pure/node.ts',
+    replication: replicas === 0 ? 'off (unreplicated path)' : `R=${replicas}`,
     nodes: config.nodes,
     users: config.users,
     messagesOffered: r.history.counters.messagesOffered,

@@ -1,7 +1,8 @@
 ---------------------------- MODULE MCMailStore ----------------------------
 (***************************************************************************)
 (* A small model of MailStore for `porcupine tla check` (MCMailStore.cfg): *)
-(* two nodes, two users, one message id, and an Ack that succeeds or not.  *)
+(* two nodes, two users, one message id, an Ack that succeeds or not, and  *)
+(* deletes of any set of ids.                                              *)
 (* Distinct states: `up` is any subset of Nodes (Boot and Crash toggle one *)
 (* node without touching mail), and every (node, user, message) triple is  *)
 (* independently in one of three situations: never stored, stored and held,*)
@@ -14,4 +15,5 @@ MCNodes == {"n1", "n2"}
 MCUsers == {"u1", "u2"}
 MCMsgs == {"m1"}
 MCAckCodes == {250, 451}
+MCDeleteSets == SUBSET MCMsgs
 =============================================================================

@@ -7,11 +7,11 @@
 (*   mail  for every node and user, the ids of the messages the node has   *)
 (*         made durable in that user's mailbox fragment.                   *)
 (* One history variable, `stored`, remembers every (node, user, message)   *)
-(* that a Store ever made durable; the trace does not give it, it follows  *)
-(* from the steps (docs/spec.md).                                          *)
+(* that a Store (or ReplPersist) made durable; the trace does not give   *)
+(* it, it follows from the steps (docs/spec.md).                           *)
 (*                                                                         *)
 (* Every action is named exactly like a trace event (STYLE.md habit 8;     *)
-(* src/pure/trace-actions.ts plus Crash and Restart from src/sim/faults.ts)*)
+(* src/pure/trace-actions.ts plus src/sim/trace.ts's SIM_TRACE_ACTIONS)  *)
 (* and takes the acting node first. Actions that change only soft state or *)
 (* client replies are written out with UNCHANGED vars, so an event with a  *)
 (* wrong name, at a node that is down, or at the wrong place in the trace  *)
@@ -21,7 +21,8 @@ CONSTANTS
     Nodes,      \* node ids, e.g. {"n1", "n2", "n3"}
     Users,      \* user names
     Msgs,       \* message ids that may occur (a trace's own, or a small set for model checking)
-    AckCodes    \* SMTP reply codes an Ack may carry (250 and failures)
+    AckCodes,   \* SMTP reply codes an Ack may carry (250 and failures)
+    DeleteSets  \* the sets of message ids a Delete may name (a trace's own, or SUBSET Msgs)
 
 VARIABLES up, mail, stored
 
@@ -61,7 +62,7 @@ Restart(n) ==
 Ready(n) == n \in up /\ UNCHANGED vars
 
 -----------------------------------------------------------------------------
-(* Mailbox writes: the only steps that change `mail`.                      *)
+(* Mailbox writes: with ReplPersist, the only steps that change `mail`.   *)
 
 \* A store became durable in u's fragment at n (idempotent: a retry may store an id again).
 Store(n, u, m) ==
@@ -76,10 +77,13 @@ StoreDuplicate(n, u, m) ==
     /\ m \in mail[n][u]
     /\ UNCHANGED vars
 
-\* A delete became durable: the trace does not say which ids went, so any of them may have.
-Delete(n, u) ==
+\* A delete became durable: exactly the ids ms (those the request named) went from u's fragment at n;
+\* ids it did not hold are no-ops (a repeated delete). Next draws ms from the constant DeleteSets, not
+\* from SUBSET Msgs: a trace validator enumerates every label, and (like TLC) splits Next into labels
+\* only over sets that do not depend on the state.
+Delete(n, u, ms) ==
     /\ n \in up
-    /\ \E keep \in SUBSET mail[n][u] : mail' = [mail EXCEPT ![n][u] = keep]
+    /\ mail' = [mail EXCEPT ![n][u] = @ \ ms]
     /\ UNCHANGED <<up, stored>>
 
 -----------------------------------------------------------------------------
@@ -151,11 +155,21 @@ ReconstructSoftState(n) == n \in up /\ UNCHANGED vars
 ApplyReport(n) == n \in up /\ UNCHANGED vars
 
 -----------------------------------------------------------------------------
-(* Replication (src/pure/replication, docs/replication.md), on only when   *)
-(* NodeConfig.replicas is set. Placeholders that change nothing: the trace *)
-(* does not tie a replicated write to an event (it becomes durable at a    *)
-(* `persisted` step that may record none), so replicated traces cannot be  *)
-(* validated against this spec yet (docs/spec.md, "Limits").               *)
+(* Replication (src/pure/replication, docs/replication.md), on when       *)
+(* NodeConfig.replicas is set. There the mailbox fragments are a view of   *)
+(* the replicated objects, and a copy changes the view when its write is   *)
+(* durable: ReplPersist is then the Store (a message) or the Delete (a     *)
+(* tombstone) of that one id. The other Repl* steps change nothing here.   *)
+
+\* A replicated version of message m of user u became durable at n.
+ReplPersist(n, u, m, kind) ==
+    /\ n \in up
+    /\ IF kind = "message"
+          THEN /\ mail' = [mail EXCEPT ![n][u] = @ \cup {m}]
+               /\ stored' = stored \cup {<<n, u, m>>}
+          ELSE /\ mail' = [mail EXCEPT ![n][u] = @ \ {m}]
+               /\ UNCHANGED stored
+    /\ UNCHANGED up
 
 ReplUpdate(n) == n \in up /\ UNCHANGED vars
 
@@ -186,7 +200,7 @@ Next ==
         \/ Ready(n)
         \/ \E u \in Users, m \in Msgs : Store(n, u, m)
         \/ \E u \in Users, m \in Msgs : StoreDuplicate(n, u, m)
-        \/ \E u \in Users : Delete(n, u)
+        \/ \E u \in Users, ms \in DeleteSets : Delete(n, u, ms)
         \/ AcceptRcpt(n)
         \/ RejectRcpt(n)
         \/ \E u \in Users, m \in Msgs, at \in Nodes : Deliver(n, u, m, at)
@@ -221,21 +235,25 @@ Next ==
         \/ ReplCollect(n)
         \/ ReplQuarantine(n)
         \/ ReplTrust(n)
+        \/ \E u \in Users, m \in Msgs, kind \in {"message", "tombstone"} : ReplPersist(n, u, m, kind)
 
 Spec == Init /\ [][Next]_vars
 
 -----------------------------------------------------------------------------
 (* What holds of every behaviour (checked on the small model MCMailStore). *)
 
-\* No message appears at a node by itself: each one got there by a Store at that node.
+\* No message appears at a node by itself: each one got there by a Store (or ReplPersist) at that node.
 MailWasStored ==
     \A n \in Nodes, u \in Users : \A m \in mail[n][u] : <<n, u, m>> \in stored
 
 \* A crash (and a boot) loses nothing durable.
 UpDownKeepsMail == [][up' # up => mail' = mail]_vars
 
-\* Mail leaves a fragment only through a Delete at a running node.
+\* Mail leaves a fragment only through a Delete (or a replicated tombstone) at a running node.
 MailLeavesOnlyByDelete ==
     [][\A n \in Nodes, u \in Users :
-          ~(mail[n][u] \subseteq mail'[n][u]) => n \in up /\ Delete(n, u)]_vars
+          ~(mail[n][u] \subseteq mail'[n][u]) =>
+              /\ n \in up
+              /\ \/ \E ms \in DeleteSets : Delete(n, u, ms)
+                 \/ \E m \in Msgs : ReplPersist(n, u, m, "tombstone")]_vars
 =============================================================================

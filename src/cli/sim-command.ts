@@ -12,7 +12,10 @@ const USAGE = `Usage: porcupine sim [options]
 Run a simulated Porcupine cluster deterministically from a seed: boot the nodes, deliver mail over SMTP to
 random users through random nodes (Zipf-distributed recipients; 10% of sessions are POP sessions that
 list, retrieve and delete), with the chosen faults; then heal and check that every acknowledged message is
-retrievable exactly once, with an identical body, from every node.
+retrievable exactly once, with an identical body, from every node. The summary also reports replication,
+reconfiguration (epochs installed, membership changes, time to converge after the heal starts) and the
+anomalies users saw (duplicates, deleted messages reappearing, missing messages) while faults were active,
+within the convergence bound after, and after it (must be none).
 
 Options:
   --nodes N          nodes in the cluster (default ${DEFAULT_CONFIG.nodes})
@@ -23,10 +26,11 @@ Options:
                      network (probability per message): ${NETWORK_FAULT_KINDS.map((k) => `${k}=${DEFAULT_FAULT_RATES[k]}`).join(', ')}
                      nodes (events per virtual second, drawn from the seed): ${NODE_FAULT_KINDS.map((k) => `${k}=${DEFAULT_FAULT_RATES[k]}`).join(', ')}
                        crash: a node stops; restart: a crashed node boots again with its disk; partition: a
-                       random split, healed 2-8 s later; join: a new node n{N+1}... boots with an empty disk;
+                       random split, healed 2-8 s later; join: a new node n{N+1}... boots with no mail on disk;
                        leave: a node stops for good; churn: a node leaves and a new one joins 1 s later;
-                       loseDisk: a node loses its disk for good and boots empty. The heal phase restores
-                       links and restarts crashed nodes (not the ones that left).
+                       loseDisk: a node loses its disk for good and boots empty (new and wiped disks hold
+                       only the provisioned user directory). The heal phase restores links and restarts
+                       crashed nodes (not the ones that left).
   --replicas R       replication factor 1-3 (default ${DEFAULT_CONFIG.node.replicas}), or 0 for the unreplicated path
   --ack-replicas K   durable copies before SMTP 250, 1..R (default min(2, R))
   --policy P         where mail is stored: dynamic (least loaded), static or random (default ${DEFAULT_CONFIG.node.loadPolicy})

@@ -6,6 +6,7 @@ import type { Message } from './messages.js';
 import type { HardState, HardWrite } from './hard-state.js';
 import type { ClientReply, ClientRequest } from './client.js';
 import type { NodeId, SessionId } from './types.js';
+import type { MembershipBugs } from './membership/bugs.js';
 
 export type { Message, HardState, HardWrite, ClientReply, ClientRequest };
 
@@ -60,4 +61,6 @@ export interface NodeConfig {
   readonly replicas?: number;
   /** Copies durable before SMTP 250 (default min(2, R); 1 = the paper's mode). */
   readonly ackReplicas?: number;
+  /** Seeded membership bugs for the mutation tests only (membership/bugs.ts); never set in production or the simulator. */
+  readonly membershipBugs?: MembershipBugs;
 }

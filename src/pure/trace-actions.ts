@@ -33,7 +33,8 @@ export const traceActions = [
   'DropStale', // a stale or outbid membership message was ignored
   'ReconstructSoftState', // a node reset the soft state of changed buckets and queued its reports
   'ApplyReport', // a manager applied a soft-state report to its mail maps and profile cache
-  // replication (replication/state.ts: ReplUpdate, ReplApply, ReplIgnore, ReplDurable, ReplRetire, ...)
+  // replication (replication/state.ts: ReplUpdate, ReplApply, ReplIgnore, ReplDurable, ReplRetire, ...,
+  // ReplPersist: a replicated message copy or tombstone became durable, the Store/Delete of replicated mode)
   ...replicationTraceActions,
 ] as const;
 

@@ -3,7 +3,7 @@
 // clients saw, by when the listing was authenticated: while faults were active (the fault phase), within the
 // convergence bound after they stopped, or after the bound — where eventual consistency says there are none.
 import { convergenceBoundMs, defaultReplicationLimits } from '../pure/replication/limits.js';
-import { isDeleted } from './checkers.js';
+import { deletionOf, lostWithReplicas } from './checkers.js';
 import type { CheckResult } from './checkers.js';
 import type { SimResult } from './cluster.js';
 
@@ -45,6 +45,7 @@ export function anomalyWindows(r: SimResult, boundMs: number = ANOMALY_BOUND_MS)
   const examples: string[] = [];
   const byUser = new Map<string, { msgId: string; ackedAt: number }[]>();
   for (const m of h.acked.values()) {
+    if (lostWithReplicas(r, m)) continue; // every copy destroyed: not an anomaly of eventual consistency
     const list = byUser.get(m.user);
     if (list === undefined) byUser.set(m.user, [{ msgId: m.msgId, ackedAt: m.ackedAt }]);
     else list.push({ msgId: m.msgId, ackedAt: m.ackedAt });
@@ -63,7 +64,7 @@ export function anomalyWindows(r: SimResult, boundMs: number = ANOMALY_BOUND_MS)
       if (clientIds.has(m.clientMsgId)) (c.duplicates++, note(`duplicate ${m.clientMsgId}`));
       clientIds.add(m.clientMsgId);
       const del = h.deleted.get(id);
-      if (del !== undefined && del < l.authAt && isDeleted(r, m)) (c.reappearingDeletes++, note(`reappeared ${id}`));
+      if (del !== undefined && del < l.authAt && deletionOf(r, m) === 'deleted') (c.reappearingDeletes++, note(`reappeared ${id}`));
     }
     if (ids.size < l.msgIds.length) (c.duplicates++, note('same id listed twice'));
     for (const m of byUser.get(l.user) ?? []) {

@@ -42,17 +42,62 @@ function finalListings(r: SimResult): Map<UserId, Listing[]> {
  * message again — with the same id — after the recipient already read and deleted the first copy.
  */
 export function isDeleted(r: SimResult, m: AckedMessage): boolean {
-  const at = r.history.deleted.get(m.msgId);
-  return (at !== undefined && at >= m.dataSentAt) || r.history.maybeDeleted.has(m.msgId);
+  return deletionOf(r, m) !== 'none';
 }
 
-/** Every acknowledged, undeleted message is listed for its user at every node that was up at the end. */
+/**
+ * How a client deletion relates to this acknowledged delivery: 'none' (no deletion, or one confirmed before
+ * the delivery sent DATA: this is a new delivery), 'deleted' (the QUIT was sent after the 250: the message
+ * must stay gone), or 'either' (the QUIT went unanswered, or the delete and the delivery — e.g. a sender's
+ * retry with the same Message-ID — overlapped in time: both orders are linearizable, so the message may be
+ * present or absent; last-writer-wins picks one).
+ */
+export function deletionOf(r: SimResult, m: AckedMessage): 'none' | 'deleted' | 'either' {
+  const h = r.history;
+  if (h.maybeDeleted.has(m.msgId)) return 'either';
+  const at = h.deleted.get(m.msgId);
+  if (at === undefined || at < m.dataSentAt) return 'none';
+  const sentAt = h.deleteSentAt.get(m.msgId) ?? at;
+  return sentAt >= m.ackedAt ? 'deleted' : 'either';
+}
+
+/**
+ * Nodes (not holding the message at the ack) that left or lost their disk while the message was being
+ * stored: a copy there may have been made durable and destroyed before the 250 reached the client.
+ */
+function copiesDestroyedBeforeAck(r: SimResult, m: AckedMessage): number {
+  const nodes = new Set<NodeId>();
+  for (const d of r.reconfig.destructions) {
+    if (d.atMs >= m.dataSentAt && d.atMs <= m.ackedAt && !(m.holdersAtAck ?? []).includes(d.node)) nodes.add(d.node);
+  }
+  return nodes.size;
+}
+
+/**
+ * Was every copy this message had when it was acknowledged destroyed (its node left, or lost its disk
+ * after the ack)? Then it is gone for good: R copies survive fewer than R permanent failures, and lost replicas are
+ * not re-created (PORCUPINE.md "Replication"). Counted apart from loss (summary: `lostWithReplicas`).
+ */
+export function lostWithReplicas(r: SimResult, m: AckedMessage): boolean {
+  const gone = r.reconfig.destructions;
+  const holders = m.holdersAtAck;
+  if (gone.length === 0 || holders === undefined || holders.length === 0) return false;
+  // The copy a holder had at the ack is gone if the node left (at any time: a node that left is never
+  // back, even if its disk still counted at the ack) or lost its disk after the ack (a disk wiped before
+  // the ack already was the new disk holding the copy).
+  return holders.every((n) => gone.some((d) => d.node === n && (d.kind === 'leave' || d.atMs >= m.ackedAt)));
+}
+
+/**
+ * Every acknowledged, undeleted message is listed for its user at every node that was up at the end
+ * (except messages whose every copy was destroyed by permanent faults: lostWithReplicas).
+ */
 export function noLoss(r: SimResult): CheckResult {
   const v: string[] = [];
   const finals = finalListings(r);
   const up = new Set(r.nodesUp);
   for (const m of r.history.acked.values()) {
-    if (isDeleted(r, m)) continue;
+    if (isDeleted(r, m) || lostWithReplicas(r, m)) continue;
     const listings = finals.get(m.user) ?? [];
     const seenAt = new Set<NodeId>();
     for (const l of listings) {
@@ -123,6 +168,7 @@ export function ackedDurable(r: SimResult, minCopies: number): CheckResult {
   for (const m of h.acked.values()) {
     if (m.durableCopiesAtAck >= minCopies) continue;
     if (h.deleted.has(m.msgId) || h.maybeDeleted.has(m.msgId)) continue;
+    if (m.durableCopiesAtAck + copiesDestroyedBeforeAck(r, m) >= minCopies) continue;
     v.push(`${m.msgId} for ${m.user} acknowledged by ${m.node} at ${m.ackedAt}ms with ${m.durableCopiesAtAck} durable copies (< ${minCopies})`);
   }
   return result('ackedDurable', v);
@@ -145,7 +191,8 @@ export function deletedNeverReappears(r: SimResult, opts: { everyListing?: boole
     for (const id of l.msgIds) {
       const at = r.history.deleted.get(id);
       const acked = r.history.acked.get(id);
-      if (acked !== undefined && !isDeleted(r, acked)) continue; // delivered again after the deletion
+      // Delivered again after the deletion, or concurrently with it (either outcome is legal).
+      if (acked !== undefined && deletionOf(r, acked) !== 'deleted') continue;
       if (at !== undefined && at < l.authAt) v.push(`${id} (deleted at ${at}ms) listed again by ${l.node} for ${l.user} at ${l.authAt}ms`);
     }
   }

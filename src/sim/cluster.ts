@@ -11,7 +11,7 @@ import { porcupineReducer, simCheckPassword, simVerifier } from './porcupine-red
 import { streamFor } from './prng.js';
 import { holdersByUser, loadStats, spreadHistogram, type LoadStats, type SpreadHistogram } from './stats.js';
 import { TraceRecorder } from './trace.js';
-import { Membership, applyFault, healAll } from './faults.js';
+import { Membership, applyFault, healAll, type Destruction } from './faults.js';
 import { randomFaults } from './random-faults.js';
 import { ReconfigMonitor, type ReconfigStats } from './reconfig.js';
 import type { NodeConfig } from '../pure/io.js';
@@ -60,7 +60,13 @@ export interface SimResult {
   /** The faults that ran: config.schedule plus the random node faults drawn from the seed, in time order. */
   readonly schedule: readonly ScheduledFault[];
   /** Views installed, membership changes (nodes' views; joins/leaves/disk losses injected) and convergence. */
-  readonly reconfig: ReconfigStats & { readonly joins: number; readonly leaves: number; readonly disksLost: number };
+  readonly reconfig: ReconfigStats & {
+    readonly joins: number;
+    readonly leaves: number;
+    readonly disksLost: number;
+    /** Nodes that left or lost their disk, in time order: copies they held then are gone for good. */
+    readonly destructions: readonly Destruction[];
+  };
   /** Reducer steps and virtual time at the end. */
   readonly steps: number;
   readonly endMs: number;
@@ -84,6 +90,7 @@ export function runSimulation(config: SimConfig, options: SimOptions = {}): SimR
       network: config.network,
       faults: config.faults,
       diskLatencyMs: config.diskLatencyMs,
+      diskServiceMsByNode: config.diskServiceMsByNode,
       passwordCheckMs: config.passwordCheckMs,
       initialHard: blankDisk,
       checkPassword: simCheckPassword,
@@ -101,7 +108,7 @@ export function runSimulation(config: SimConfig, options: SimOptions = {}): SimR
   wireHooks(world, workload, recorder, options, violations, monitor);
   recorder?.header(options.trace?.version ?? '0.0.0');
   const phases = runPhases({ config, schedule, world, workload, history, recorder, membership, monitor });
-  const reconfig = { ...monitor.stats(), joins: membership.joins, leaves: membership.leaves, disksLost: membership.disksLost };
+  const reconfig = { ...monitor.stats(), joins: membership.joins, leaves: membership.leaves, disksLost: membership.disksLost, destructions: membership.destructions };
   return collect(config, world, history, violations, phases, recorder, { schedule, reconfig });
 }
 

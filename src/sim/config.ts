@@ -109,6 +109,12 @@ export interface SimConfig {
   readonly network: NetworkConfig;
   /** Latency of one durable write (persist → persisted), ms; writes of one disk complete in order. */
   readonly diskLatencyMs: number;
+  /**
+   * Heterogeneous disks (issue 2 property 4): extra time node "nK"'s disk is busy per write, ms. Writes on
+   * one disk are served one at a time, so such a node completes at most one write per that many ms (a lower
+   * service rate, with a backlog under load), on top of `diskLatencyMs`. Absent or 0 = a plain disk.
+   */
+  readonly diskServiceMsByNode?: Readonly<Record<string, number>>;
   /** Latency of a password check (scrypt in the runtime), ms. */
   readonly passwordCheckMs: number;
   readonly faults: FaultConfig;
@@ -212,6 +218,7 @@ export function validateConfig(c: SimConfig): string[] {
   nonNeg(c.network.jitterMs, 'network jitter');
   for (const [k, v] of Object.entries(c.network.linkDelayMs)) nonNeg(v, `link delay ${k}`);
   nonNeg(c.diskLatencyMs, 'disk latency');
+  for (const [k, v] of Object.entries(c.diskServiceMsByNode ?? {})) nonNeg(v, `disk service time of ${k}`);
   nonNeg(c.passwordCheckMs, 'password check latency');
   rate(c.faults.lossRate, 'loss rate');
   rate(c.faults.dupRate, 'dup rate');

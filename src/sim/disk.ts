@@ -7,6 +7,8 @@ import { applyHardWrite, type HardState, type HardWrite } from '../pure/hard-sta
 export class Disk {
   /** Time the last accepted write completes; the next one cannot complete earlier. */
   private lastDoneAt = 0;
+  /** Time the disk finishes serving the writes accepted so far (only a disk with a service time is ever busy). */
+  private busyUntil = 0;
   /** Writes issued and not yet durable (lost on crash). */
   inFlight = 0;
   /** Messages durably stored here (kept incrementally: counting a 4.8M-user state per event is too slow). */
@@ -16,11 +18,20 @@ export class Disk {
 
   constructor(public durable: HardState) {}
 
-  /** Accept a write at `now`; returns when it will be durable. */
-  schedule(now: number, latencyMs: number): number {
-    const doneAt = Math.max(this.lastDoneAt, now + latencyMs);
+  /** Peak of `inFlight`: the most writes this disk ever had queued at once (the paper's load, on the disk). */
+  inFlightPeak = 0;
+
+  /**
+   * Accept a write at `now`; returns when it will be durable. `latencyMs` is pipelined (writes issued
+   * together complete together); `serviceMs` is time the disk is busy with this one write, served one at a
+   * time, so a disk with `serviceMs` > 0 completes at most one write per `serviceMs`: a lower service rate,
+   * whose backlog grows under load. With `serviceMs` 0 this is the plain latency model.
+   */
+  schedule(now: number, latencyMs: number, serviceMs = 0): number {
+    this.busyUntil = Math.max(this.busyUntil, now) + serviceMs;
+    const doneAt = Math.max(this.lastDoneAt, this.busyUntil + latencyMs);
     this.lastDoneAt = doneAt;
-    this.inFlight++;
+    if (++this.inFlight > this.inFlightPeak) this.inFlightPeak = this.inFlight;
     return doneAt;
   }
 
@@ -49,6 +60,7 @@ export class Disk {
     this.writesLost += this.inFlight;
     this.inFlight = 0;
     this.lastDoneAt = 0;
+    this.busyUntil = 0;
   }
 }
 

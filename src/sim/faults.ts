@@ -12,6 +12,12 @@ import type { World } from './world.js';
  * Which nodes are not part of the cluster right now: joiners before their join, and nodes that left. The
  * heal phase restarts crashed nodes but never these; the convergence measure ignores them.
  */
+export interface Destruction {
+  readonly node: string;
+  readonly atMs: number;
+  readonly kind: 'leave' | 'loseDisk';
+}
+
 export class Membership {
   /** What a new or wiped disk holds: the provisioned user directory, no mail. */
   constructor(readonly blankDisk: HardState) {}
@@ -22,6 +28,8 @@ export class Membership {
   joins = 0;
   leaves = 0;
   disksLost = 0;
+  /** Disks gone for good (the node left, or lost its disk), in time order: what they held then is gone. */
+  readonly destructions: Destruction[] = [];
 }
 
 export function applyFault(world: World<unknown>, f: ScheduledFault, recorder: TraceRecorder | undefined, m: Membership): void {
@@ -56,6 +64,7 @@ export function applyFault(world: World<unknown>, f: ScheduledFault, recorder: T
       m.absent.add(n);
       m.left.add(n);
       m.leaves++;
+      m.destructions.push({ node: f.node, atMs: world.now, kind: 'leave' });
       recorder?.meta({ kind: 'fault', fault: f });
       if (!world.nodes[n].up) return;
       world.crash(n);
@@ -90,6 +99,7 @@ function loseDisk(world: World<unknown>, n: number, f: ScheduledFault, recorder:
   }
   slot.disk.wipe(m.blankDisk);
   m.disksLost++;
+  m.destructions.push({ node: slot.id, atMs: world.now, kind: 'loseDisk' });
   recorder?.meta({ kind: 'fault', fault: f });
   recorder?.event(n, 'Restart', { node: slot.id });
   world.restart(n);

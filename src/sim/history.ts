@@ -37,6 +37,8 @@ export interface AckedMessage {
   readonly node: NodeId;
   /** Nodes whose disk durably held the message when the 250 was sent (an ack must follow durability). */
   readonly durableCopiesAtAck: number;
+  /** Those nodes (a message is lost for good only if all of them leave or lose their disks later). */
+  readonly holdersAtAck?: readonly NodeId[];
 }
 
 export interface Listing {
@@ -76,6 +78,8 @@ export class History {
   readonly acked = new Map<MsgId, AckedMessage>();
   /** Deletions confirmed by an answered QUIT (msgId → time of the QUIT reply). */
   readonly deleted = new Map<MsgId, number>();
+  /** For those deletions, when the QUIT was sent (a delete takes effect between this and its reply). */
+  readonly deleteSentAt = new Map<MsgId, number>();
   /** Marked for deletion, but the QUIT went unanswered: either outcome is legal. */
   readonly maybeDeleted = new Set<MsgId>();
   readonly listings: Listing[] = [];

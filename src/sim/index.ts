@@ -32,10 +32,15 @@
 //   const failed = checkers.checkAll(r).filter((c) => !c.ok);   // write `lines` to traces/failures/ if any
 //
 // Faults implemented: random loss, dup, reorder (config.faults, fault phase only); per-node clock skew
-// (faults.clockSkewMsMax); and a schedule of crash/restart/partition/cut/healNetwork at fixed times
-// (config.schedule: plain data, so property tests generate schedules and traces replay them). The heal
-// phase restores every link and restarts every crashed node. Room is left for join/leave/churn/disk faults:
-// add a ScheduledFault kind and handle it in faults.ts.
+// (faults.clockSkewMsMax); a schedule of crash/restart/partition/cut/healNetwork/join/leave/loseDisk at
+// fixed times (config.schedule: plain data, so property tests generate schedules and traces replay them);
+// and random node faults (faults.nodeFaultRates: crash, restart, partition, join, leave, churn, loseDisk,
+// events per virtual second; randomFaults(config) turns them into scheduled faults from the seed). The heal
+// phase restores every link and restarts every crashed node (not those that left).
+// Replication: config.node.replicas defaults to 2 (0 = the unreplicated path); checkAll's ackedDurable
+// asks for effectiveAckReplicas(config.node) copies.
+// Also: result.schedule (the faults that ran), result.reconfig (views installed, membership changes,
+// joins/leaves/disks lost, convergeMs after heal), anomalyWindows / noAnomalyAfterBound (anomalies.ts).
 export { runSimulation, type SimOptions, type SimResult, type PhaseTimes } from './cluster.js';
 export {
   DEFAULT_CONFIG, DEFAULT_FAULT_RATES, DEFAULT_REPLICAS, FAULT_KINDS, NETWORK_FAULT_KINDS, NODE_FAULT_KINDS, NO_FAULTS, USER_PASSWORD, USER_PREFIX,
@@ -57,5 +62,5 @@ export { World, type NodeReducer, type ReducerError, type WorldHooks } from './w
 export { ZipfSampler } from './zipf.js';
 export { fingerprint } from './digest.js';
 export { porcupineReducer, simCheckPassword, simVerifier } from './porcupine-reducer.js';
-export { TRACE_SPEC_MODULE, makeHeader, type TraceHeader } from './trace.js';
+export { SIM_TRACE_ACTIONS, TRACE_SPEC_MODULE, makeHeader, type SimTraceAction, type TraceHeader } from './trace.js';
 export { summarize, formatSummary, retrievableCount, type SimSummary } from './summary.js';

@@ -70,8 +70,10 @@ export function onPopReply(w: Workload, s: PopSession, reply: ClientReply): void
     case 'popQuit':
       if (s.marked.length > 0) {
         for (const id of s.marked) {
-          if (reply.ok) w.history.deleted.set(id, w.world.now);
-          else w.history.maybeDeleted.add(id);
+          if (reply.ok) {
+            w.history.deleted.set(id, w.world.now);
+            w.history.deleteSentAt.set(id, s.sentAt);
+          } else w.history.maybeDeleted.add(id);
         }
       }
       return w.close(s);

@@ -68,7 +68,13 @@ function realise(c: SimConfig, drafts: readonly Draft[]): ScheduledFault[] {
     running.push(node);
     out.push({ kind: 'join', atMs, node });
   };
+  // A churn's replacement joins later: it is not running (and cannot be picked) before its join time.
+  const pendingJoins: number[] = [];
+  const joinsUpTo = (t: number): void => {
+    while (pendingJoins.length > 0 && pendingJoins[0] <= t) join(pendingJoins.shift() as number);
+  };
   for (const d of drafts) {
+    joinsUpTo(d.atMs);
     switch (d.kind) {
       case 'crash': {
         const n = stop(d.rng);
@@ -95,11 +101,12 @@ function realise(c: SimConfig, drafts: readonly Draft[]): ScheduledFault[] {
       case 'churn': {
         const n = stop(d.rng);
         if (n !== undefined) out.push({ kind: 'leave', atMs: d.atMs, node: n });
-        if (d.kind === 'churn') join(d.atMs + CHURN_JOIN_AFTER_MS);
+        if (d.kind === 'churn') pendingJoins.push(d.atMs + CHURN_JOIN_AFTER_MS); // ascending: drafts are
         break;
       }
     }
   }
+  joinsUpTo(Infinity);
   return out.sort((a, b) => a.atMs - b.atMs);
 }
 

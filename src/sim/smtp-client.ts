@@ -59,11 +59,11 @@ function acknowledge(w: Workload, s: SmtpSession, msgId: string): void {
   h.counters.acknowledged++;
   if (!h.recordOps) return;
   const m = s.msg;
-  let copies = 0;
-  for (const n of w.world.nodes) if (n.disk.durable.fragments.get(m.user)?.has(msgId)) copies++;
+  const holders: string[] = [];
+  for (const n of w.world.nodes) if (n.disk.durable.fragments.get(m.user)?.has(msgId)) holders.push(n.id);
   h.acked.set(msgId, {
     user: m.user, msgId, body: m.body, clientMsgId: m.clientMsgId, dataSentAt: s.dataSentAt, ackedAt: w.world.now,
-    node: w.world.nodes[s.node].id, durableCopiesAtAck: copies,
+    node: w.world.nodes[s.node].id, durableCopiesAtAck: holders.length, holdersAtAck: holders,
   });
 }
 

@@ -10,6 +10,11 @@ export interface LoadStats {
   /** Peak number of events queued for each node at once (the simulator's queue length). */
   readonly queuePeakPerNode: Readonly<Record<NodeId, number>>;
   readonly queuePeakImbalance: number;
+  /**
+   * Peak number of writes queued at each node's disk at once: the paper's load measure (pending disk-bound
+   * RPCs, each waiting on its write), free of timers and membership traffic that `queuePeakPerNode` counts.
+   */
+  readonly diskQueuePeakPerNode: Readonly<Record<NodeId, number>>;
   readonly stepsPerNode: Readonly<Record<NodeId, number>>;
   readonly stepsImbalance: number;
 }
@@ -28,7 +33,9 @@ export function loadStats(world: World<unknown>): LoadStats {
   const stored: Record<NodeId, number> = {};
   const queue: Record<NodeId, number> = {};
   const steps: Record<NodeId, number> = {};
+  const diskQueue: Record<NodeId, number> = {};
   for (const n of world.nodes) {
+    diskQueue[n.id] = n.disk.inFlightPeak;
     stored[n.id] = n.disk.storedMessages;
     queue[n.id] = n.pendingPeak;
     steps[n.id] = n.steps;
@@ -38,6 +45,7 @@ export function loadStats(world: World<unknown>): LoadStats {
     storedImbalance: round3(imbalance(Object.values(stored))),
     queuePeakPerNode: queue,
     queuePeakImbalance: round3(imbalance(Object.values(queue))),
+    diskQueuePeakPerNode: diskQueue,
     stepsPerNode: steps,
     stepsImbalance: round3(imbalance(Object.values(steps))),
   };

@@ -2,7 +2,7 @@
 // final check could read back, how mail and load spread over the nodes, which faults were injected, and
 // the checkers' verdicts. One plain JSON-able object (`--json` prints it as is).
 import type { NodeId } from '../pure/types.js';
-import { isDeleted, type CheckResult } from './checkers.js';
+import { isDeleted, lostWithReplicas, type CheckResult } from './checkers.js';
 import type { SimResult } from './cluster.js';
 import type { SpreadHistogram } from './stats.js';
 import { anomalyWindows, type AnomalyCounts, type AnomalyWindows } from './anomalies.js';
@@ -42,7 +42,10 @@ export interface SimSummary {
   /** Replication factor (0 = unreplicated path) and copies durable before 250. */
   readonly replication: { readonly replicas: number; readonly ackReplicas: number };
   /** Reconfiguration: views installed, membership changes, injected joins/leaves/disk losses, convergence. */
-  readonly reconfig: SimResult['reconfig'];
+  readonly reconfig: Omit<SimResult['reconfig'], 'destructions'> & {
+    /** Acknowledged messages whose every copy was destroyed later by leaves / disk losses (R too small). */
+    readonly lostWithReplicas: number;
+  };
   /** Anomalies users saw, by window (null when client ops were not recorded). */
   readonly anomalies: AnomalyWindows | null;
   readonly steps: number;
@@ -98,13 +101,20 @@ export function summarize(r: SimResult, checks: readonly CheckResult[]): SimSumm
       crashes: r.world.crashes, restarts: r.world.restarts,
     },
     replication: { replicas: r.config.node.replicas ?? 0, ackReplicas: effectiveAckReplicas(r.config.node) },
-    reconfig: r.reconfig,
+    reconfig: reconfigSummary(r),
     anomalies: r.config.recordClientOps ? anomalyWindows(r) : null,
     steps: r.steps,
     virtualMs: Math.round(r.endMs),
     checks,
     ok: checks.every((c) => c.ok || c.soft),
   };
+}
+
+function reconfigSummary(r: SimResult): SimSummary['reconfig'] {
+  const { destructions: _list, ...rest } = r.reconfig;
+  let lost = 0;
+  for (const m of r.history.acked.values()) if (lostWithReplicas(r, m)) lost++;
+  return { ...rest, lostWithReplicas: lost };
 }
 
 function formatAnomalies(a: AnomalyWindows | null): string[] {
@@ -131,6 +141,7 @@ export function formatSummary(s: SimSummary): string {
     `faults        lost ${s.faults.lost}, duplicated ${s.faults.duplicated}, reordered ${s.faults.reordered}, cut ${s.faults.cut}, crashes ${s.faults.crashes}, restarts ${s.faults.restarts}`,
     `replication   ${s.replication.replicas === 0 ? 'off (unreplicated path)' : `R=${s.replication.replicas}, 250 after ${s.replication.ackReplicas} durable cop${s.replication.ackReplicas === 1 ? 'y' : 'ies'}`}`,
     `reconfig      ${s.reconfig.viewsInstalled} epochs installed (${s.reconfig.installs} installs over nodes), ${s.reconfig.membershipChanges} membership changes; joins ${s.reconfig.joins}, leaves ${s.reconfig.leaves}, disks lost ${s.reconfig.disksLost}`,
+    ...(s.reconfig.lostWithReplicas > 0 ? [`              ${s.reconfig.lostWithReplicas} acknowledged messages lost with every replica (all their nodes left or lost their disks)`] : []),
     `converged     ${s.reconfig.convergeMs === null ? 'NOT within the heal phase' : `${s.reconfig.convergeMs} ms after heal start`} (same epoch, members and user map at every live node)`,
     ...formatAnomalies(s.anomalies),
     'checks:',

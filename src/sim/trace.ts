@@ -15,6 +15,14 @@ import type { World } from './world.js';
 
 export const TRACE_SPEC_MODULE = 'Porcupine';
 
+/**
+ * Events the simulator records itself, not the nodes (faults.ts: a node crashes; a restart, recorded while the
+ * node is still down, just before its Boot). With src/pure/trace-actions.ts they are every action a trace
+ * names; test/spec/names-in-sync.test.ts keeps both lists equal to spec/MailStore.tla's actions.
+ */
+export const SIM_TRACE_ACTIONS = ['Crash', 'Restart'] as const;
+export type SimTraceAction = (typeof SIM_TRACE_ACTIONS)[number];
+
 /** Budget for checkpoint digests, in characters of rendered state per reducer step. */
 const DIGEST_CHARS_PER_STEP = 100;
 

@@ -46,6 +46,8 @@ export interface WorldParams {
   readonly network: NetworkConfig;
   readonly faults: FaultConfig;
   readonly diskLatencyMs: number;
+  /** Per-node disk service time (SimConfig.diskServiceMsByNode); absent = none. */
+  readonly diskServiceMsByNode?: Readonly<Record<NodeId, number>>;
   readonly passwordCheckMs: number;
   readonly initialHard: HardState;
   /** Cheap stand-in for scrypt: does `password` match `verifier`? */
@@ -240,7 +242,7 @@ export class World<S> {
       case 'send':
         return this.send(node, e.to, e.message);
       case 'persist': {
-        const doneAt = slot.disk.schedule(now, this.params.diskLatencyMs);
+        const doneAt = slot.disk.schedule(now, this.params.diskLatencyMs, this.params.diskServiceMsByNode?.[slot.id] ?? 0);
         return this.push(doneAt, { kind: 'persisted', node, inc: slot.inc, id: e.id, write: e.write });
       }
       case 'reply':

@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { defaultMembershipLimits as L, detectionMaxMs, roundDurationMaxMs } from '../../src/pure/membership/limits.js';
+import type { MembershipBugs } from '../../src/pure/membership/bugs.js';
 import { SimHarness, PASSWORD } from './sim-harness.js';
 
 /** One detection, then at most three rounds each preceded by a commit timeout (see docs/membership.md). */
@@ -47,8 +48,9 @@ export class Run {
   /** Replies that refused a valid request permanently (5xx): reconfiguration may only fail temporarily. */
   readonly permanentFailures: string[] = [];
 
-  constructor(seed: number) {
-    this.h = new SimHarness({ nodes: initial + spares, users: users.length, seed, faults: { lossRate: 0.1, dupRate: 0.05, reorderRate: 0.1 } });
+  constructor(seed: number, membershipBugs?: MembershipBugs) {
+    const faults = { lossRate: 0.1, dupRate: 0.05, reorderRate: 0.1 };
+    this.h = new SimHarness({ nodes: initial + spares, users: users.length, seed, faults, membershipBugs });
     for (let i = 0; i < initial; i++) this.h.world.boot(i);
     this.h.run(agreementBoundMs);
   }
@@ -126,10 +128,15 @@ function balanced(map: readonly { node: string }[], members: readonly string[]):
 
 /**
  * Runs one schedule and asserts the membership properties after the faults stop (see
- * properties/membership.test.ts); returns how long after healing the cluster agreed.
+ * properties/membership.test.ts); returns how long after healing the cluster agreed. `membershipBugs`:
+ * seeded bugs, for test/membership/seeded-bugs.test.ts only.
  */
-export function checkSchedule(seed: number, steps: readonly { readonly gapMs: number; readonly action: Action }[]): number {
-  const r = new Run(seed);
+export function checkSchedule(
+  seed: number,
+  steps: readonly { readonly gapMs: number; readonly action: Action }[],
+  membershipBugs?: MembershipBugs,
+): number {
+  const r = new Run(seed, membershipBugs);
   for (const s of steps) {
     r.h.run(s.gapMs);
     r.apply(s.action);

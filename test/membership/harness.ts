@@ -3,6 +3,7 @@
 // simulator (src/sim) runs whole nodes; this one lets the membership tests run without it.
 import { bootMembership, stepMembership } from '../../src/pure/membership/membership.js';
 import { defaultMembershipLimits, type MembershipLimits } from '../../src/pure/membership/limits.js';
+import { noMembershipBugs, type MembershipBugs } from '../../src/pure/membership/bugs.js';
 import type { MembershipEffect, MembershipInput, MembershipMessage, View } from '../../src/pure/membership/messages.js';
 import { viewIdOf } from '../../src/pure/membership/messages.js';
 import type { MembershipState } from '../../src/pure/membership/state.js';
@@ -59,6 +60,8 @@ export class MiniCluster {
   messagesSent = 0;
   now = 0;
   faults: Faults = { lossRate: 0, dupRate: 0 };
+  /** Seeded bugs given to every node booted from now on (test/membership/seeded-bugs.test.ts only). */
+  bugs: MembershipBugs = noMembershipBugs;
   /** Partition: node → group; nodes in different groups cannot talk. Empty = fully connected. */
   groups = new Map<NodeId, number>();
   private readonly queue: Event[] = [];
@@ -83,7 +86,7 @@ export class MiniCluster {
   /** Start (or restart after a crash) `node` with the seed list: a new incarnation. */
   boot(node: NodeId, seeds: readonly NodeId[] = this.seeds): void {
     this.incarnations.set(node, (this.incarnations.get(node) ?? 0) + 1);
-    const { state, effects } = bootMembership(node, seeds, this.initialMap, this.env(), this.limits);
+    const { state, effects } = bootMembership(node, seeds, this.initialMap, this.env(), this.limits, this.bugs);
     this.states.set(node, state);
     this.apply(node, effects);
   }

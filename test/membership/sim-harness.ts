@@ -5,6 +5,7 @@ import { emptyHardState, provisionUsers } from '../../src/pure/hard-state.js';
 import { bucketOf } from '../../src/pure/hash.js';
 import type { ClientReply, ClientRequest, NodeConfig } from '../../src/pure/io.js';
 import { viewIdOf } from '../../src/pure/membership/messages.js';
+import type { MembershipBugs } from '../../src/pure/membership/bugs.js';
 import type { NodeState } from '../../src/pure/node.js';
 import { fragmentNodes } from '../../src/pure/soft-state/mail-map.js';
 import { compareNodeId, type NodeId } from '../../src/pure/types.js';
@@ -20,6 +21,8 @@ export interface SimHarnessOptions {
   readonly users?: number;
   readonly seed?: number;
   readonly faults?: Partial<FaultConfig>;
+  /** Seeded bugs (src/pure/membership/bugs.ts), for test/membership/seeded-bugs.test.ts only. */
+  readonly membershipBugs?: MembershipBugs;
 }
 
 export class SimHarness {
@@ -31,7 +34,8 @@ export class SimHarness {
   constructor(o: SimHarnessOptions) {
     this.ids = Array.from({ length: o.nodes }, (_, i) => `n${i + 1}`);
     const seed = o.seed ?? 1;
-    const nodeConfig: NodeConfig = { nodes: this.ids, loadPolicy: 'dynamic', spread: 2, messageSizeMaxBytes: 1 << 20 };
+    const bugs = o.membershipBugs === undefined ? {} : { membershipBugs: o.membershipBugs };
+    const nodeConfig: NodeConfig = { nodes: this.ids, loadPolicy: 'dynamic', spread: 2, messageSizeMaxBytes: 1 << 20, ...bugs };
     this.world = new World<NodeState>(
       porcupineReducer as NodeReducer<NodeState>,
       {

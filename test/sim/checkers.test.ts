@@ -7,6 +7,7 @@ function resultWith(build: (h: History) => void, nodesUp = ['n1', 'n2']): SimRes
   build(h);
   return {
     config: makeConfig({ nodes: 2 }), history: h, digests: {}, nodesUp, errors: [], violations: [], holders: new Map(), spread: {},
+    reconfig: { destructions: [] },
   } as unknown as SimResult;
 }
 
@@ -52,6 +53,21 @@ describe('checkers', () => {
       list(h, 'n2', [], 100);
     });
     expect(checkers.deletedNeverReappears(r).examples).toEqual(['m1 (deleted at 5ms) listed again by n1 for u1 at 100ms']);
+  });
+
+  it('a delete that overlapped a (re-)delivery of the same message may lose or win; one issued after the ack must win', () => {
+    const r = resultWith((h) => {
+      ack(h, 'overlap', 10, 20); // a sender's retry: DATA at 10, 250 at 20
+      h.deleted.set('overlap', 30); // QUIT sent at 5 (before the 250), answered at 30: concurrent
+      h.deleteSentAt.set('overlap', 5);
+      ack(h, 'after', 10, 20);
+      h.deleted.set('after', 30); // QUIT sent at 25, after the 250: the delete is later, it must stick
+      h.deleteSentAt.set('after', 25);
+      list(h, 'n1', ['overlap', 'after'], 100);
+    }, ['n1']);
+    expect(checkers.deletionOf(r, r.history.acked.get('overlap')!)).toBe('either');
+    expect(checkers.deletedNeverReappears(r).examples).toEqual(['after (deleted at 30ms) listed again by n1 for u1 at 100ms']);
+    expect(checkers.noLoss(r).ok).toBe(true); // absence of either would be fine too
   });
 
   it('exactlyOnceListing: the same client message under two ids is a duplicate', () => {

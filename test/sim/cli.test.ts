@@ -76,6 +76,36 @@ describe('porcupine sim', () => {
 
   it('parseFaults gives named faults their default rates and honours =RATE', () => {
     expect(parseFaults('loss,dup=0.3')).toEqual({ lossRate: 0.05, dupRate: 0.3 });
+    expect(parseFaults('crash,join=0.5,loss')).toEqual({ lossRate: 0.05, nodeFaultRates: { crash: 0.1, join: 0.5 } });
+    expect(() => parseFaults('crash=-1')).toThrow(/events per second/);
+  });
+
+  it('--faults with node faults and --replicas/--ack-replicas: the JSON summary reports replication, reconfiguration and anomalies', async () => {
+    const code = await runSimCommand([...smallRun, '--json', '--faults', 'crash=0.5,restart=0.3,join=0.5,loseDisk=0.1', '--replicas', '3', '--ack-replicas', '1']);
+    const s = JSON.parse(out) as {
+      ok: boolean;
+      replication: unknown;
+      reconfig: { viewsInstalled: number; joins: number; convergeMs: number | null };
+      anomalies: { afterBound: unknown; duringFaults: unknown; withinBound: unknown };
+      faults: { crashes: number };
+    };
+    expect(s.replication).toEqual({ replicas: 3, ackReplicas: 1 });
+    expect(s.reconfig.viewsInstalled).toBeGreaterThan(1);
+    expect(s.reconfig.joins).toBeGreaterThan(0);
+    expect(s.faults.crashes).toBeGreaterThan(0);
+    expect(s.anomalies.afterBound).toEqual({ duplicates: 0, reappearingDeletes: 0, divergentViews: 0 });
+    expect(code).toBe(s.ok ? 0 : 1);
+    out = '';
+    await runSimCommand([...smallRun, '--replicas', '0']);
+    expect(out).toMatch(/^replication\s+off \(unreplicated path\)/m);
+    expect(out).toMatch(/^converged\s+/m);
+    expect(out).toMatch(/^anomalies\s+while faults active: /m);
+  });
+
+  it('rejects a replication factor above 3 and ack replicas above R (exit 2)', async () => {
+    expect(await runSimCommand([...smallRun, '--replicas', '4'])).toBe(2);
+    expect(err).toMatch(/replicas must be 1, 2 or 3/);
+    expect(await runSimCommand([...smallRun, '--replicas', '1', '--ack-replicas', '2'])).toBe(2);
   });
 });
 
@@ -89,9 +119,9 @@ describe('porcupine replay', () => {
     expect(out).toMatch(/^OK: .* replays identically/m);
 
     const lines = readFileSync(file, 'utf8').trim().split('\n');
-    const i = lines.findIndex((l) => l.includes('"action":"Store"'));
+    const i = lines.findIndex((l) => l.includes('"action":"Deliver"'));
     expect(i).toBeGreaterThan(0);
-    lines[i] = lines[i].replace('"action":"Store"', '"action":"Stored"');
+    lines[i] = lines[i].replace('"action":"Deliver"', '"action":"Delivered"');
     const bad = join(dir, 'bad.ndjson');
     writeFileSync(bad, lines.join('\n') + '\n');
     out = '';

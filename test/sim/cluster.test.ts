@@ -3,7 +3,8 @@ import { checkers, makeConfig, replayTrace, runSimulation, summarize, type DeepP
 import { fullReplica } from './fake-reducers.js';
 
 const small = (over: DeepPartial<SimConfig> = {}): SimConfig =>
-  makeConfig({ nodes: 3, users: 20, messages: 60, seed: 7, phases: { warmupMs: 10, healMs: 1000 }, ...over });
+  // The toy keeps one local copy per node and acks after it: the unreplicated path's contract (ackReplicas 1).
+  makeConfig({ nodes: 3, users: 20, messages: 60, seed: 7, node: { replicas: 0 }, phases: { warmupMs: 10, healMs: 1000 }, ...over });
 
 const toy = fullReplica() as NodeReducer<unknown>;
 

@@ -5,19 +5,19 @@
 //   state {up: ["n1", ...], mailboxes: {user: {node: [ids]}}}  →  {up: {"#set"}, mail: [node → [user → {"#set"}]]}
 //   args  (per action, below)                                  →  the values of the label's \E bindings
 // Metadata lines (checkpoint, phase, fault, end) become blank lines, so a failure's line number is the line
-// of the original trace. The header's constants become the spec's (Nodes, Users, Msgs, AckCodes).
+// of the original trace. The header's constants become the spec's (Nodes, Users, Msgs, AckCodes), and the id
+// sets the trace's Deletes name become DeleteSets.
 import { traceActions, type TraceAction } from '../../src/pure/trace-actions.js';
-import { USER_PREFIX } from '../../src/sim/index.js';
+import { SIM_TRACE_ACTIONS, USER_PREFIX, type SimTraceAction } from '../../src/sim/index.js';
 
 /** The spec module the mapped trace is validated against. */
 export const SPEC_MODULE = 'MailStore';
 
 /**
- * Events the simulator itself records (src/sim/faults.ts: `recorder?.event(n, 'Crash' | 'Restart', …)`): they are
- * not reducer effects, so they are not in src/pure/trace-actions.ts. names-in-sync.test.ts greps src/sim for them.
+ * Events the simulator itself records (src/sim/faults.ts: Crash, Restart), listed in src/sim/trace.ts: they are
+ * not reducer effects, so they are not in src/pure/trace-actions.ts.
  */
-export const simTraceActions = ['Crash', 'Restart'] as const;
-export type SimTraceAction = (typeof simTraceActions)[number];
+export const simTraceActions: readonly SimTraceAction[] = SIM_TRACE_ACTIONS;
 export type MappedAction = TraceAction | SimTraceAction;
 
 /** A raw simulator event line. */
@@ -30,6 +30,16 @@ interface RawEvent {
 }
 
 type ArgMap = (ev: RawEvent) => readonly unknown[];
+
+/** The ids a Delete names (the request's `msgIds`; the spec removes exactly these, absent ones are no-ops). */
+function deleteIds(ev: RawEvent): string[] {
+  const ids = Array.isArray(ev.args.msgIds) ? (ev.args.msgIds as unknown[]) : [];
+  return [...new Set(ids.filter((m): m is string => typeof m === 'string'))].sort(byText);
+}
+
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 const nodeOnly: ArgMap = (ev) => [ev.node];
 
@@ -45,7 +55,7 @@ export const argMapping: Readonly<Record<MappedAction, ArgMap>> = {
   Ready: nodeOnly,
   Store: (ev) => [ev.node, ev.args.user, ev.args.msgId],
   StoreDuplicate: (ev) => [ev.node, ev.args.user, ev.args.msgId],
-  Delete: (ev) => [ev.node, ev.args.user],
+  Delete: (ev) => [ev.node, ev.args.user, { '#set': deleteIds(ev) }],
   AcceptRcpt: nodeOnly,
   RejectRcpt: nodeOnly,
   Deliver: (ev) => [ev.node, ev.args.user, ev.args.msgId, ev.args.at],
@@ -70,7 +80,8 @@ export const argMapping: Readonly<Record<MappedAction, ArgMap>> = {
   DropStale: nodeOnly,
   ReconstructSoftState: nodeOnly,
   ApplyReport: nodeOnly,
-  // Replication: not validatable yet (docs/spec.md "Limits"), mapped like the other soft-state events.
+  // Replication: a durable copy or tombstone is the spec's step; the other events change nothing there.
+  ReplPersist: (ev) => [ev.node, ev.args.user, ev.args.msgId, ev.args.kind],
   ReplUpdate: nodeOnly,
   ReplApply: nodeOnly,
   ReplIgnore: nodeOnly,
@@ -107,7 +118,14 @@ export function mapState(state: RawEvent['state'], nodes: readonly string[], use
 export interface MappedTrace {
   /** NDJSON for `porcupine tla validate spec/MailStore.tla` (header first, one line per input line). */
   readonly lines: string[];
-  readonly constants: { readonly Nodes: string[]; readonly Users: string[]; readonly Msgs: string[]; readonly AckCodes: number[] };
+  readonly constants: {
+    readonly Nodes: string[];
+    readonly Users: string[];
+    readonly Msgs: string[];
+    readonly AckCodes: number[];
+    /** Every set of ids a Delete names (sorted, deduplicated by content). */
+    readonly DeleteSets: string[][];
+  };
   readonly events: number;
 }
 
@@ -122,6 +140,7 @@ function collectConstants(header: Record<string, unknown>, events: readonly RawE
   const users = new Set<string>(Array.from({ length: hc.Users ?? 0 }, (_, k) => `${USER_PREFIX}${k}`));
   const msgs = new Set<string>();
   const codes = new Set<number>([250]);
+  const deleteSets = new Map<string, string[]>();
   for (const ev of events) {
     for (const [u, byNode] of Object.entries(ev.state.mailboxes ?? {})) {
       users.add(u);
@@ -130,9 +149,19 @@ function collectConstants(header: Record<string, unknown>, events: readonly RawE
     if (typeof ev.args.user === 'string' && ev.action !== 'RejectRcpt') users.add(ev.args.user);
     if (typeof ev.args.msgId === 'string') msgs.add(ev.args.msgId);
     if (ev.action === 'Ack' && typeof ev.args.code === 'number') codes.add(ev.args.code);
+    if (ev.action === 'Delete') {
+      const ids = deleteIds(ev);
+      ids.forEach((m) => msgs.add(m));
+      deleteSets.set(JSON.stringify(ids), ids);
+    }
   }
-  const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  return { Nodes: nodes, Users: [...users].sort(byText), Msgs: [...msgs].sort(byText), AckCodes: [...codes].sort((a, b) => a - b) };
+  return {
+    Nodes: nodes,
+    Users: [...users].sort(byText),
+    Msgs: [...msgs].sort(byText),
+    AckCodes: [...codes].sort((a, b) => a - b),
+    DeleteSets: [...deleteSets.values()],
+  };
 }
 
 /** Maps a whole simulator trace (its lines, header first). Unknown action names pass through unchanged. */
@@ -145,7 +174,13 @@ export function mapTrace(rawLines: readonly string[]): MappedTrace {
   const set = (xs: readonly unknown[]): unknown => ({ '#set': xs });
   const mappedHeader = {
     module: SPEC_MODULE,
-    constants: { Nodes: set(constants.Nodes), Users: set(constants.Users), Msgs: set(constants.Msgs), AckCodes: set(constants.AckCodes) },
+    constants: {
+      Nodes: set(constants.Nodes),
+      Users: set(constants.Users),
+      Msgs: set(constants.Msgs),
+      AckCodes: set(constants.AckCodes),
+      DeleteSets: set(constants.DeleteSets.map(set)),
+    },
     source: { spec: header.spec, seed: header.seed, version: header.version },
   };
   const lines = parsed.map((j, k) => {

@@ -1,11 +1,13 @@
 // Simulator traces are behaviours of spec/MailStore.tla (DESIGN.md §5 "Conformance"): small runs without
-// faults, with network loss/duplication/reordering, and with crashes and restarts, each mapped by
-// refinement.ts and validated in-process. Then traces tampered with in ways a bug would show (a Store
-// missing, an action misnamed, a crash losing durable mail, a 250 without a stored copy, a node booting
-// twice) must be rejected at the tampered line.
+// faults, with network loss/duplication/reordering, and with crashes and restarts, each unreplicated and
+// replicated (NodeConfig.replicas = 2, the simulator's default), mapped by refinement.ts and validated
+// in-process. Then traces tampered with in ways a bug would show (a Store or ReplPersist missing, an action
+// misnamed, a delete of other ids, a tombstone passed off as a copy, a crash losing durable mail, a 250
+// without a stored copy, a node booting twice) must be rejected at the tampered line.
 // Replay a failing seed: SEED=<seed> npx vitest run test/spec/trace-conformance.test.ts
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DeepPartial, SimConfig } from '../../src/sim/index.js';
+import { traceActions } from '../../src/pure/trace-actions.js';
+import { SIM_TRACE_ACTIONS, type DeepPartial, type SimConfig } from '../../src/sim/index.js';
 import { actionCounts, simulate, smallConfig, validateRaw } from './harness.js';
 
 const baseSeed = Number(process.env.SEED ?? 1);
@@ -29,29 +31,58 @@ const scenarios: readonly (readonly [string, DeepPartial<SimConfig>])[] = [
   ['network faults plus crashes and restarts', crashes],
 ];
 
-describe('simulator traces validate against MailStore', () => {
-  const seen = new Map<string, number>();
-  for (const [name, over] of scenarios) {
-    for (const seed of seeds) {
-      it(`${name}, seed ${seed}`, async () => {
-        const raw = simulate(smallConfig(seed, over));
-        const v = await validateRaw(raw);
-        for (const [a, k] of actionCounts(raw)) seen.set(a, (seen.get(a) ?? 0) + k);
-        expect(v.result.ok, `${v.why}\nreplay: SEED=${seed} npx vitest run test/spec/trace-conformance.test.ts`).toBe(true);
-        expect(v.result.steps).toBe(v.mapped.events);
-        expect(v.mapped.events).toBeGreaterThan(50);
-      });
-    }
-  }
+/** The replication factor of a run: 0 is the unreplicated path (mailbox.ts), 2 the replicated one. */
+function replicas(r: 0 | 2, over: DeepPartial<SimConfig> = {}): DeepPartial<SimConfig> {
+  return { ...over, node: { ...over.node, replicas: r } };
+}
 
-  it('the runs above exercised the actions that change the abstract state', () => {
-    for (const a of ['Boot', 'Store', 'StoreDuplicate', 'Delete', 'Crash', 'Restart', 'Deliver', 'Ack']) expect(seen.get(a) ?? 0, a).toBeGreaterThan(0);
+const modes = [
+  // The actions that change the abstract state, which the runs of the mode must exercise.
+  { r: 0, name: 'unreplicated', changing: ['Boot', 'Store', 'StoreDuplicate', 'Delete', 'Crash', 'Restart', 'Deliver', 'Ack'] },
+  { r: 2, name: 'replicated (R=2)', changing: ['Boot', 'ReplPersist:message', 'ReplPersist:tombstone', 'Crash', 'Restart', 'Deliver', 'Ack'] },
+] as const;
+
+const knownActions = new Set<string>([...traceActions, ...SIM_TRACE_ACTIONS]);
+
+for (const mode of modes) {
+  describe(`${mode.name} simulator traces validate against MailStore`, () => {
+    const seen = new Map<string, number>();
+    for (const [name, over] of scenarios) {
+      for (const seed of seeds) {
+        it(`${name}, seed ${seed}`, async () => {
+          const raw = simulate(smallConfig(seed, replicas(mode.r, over)));
+          const v = await validateRaw(raw);
+          for (const [a, k] of actionCounts(raw)) seen.set(a, (seen.get(a) ?? 0) + k);
+          // ReplPersist counted per kind too ('ReplPersist:message', 'ReplPersist:tombstone').
+          for (const l of linesOf(raw, 'ReplPersist')) {
+            const key = `ReplPersist:${String(eventAt(raw, l).args.kind)}`;
+            seen.set(key, (seen.get(key) ?? 0) + 1);
+          }
+          expect(v.result.ok, `${v.why}\nreplay: SEED=${seed} npx vitest run test/spec/trace-conformance.test.ts`).toBe(true);
+          expect(v.result.steps).toBe(v.mapped.events);
+          expect(v.mapped.events).toBeGreaterThan(50);
+        });
+      }
+    }
+
+    it('the runs above exercised the actions that change the abstract state', () => {
+      for (const a of mode.changing) expect(seen.get(a) ?? 0, a).toBeGreaterThan(0);
+    });
+
+    it('the runs above named no action outside trace-actions.ts and SIM_TRACE_ACTIONS', () => {
+      expect([...seen.keys()].filter((a) => !a.includes(':') && !knownActions.has(a))).toEqual([]);
+      expect(seen.size).toBeGreaterThan(10);
+    });
   });
-});
+}
 
 /** 1-based line numbers of raw lines with this action. */
 function linesOf(raw: readonly string[], action: string): number[] {
   return raw.flatMap((l, k) => ((JSON.parse(l) as { action?: string }).action === action ? [k + 1] : []));
+}
+
+function eventAt(raw: readonly string[], line: number): { node: string; args: Record<string, unknown>; state: { mailboxes: Record<string, Record<string, string[]>> } } {
+  return JSON.parse(raw[line - 1]) as ReturnType<typeof eventAt>;
 }
 
 function edit(raw: readonly string[], line: number, f: (ev: Record<string, any>) => void): string[] { // any: a JSON event
@@ -62,6 +93,12 @@ function edit(raw: readonly string[], line: number, f: (ev: Record<string, any>)
   return out;
 }
 
+/** The line of the last event before `line` (1-based). */
+function previousEvent(raw: readonly string[], line: number): number {
+  for (let k = line - 2; k > 0; k--) if ('action' in (JSON.parse(raw[k]) as object)) return k + 1;
+  throw new Error(`no event before line ${line}`);
+}
+
 function firstEventAfter(raw: readonly string[], line: number): number {
   for (let k = line; k < raw.length; k++) if ('action' in (JSON.parse(raw[k]) as object)) return k + 1;
   throw new Error(`no event after line ${line}`);
@@ -70,9 +107,13 @@ function firstEventAfter(raw: readonly string[], line: number): number {
 describe('tampered traces are rejected at the right line', () => {
   let plain: string[];
   let crashed: string[];
+  let replicated: string[];
+  let replicatedCrashed: string[];
   beforeAll(() => {
-    plain = simulate(smallConfig(baseSeed));
-    crashed = simulate(smallConfig(baseSeed, crashes));
+    plain = simulate(smallConfig(baseSeed, replicas(0)));
+    crashed = simulate(smallConfig(baseSeed, replicas(0, crashes)));
+    replicated = simulate(smallConfig(baseSeed, replicas(2)));
+    replicatedCrashed = simulate(smallConfig(baseSeed, replicas(2, crashes)));
   });
 
   it('a dropped Store line: the next event shows mail that no Store put there', async () => {
@@ -101,17 +142,56 @@ describe('tampered traces are rejected at the right line', () => {
     if (!v.result.ok) expect(v.result.failure.message).toMatch(/Stored is not enabled/);
   });
 
-  it('a crash that loses durable mail', async () => {
-    const crash = linesOf(crashed, 'Crash').find((l) => {
-      const ev = JSON.parse(crashed[l - 1]) as { node: string; state: { mailboxes: Record<string, Record<string, string[]>> } };
-      return Object.values(ev.state.mailboxes).some((byNode) => (byNode[ev.node] ?? []).length > 0);
+  it('a Delete that names other ids than those that went', async () => {
+    // A Delete that removed something: the ids it names were held before it and are gone after it.
+    const del = linesOf(plain, 'Delete').find((l) => {
+      const ev = eventAt(plain, l);
+      const before = eventAt(plain, previousEvent(plain, l)).state.mailboxes[ev.args.user as string]?.[ev.node] ?? [];
+      return (ev.args.msgIds as string[]).some((m) => before.includes(m));
     });
-    expect(crash, 'a crash of a node holding mail (change the schedule if the workload moved)').toBeDefined();
-    const lossy = edit(crashed, crash as number, (ev) => {
-      for (const byNode of Object.values(ev.state.mailboxes as Record<string, Record<string, string[]>>)) delete byNode[ev.node];
+    expect(del, 'a Delete that removed a message (change the workload if none does)').toBeDefined();
+    const v = await validateRaw(edit(plain, del as number, (ev) => (ev.args.msgIds = [])));
+    expect(v.result).toMatchObject({ ok: false, failure: { line: del, expectedAction: 'Delete' } });
+  });
+
+  for (const [name, trace] of [['unreplicated', () => crashed], ['replicated', () => replicatedCrashed]] as const) {
+    it(`a crash that loses durable mail (${name})`, async () => {
+      const raw = trace();
+      const crash = linesOf(raw, 'Crash').find((l) => {
+        const ev = eventAt(raw, l);
+        return Object.values(ev.state.mailboxes).some((byNode) => (byNode[ev.node] ?? []).length > 0);
+      });
+      expect(crash, 'a crash of a node holding mail (change the schedule if the workload moved)').toBeDefined();
+      const lossy = edit(raw, crash as number, (ev) => {
+        for (const byNode of Object.values(ev.state.mailboxes as Record<string, Record<string, string[]>>)) delete byNode[ev.node];
+      });
+      const v = await validateRaw(lossy);
+      expect(v.result).toMatchObject({ ok: false, failure: { line: crash, expectedAction: 'Crash' } });
     });
-    const v = await validateRaw(lossy);
-    expect(v.result).toMatchObject({ ok: false, failure: { line: crash, expectedAction: 'Crash' } });
+  }
+
+  it('a dropped ReplPersist line: the next event shows a replicated copy that no step made durable', async () => {
+    const persist = linesOf(replicated, 'ReplPersist').find((l) => eventAt(replicated, l).args.kind === 'message') as number;
+    const tampered = replicated.filter((_, k) => k !== persist - 1);
+    const v = await validateRaw(tampered);
+    expect(v.result).toMatchObject({ ok: false, failure: { line: firstEventAfter(tampered, persist - 1) } });
+  });
+
+  it('a durable message copy passed off as a tombstone', async () => {
+    const persist = linesOf(replicated, 'ReplPersist').find((l) => eventAt(replicated, l).args.kind === 'message') as number;
+    const v = await validateRaw(edit(replicated, persist, (ev) => (ev.args.kind = 'tombstone')));
+    expect(v.result).toMatchObject({ ok: false, failure: { line: persist, expectedAction: 'ReplPersist' } });
+  });
+
+  it('a durable tombstone passed off as a message copy', async () => {
+    const persist = linesOf(replicated, 'ReplPersist').find((l) => {
+      const ev = eventAt(replicated, l);
+      const before = eventAt(replicated, previousEvent(replicated, l)).state.mailboxes[ev.args.user as string]?.[ev.node] ?? [];
+      return ev.args.kind === 'tombstone' && before.includes(ev.args.msgId as string);
+    });
+    expect(persist, 'a tombstone that removed a copy (change the workload if none does)').toBeDefined();
+    const v = await validateRaw(edit(replicated, persist as number, (ev) => (ev.args.kind = 'message')));
+    expect(v.result).toMatchObject({ ok: false, failure: { line: persist, expectedAction: 'ReplPersist' } });
   });
 
   it('a 250 Ack for a message no node ever stored', async () => {
@@ -128,6 +208,6 @@ describe('tampered traces are rejected at the right line', () => {
   });
 
   it('the untampered traces of this block are valid (the rejections above are the edits)', async () => {
-    for (const raw of [plain, crashed]) expect((await validateRaw(raw)).result.ok).toBe(true);
+    for (const raw of [plain, crashed, replicated, replicatedCrashed]) expect((await validateRaw(raw)).result.ok).toBe(true);
   });
 });

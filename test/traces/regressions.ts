@@ -36,9 +36,29 @@ export const REGRESSIONS: readonly Regression[] = [
     why: 'the static placement policy with uniform recipients on 5 nodes (no faults), spread 1',
     config: makeConfig({
       seed: 47, nodes: 5, users: 8, messages: 12,
-      node: { loadPolicy: 'static', spread: 1 },
+      // replicas 0: keeps the unreplicated path (issue 2's node) replayed in CI now that R = 2 is the default.
+      node: { loadPolicy: 'static', spread: 1, replicas: 0 },
       workload: { distribution: 'uniform', popFraction: 0.1, arrivalIntervalMs: 5 },
       trace: { checkpointEverySteps: 300 },
+    }),
+  },
+  {
+    file: 'node-faults-r2-5-nodes.ndjson',
+    why: 'replication R = 2 under node faults: a crash and late restart, a join (empty disk), a permanent disk loss, a partition and its heal, a leave',
+    config: makeConfig({
+      seed: 61, nodes: 5, users: 8, messages: 20,
+      node: { replicas: 2 },
+      schedule: [
+        { kind: 'crash', atMs: 200, node: 'n2' },
+        { kind: 'join', atMs: 1000, node: 'n6' },
+        { kind: 'loseDisk', atMs: 3000, node: 'n3' },
+        { kind: 'partition', atMs: 4000, groups: [['n1', 'n2', 'n3'], ['n4', 'n5', 'n6']] },
+        { kind: 'healNetwork', atMs: 7000 },
+        { kind: 'restart', atMs: 9000, node: 'n2' },
+        { kind: 'leave', atMs: 10000, node: 'n5' },
+      ],
+      workload: { popFraction: 0.3, deleteProbability: 0.3, arrivalIntervalMs: 500 },
+      trace: { checkpointEverySteps: 500 },
     }),
   },
 ];

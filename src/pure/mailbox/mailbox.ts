@@ -18,7 +18,8 @@ interface Waiter {
 
 export type PendingWrite =
   | { readonly kind: 'store'; readonly user: UserId; readonly msgId: string; readonly created: boolean; readonly waiters: readonly Waiter[] }
-  | { readonly kind: 'delete'; readonly user: UserId; readonly waiter: Waiter };
+  // msgIds: the ids the request named (the trace's Delete says which went; ids not held are no-ops).
+  | { readonly kind: 'delete'; readonly user: UserId; readonly msgIds: readonly string[]; readonly waiter: Waiter };
 
 interface Notice {
   readonly present: boolean;
@@ -107,7 +108,7 @@ type DeleteMsgs = Extract<Message, { kind: 'deleteMsgs' }>;
 export function onDeleteMsgs(ctx: StepCtx, s: MailboxStep, from: NodeId, m: DeleteMsgs): MailboxStep {
   // Always written, even when nothing matches: the reply must not overtake an earlier, undurable delete.
   const w = persist(ctx, s.hard, { kind: 'deleteMessages', user: m.user, msgIds: m.msgIds });
-  const pw: PendingWrite = { kind: 'delete', user: m.user, waiter: { from, rid: m.rid } };
+  const pw: PendingWrite = { kind: 'delete', user: m.user, msgIds: m.msgIds, waiter: { from, rid: m.rid } };
   return { hard: w.hard, mailbox: patchMailbox(s.mailbox, { pending: s.mailbox.pending.set(w.id, pw) }) };
 }
 
@@ -137,7 +138,7 @@ export function onPersisted(ctx: StepCtx, s: MailboxStep, userMap: UserMap, id: 
     // Re-check the current fragment: a delete in between may have removed it again (its own notice says so).
     if (p.created && s.hard.fragments.has(p.user)) mailbox = notify(ctx, mailbox, userMap, p.user, true);
   } else {
-    trace(ctx, 'Delete', { node: ctx.self, user: p.user });
+    trace(ctx, 'Delete', { node: ctx.self, user: p.user, msgIds: p.msgIds });
     send(ctx, p.waiter.from, { kind: 'deleted', rid: p.waiter.rid, load: ctx.load });
     if (!s.hard.fragments.has(p.user)) mailbox = notify(ctx, mailbox, userMap, p.user, false);
   }

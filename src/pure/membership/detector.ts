@@ -36,7 +36,7 @@ export function onPingTimer(s0: MembershipState, env: Env, out: Out): Membership
   setTimer(out, 'ping', s0.limits.pingIntervalMs);
   const s = pingSuspects(s0, env, out);
   const next = successorOf(s.view, s.self);
-  if (next === undefined) return s;
+  if (next === undefined || s.bugs.noPingRing) return s; // seeded bug: the ring is off
   if (s.pingsUnanswered >= s.limits.pingMisses) {
     return detectChange({ ...s, pingsUnanswered: 0 }, 'successorSilent', next, env, out);
   }
@@ -76,7 +76,7 @@ export function onPong(s: MembershipState, from: NodeId, id: ViewId, env: Env, o
 /** Probe timer: the coordinator of the view probes every known non-member (seeds included). */
 export function onProbeTimer(s: MembershipState, out: Out): MembershipState {
   setTimer(out, 'probe', s.limits.probeIntervalMs);
-  if (s.view.coordinator !== s.self) return s;
+  if (s.view.coordinator !== s.self || s.bugs.noProbes) return s; // seeded bug: no probes
   for (const n of s.known) {
     if (!s.view.members.includes(n)) out.push({ kind: 'send', to: n, message: { kind: 'memProbe', view: viewIdOf(s.view) } });
   }

@@ -16,6 +16,7 @@ import {
   onProbeTimer,
   setTimer,
 } from './detector.js';
+import type { MembershipBugs } from './bugs.js';
 import type { MembershipLimits } from './limits.js';
 import type { MembershipEffect, MembershipInput, MembershipMessage, MembershipTimer } from './messages.js';
 import { onAccept, onCommit, onCommitTimer, onNack, onNewGroup, onRoundTimer, onStartTimer } from './rounds.js';
@@ -36,9 +37,10 @@ export function bootMembership(
   initialMap: readonly BucketOwner[],
   env: Env,
   limits?: MembershipLimits,
+  bugs?: MembershipBugs,
 ): MembershipStep {
   const out: MembershipEffect[] = [];
-  const s0 = initialMembership(self, seeds, initialMap, limits);
+  const s0 = initialMembership(self, seeds, initialMap, limits, bugs);
   setTimer(out, 'ping', s0.limits.pingIntervalMs);
   setTimer(out, 'probe', s0.limits.probeIntervalMs);
   const state = detectChange({ ...s0, wantRound: false }, 'boot', null, env, out);

@@ -21,7 +21,7 @@ const timers: readonly MembershipTimer[] = ['ping', 'probe', 'start', 'round', '
 
 /** At boot (after the node's own boot work): a provisional view over the configured nodes, a round wanted. */
 export function bootNodeMembership(ctx: StepCtx, s: NodeState, limits?: MembershipLimits): NodeState {
-  const r = bootMembership(ctx.self, s.members, s.userMap, ctx.env, limits);
+  const r = bootMembership(ctx.self, s.members, s.userMap, ctx.env, limits, ctx.config.membershipBugs);
   return applyEffects(ctx, { ...s, membership: r.state }, r.effects);
 }
 

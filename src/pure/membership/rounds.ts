@@ -56,7 +56,7 @@ function becomeCoordinator(s: MembershipState, out: Out): MembershipState {
  */
 export function onNewGroup(s0: MembershipState, from: NodeId, proposal: Proposal, out: Out): MembershipState {
   const s = withKnown(withClock(s0, proposal.epoch), [from]);
-  const stale = proposal.epoch <= s.view.epoch || (s.promised !== null && compareProposal(proposal, s.promised) < 0);
+  const stale = !s.bugs.acceptStaleEpoch && (proposal.epoch <= s.view.epoch || (s.promised !== null && compareProposal(proposal, s.promised) < 0));
   if (stale) {
     out.push({ kind: 'send', to: from, message: { kind: 'memNack', proposal, clock: s.clock } });
     return dropStale(s, from, { kind: 'memNewGroup', proposal }, 'proposal not larger than view or promise', out);
@@ -113,7 +113,8 @@ export function onNack(
 export function onRoundTimer(s: MembershipState, out: Out): MembershipState {
   if (s.phase.kind !== 'coordinating') return s;
   const { proposal, accepts } = s.phase;
-  const members = sortedNodes(accepts.map((a) => a.node));
+  // Seeded bug membershipFromProposalNotAnswers: everyone round 1 went to, answered or not.
+  const members = sortedNodes(s.bugs.membershipFromProposalNotAnswers ? [s.self, ...s.known, ...s.view.members] : accepts.map((a) => a.node));
   const reported = accepts.filter((a) => !a.fresh && a.map !== null).map((a) => a.map!);
   // Own map first: on equal epochs the coordinator's entry wins. A fresh coordinator's map means nothing.
   const base = reported.length === 0 ? s.view.map : mergeMaps(reported);
@@ -126,7 +127,7 @@ export function onRoundTimer(s: MembershipState, out: Out): MembershipState {
     epoch: proposal.epoch,
     coordinator: s.self,
     members,
-    map: reassign(base, members, proposal.epoch, { restamp, restampBuckets }),
+    map: reassign(base, members, proposal.epoch, { restamp, restampBuckets, bugs: s.bugs }),
     rejoined: rejoinedMembers(accepts, members),
   };
   for (const n of members) if (n !== s.self) out.push({ kind: 'send', to: n, message: { kind: 'memCommit', view } });
@@ -154,7 +155,7 @@ export function onCommit(s0: MembershipState, from: NodeId, view: View, env: Env
   const s = withKnown(withClock(s0, view.epoch), [from, ...view.members]);
   // Epoch numbers grow strictly at each node (see onNewGroup); a second view with the installed number is
   // left for the detectors (its members' pongs differ) and the next round.
-  if (view.epoch <= s.view.epoch) {
+  if (view.epoch <= s.view.epoch && !s.bugs.acceptStaleEpoch) {
     return dropStale(s, from, { kind: 'memCommit', view }, 'epoch not larger than the installed one', out);
   }
   if (!view.members.includes(s.self)) {
@@ -174,7 +175,9 @@ function install(s: MembershipState, view: View, out: Out): MembershipState {
   const phaseDone = s.phase.kind !== 'idle' && compareProposal(s.phase.proposal, viewIdOf(view)) <= 0;
   if (phaseDone) out.push({ kind: 'cancelTimer', timer: s.phase.kind === 'accepted' ? 'commit' : 'round' });
   out.push({ kind: 'trace', action: 'InstallView', args: { node: s.self, epoch: view.epoch, members: view.members } });
-  out.push({ kind: 'installed', previous: s.view, view, selfJustJoined: !s.joined || view.rejoined.includes(s.self) });
+  // Seeded bug forgetJoinedNodeReportsAll: a readmitted member reports only what changed.
+  const rejoined = view.rejoined.includes(s.self) && !s.bugs.forgetJoinedNodeReportsAll;
+  out.push({ kind: 'installed', previous: s.view, view, selfJustJoined: !s.joined || rejoined });
   return {
     ...withKnown(s, view.members),
     view,

@@ -3,6 +3,7 @@ import { assert } from '../assert.js';
 import type { Epoch, NodeId } from '../types.js';
 import type { BucketOwner } from '../user-map/reassign.js';
 import { sortedNodes } from '../user-map/reassign.js';
+import { noMembershipBugs, type MembershipBugs } from './bugs.js';
 import { defaultMembershipLimits, type MembershipLimits } from './limits.js';
 import type { Proposal, View } from './messages.js';
 
@@ -24,6 +25,8 @@ export type Phase =
 export interface MembershipState {
   readonly self: NodeId;
   readonly limits: MembershipLimits;
+  /** Seeded bugs for the mutation tests (bugs.ts); `noMembershipBugs` everywhere else. */
+  readonly bugs: MembershipBugs;
   /** Lamport clock over every epoch seen; a new proposal is one more than it (DESIGN.md §4). */
   readonly clock: number;
   /** The view in force. At boot a provisional epoch-0 view over the seeds, until the first install. */
@@ -58,11 +61,13 @@ export function initialMembership(
   seeds: readonly NodeId[],
   initialMap: readonly BucketOwner[],
   limits: MembershipLimits = defaultMembershipLimits,
+  bugs: MembershipBugs = noMembershipBugs,
 ): MembershipState {
   const members = sortedNodes([...seeds, self]);
   return {
     self,
     limits,
+    bugs,
     clock: 0,
     view: { epoch: 0, coordinator: members[0], members, map: initialMap, rejoined: [] },
     joined: false,

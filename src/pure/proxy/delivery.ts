@@ -1,16 +1,19 @@
 // The SMTP delivery proxy (PORCUPINE.md "Delivery"): RCPT asks the user's manager whether the user exists;
-// DATA delivers to each recipient independently: get the mail map from the manager, let the load balancer
-// choose a node, store there (the mailbox answers once the message is durable), then answer the client.
+// DATA delivers to each recipient independently: get the mail map from the manager (or reuse RCPT's fresh
+// answer, rcpt-answers.ts), let the load balancer choose a node, store there (the mailbox answers once the
+// message is durable), then answer the client.
 import type { ClientReply, ClientRequest, RecipientResult } from '../client.js';
 import { fnv1a32 } from '../hash.js';
 import type { Message } from '../messages.js';
 import { chooseNode } from '../load/choose.js';
+import { outstandingByNode, withOutstanding, type OutstandingRpc } from '../load/outstanding.js';
 import { chooseReplicas } from '../replication/replica-choice.js';
 import { random, trace, type StepCtx } from '../step-context.js';
-import type { MsgId, SessionId } from '../types.js';
+import type { MsgId, NodeId, SessionId, UserId } from '../types.js';
 import { checkUserName } from '../user-name.js';
 import { managerOf } from '../user-map/user-map.js';
 import { recipientsMax } from './limits.js';
+import { bucketEntry, freshMailMap, knownAnswers, rememberAnswer } from './rcpt-answers.js';
 import { patchProxy, startCall, withSession, type Call, type ClusterView, type ProxyState, type SmtpDataSession } from './proxy-state.js';
 
 type UserInfo = Extract<Message, { kind: 'userInfo' }>;
@@ -26,9 +29,11 @@ export function onSmtpRcpt(ctx: StepCtx, proxy: ProxyState, view: ClusterView, s
     reply(ctx, session, { kind: 'smtpRcpt', code: 553, text: `5.1.3 bad recipient name: ${name.reason}` });
     return proxy;
   }
-  const to = managerOf(view.userMap, name.user);
+  const entry = bucketEntry(view.userMap, name.user);
+  const to = entry.node;
+  const known = knownAnswers(proxy.sessions.get(session));
   const p = startCall(ctx, proxy, { kind: 'rcpt', session, to }, (rid) => ({ kind: 'lookupUser', rid, user: name.user, purpose: 'rcpt' }));
-  return withSession(p, session, { kind: 'smtpRcpt', user: name.user });
+  return withSession(p, session, { kind: 'smtpRcpt', user: name.user, manager: to, bucketEpoch: entry.epoch, known });
 }
 
 /** The manager's answer to an RCPT lookup, or its timeout. */
@@ -40,7 +45,12 @@ export function onRcptDone(ctx: StepCtx, proxy: ProxyState, call: Extract<Call, 
     status === 'ok' ? [250, '2.1.5 recipient ok'] : status === 'unknown' ? [550, '5.1.1 no such user'] : [451, `4.4.3 user manager unavailable (${status})`];
   trace(ctx, code === 250 ? 'AcceptRcpt' : 'RejectRcpt', { node: ctx.self, user: s.user, code });
   reply(ctx, call.session, { kind: 'smtpRcpt', code, text });
-  return withSession(proxy, call.session, undefined);
+  // An accepted recipient's answer (with its mail map) stays with the transaction for DATA (rcpt-answers.ts).
+  const known =
+    r !== 'timeout' && r.status === 'ok'
+      ? rememberAnswer(s.known, { user: s.user, mailMap: r.mailMap, manager: s.manager, bucketEpoch: s.bucketEpoch, at: ctx.env.now })
+      : s.known;
+  return withSession(proxy, call.session, known.length === 0 ? undefined : { kind: 'smtpTxn', known });
 }
 
 /** A retry of the same message (same Message-ID) gets the same id, so stores and listings deduplicate it. */
@@ -70,17 +80,24 @@ export function onSmtpData(ctx: StepCtx, proxy0: ProxyState, view: ClusterView, 
     if (i >= recipientsMax) return { user, code: 452 };
     return users[i] === null ? { user, code: 553 } : null;
   });
-  let p = proxy;
-  let open = 0;
+  const open = results.reduce((n, r, i) => (r === null && users[i] !== null ? n + 1 : n), 0);
+  const s: SmtpDataSession = { kind: 'smtpData', msgId, body: req.body, sizeBytes, recipients: req.recipients, users, results, open };
+  if (open === 0) return finishData(ctx, proxy, session, s);
+  const known = knownAnswers(proxy.sessions.get(session));
+  let p = withSession(proxy, session, s);
   results.forEach((r, index) => {
     const user = users[index];
     if (r !== null || user === null) return;
-    open++;
+    // A fresh RCPT answer of this transaction stands in for the lookup (rcpt-answers.ts).
+    const mailMap = freshMailMap(known, view.userMap, user, ctx.env.now);
+    if (mailMap !== undefined) {
+      p = startStore(ctx, p, view, session, s, index, user, mailMap);
+      return;
+    }
     const to = managerOf(view.userMap, user);
     p = startCall(ctx, p, { kind: 'deliverLookup', session, to, index }, (rid) => ({ kind: 'lookupUser', rid, user, purpose: 'deliver' }));
   });
-  const s: SmtpDataSession = { kind: 'smtpData', msgId, body: req.body, sizeBytes, recipients: req.recipients, users, results, open };
-  return open === 0 ? finishData(ctx, p, session, s) : withSession(p, session, s);
+  return p;
 }
 
 /** A code refusing every recipient before anything is stored (552 too big, 451 not ready), or undefined. */
@@ -105,22 +122,41 @@ export function onDeliverLookupDone(
     const code = r !== 'timeout' && r.status === 'unknown' ? 550 : 451;
     return setResult(ctx, proxy, call.session, s, call.index, code);
   }
+  return startStore(ctx, proxy, view, call.session, s, call.index, user, r.mailMap);
+}
+
+/** The load balancer picks the node for one recipient's copy (given the user's mail map) and the store starts. */
+function startStore(
+  ctx: StepCtx,
+  proxy: ProxyState,
+  view: ClusterView,
+  session: SessionId,
+  s: SmtpDataSession,
+  index: number,
+  user: UserId,
+  mailMap: readonly NodeId[],
+): ProxyState {
   const choice = {
     policy: ctx.config.loadPolicy,
     spread: ctx.config.spread,
     user,
     members: view.members,
-    fragmentNodes: r.mailMap,
-    loadOf: view.loadOf,
+    fragmentNodes: mailMap,
+    loadOf: withOutstanding(view.loadOf, outstandingByNode(outstandingRpcs(proxy))),
     random: (n: number) => random(ctx, n),
   };
   const to = chooseNode(choice);
   const msg = { msgId: s.msgId, body: s.body, sizeBytes: s.sizeBytes };
   // With replication the chosen node coordinates and R-1 more replicas are chosen the same way (docs/replication.md).
   const replicas = ctx.config.replicas === undefined ? undefined : chooseReplicas(choice, to, ctx.config.replicas);
-  return startCall(ctx, proxy, { kind: 'store', session: call.session, to, index: call.index }, (rid) =>
+  return startCall(ctx, proxy, { kind: 'store', session, to, index }, (rid) =>
     replicas === undefined ? { kind: 'storeMsg', rid, user, msg } : { kind: 'storeMsg', rid, user, msg, replicas },
   );
+}
+
+/** This proxy's RPCs in flight for load accounting: a store writes the message to the target's disk. */
+function* outstandingRpcs(proxy: ProxyState): Iterable<OutstandingRpc> {
+  for (const [, o] of proxy.calls.entries()) yield { to: o.call.to, diskBound: o.call.kind === 'store' };
 }
 
 export function onStoreDone(ctx: StepCtx, proxy: ProxyState, call: Extract<Call, { kind: 'store' }>, r: Stored | 'timeout'): ProxyState {

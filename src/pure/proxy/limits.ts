@@ -11,6 +11,12 @@ export const rpcTimeoutMs = 5_000;
  */
 export const rpcSweepIntervalMs = 1_000;
 
+/**
+ * How long an RCPT lookup's answer may stand in for DATA's own lookup (delivery.ts). Longer than a client
+ * takes between RCPT and DATA on a healthy connection; an older answer is looked up again.
+ */
+export const rcptAnswerFreshMs = 5_000;
+
 /** Recipients per SMTP transaction (RFC 5321 §4.5.3.1.8 asks servers to accept at least 100). */
 export const recipientsMax = 100;
 

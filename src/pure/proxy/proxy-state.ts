@@ -21,9 +21,36 @@ export interface ClusterView {
   readonly ready: boolean;
 }
 
+/**
+ * A manager's 'ok' answer to an RCPT lookup, kept for the DATA of the same transaction so that DATA need
+ * not ask again (one lookup round trip per delivery instead of two). Soft state like the mail map itself:
+ * it is reused only while fresh (same bucket assignment, see `bucketEpoch`, and younger than
+ * rcptAnswerFreshMs); a mail map a little out of date only steers the load balancer, and the store's own
+ * fragment notice keeps the manager's map right.
+ */
+export interface RcptAnswer {
+  readonly user: UserId;
+  readonly mailMap: readonly NodeId[];
+  /** The manager asked, and the epoch of the user's bucket entry then: a moved bucket invalidates the answer. */
+  readonly manager: NodeId;
+  readonly bucketEpoch: number;
+  /** This node's clock when the answer arrived (ms). */
+  readonly at: number;
+}
+
+/** An RCPT lookup in flight; `known` holds the answers of earlier RCPTs of the transaction. */
 export interface SmtpRcptSession {
   readonly kind: 'smtpRcpt';
   readonly user: UserId;
+  readonly manager: NodeId;
+  readonly bucketEpoch: number;
+  readonly known: readonly RcptAnswer[];
+}
+
+/** A transaction with accepted recipients and nothing in flight: the next RCPT or DATA may come. */
+export interface SmtpTxnSession {
+  readonly kind: 'smtpTxn';
+  readonly known: readonly RcptAnswer[];
 }
 
 export interface SmtpDataSession {
@@ -69,7 +96,7 @@ export interface AdminSession {
   readonly user: UserId;
 }
 
-export type Session = SmtpRcptSession | SmtpDataSession | PopSession | AdminSession;
+export type Session = SmtpRcptSession | SmtpTxnSession | SmtpDataSession | PopSession | AdminSession;
 
 export type Call =
   | { readonly kind: 'rcpt'; readonly session: SessionId; readonly to: NodeId }

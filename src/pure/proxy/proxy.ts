@@ -56,7 +56,8 @@ function busyReply(request: Exclude<ClientRequest, { kind: 'sessionEnd' }>): Cli
 function ignoreClientRequest(proxy: ProxyState, session: SessionId, request: ClientRequest): string | undefined {
   if (request.kind === 'sessionEnd') return undefined;
   const s = proxy.sessions.get(session);
-  if (s === undefined || s.kind === 'pop') return undefined; // POP handlers check their own phases
+  // POP handlers check their own phases; an SMTP transaction between commands waits for the next one.
+  if (s === undefined || s.kind === 'pop' || s.kind === 'smtpTxn') return undefined;
   return 'busy';
 }
 

@@ -14,7 +14,7 @@ import { onAliveTimer, onBoot, onGcTimer, onReconcile, onReconciled, onReconcile
 import type { ReplicationMessage } from './messages.js';
 import type { ObjectId, Versioned } from './objects.js';
 import { onObjectWriteDurable, onPush, onPutDurable, onRetireMsg, onTakeover } from './participant.js';
-import { newCtx, type Ctx, type ReplicationConfig, type ReplicationState, type ReplicationStep } from './state.js';
+import { newCtx, traceRepl, type Ctx, type ReplicationConfig, type ReplicationState, type ReplicationStep } from './state.js';
 import { parseReplicationTimer } from './timers.js';
 
 export type ReplicationInput =
@@ -115,6 +115,9 @@ export function ownsPersist(s: ReplicationState, id: PersistId): boolean {
 function onPersisted(ctx: Ctx, s0: ReplicationState, id: PersistId): ReplicationState {
   const w = s0.pending.get(id);
   if (w === undefined) return s0;
+  // First in the step: the simulator records every event of a step with the state after it, so the step's
+  // change to the durable mailbox view must show on this event, not on a later one (docs/spec.md).
+  if (w.mail !== undefined) traceRepl(ctx, 'ReplPersist', { node: ctx.self, user: w.mail.user, msgId: w.mail.msgId, kind: w.mail.kind });
   let s: ReplicationState = { ...s0, pending: s0.pending.delete(id) };
   if (w.objectId !== undefined) s = onObjectWriteDurable(ctx, s, w.objectId);
   switch (w.kind) {

@@ -2,7 +2,7 @@
 // accumulator its handlers write effects and events into.
 import type { Effect, PersistId, TimerKey } from '../io.js';
 import { PMap } from '../pmap.js';
-import type { Env, NodeId } from '../types.js';
+import type { Env, MsgId, NodeId, UserId } from '../types.js';
 import type { ReplicationBugs } from './bugs.js';
 import { applyReplicationWrite, type ReplicationHard, type ReplicationWrite } from './hard-state.js';
 import type { Hlc, Timestamp } from './hlc.js';
@@ -48,11 +48,24 @@ export interface DeferredAck {
   readonly pushedTs: Timestamp;
 }
 
-/** What a write in flight was for, so its completion can continue the protocol. */
+/**
+ * A message copy or tombstone written here: what the write does to the mailbox view (views.ts) once durable.
+ * Kept with the write, not looked up at completion: by then a newer version may be in memory.
+ */
+export interface MailCopy {
+  readonly user: UserId;
+  readonly msgId: MsgId;
+  readonly kind: 'message' | 'tombstone';
+}
+
+/**
+ * What a write in flight was for, so its completion can continue the protocol. `mail` is set on the writes
+ * of a message or tombstone version: their completion is traced as `ReplPersist` (the spec's durable step).
+ */
 export type PendingWrite =
   /** A version written here (by an update we coordinate, a push, or a reconciliation). */
-  | { readonly kind: 'put'; readonly objectId: ObjectId; readonly ts: Timestamp; readonly key: string | undefined }
-  | { readonly kind: 'other'; readonly objectId: ObjectId | undefined };
+  | { readonly kind: 'put'; readonly objectId: ObjectId; readonly ts: Timestamp; readonly key: string | undefined; readonly mail?: MailCopy }
+  | { readonly kind: 'other'; readonly objectId: ObjectId | undefined; readonly mail?: MailCopy };
 
 export interface ReplicationState {
   readonly self: NodeId;
@@ -135,6 +148,7 @@ export const replicationTraceActions = [
   'ReplCollect', // a retired tombstone (or reconciled stale replica) was garbage-collected
   'ReplQuarantine', // a node back from a long outage distrusts its replicas
   'ReplTrust', // a quarantined replica was confirmed by another replica
+  'ReplPersist', // a message copy or tombstone written here is durable (the mailbox view changed on disk)
 ] as const;
 
 export type ReplicationTraceAction = (typeof replicationTraceActions)[number];
@@ -145,5 +159,18 @@ export function persistRepl(ctx: Ctx, s: ReplicationState, write: ReplicationWri
   ctx.effects.push({ kind: 'persist', id, write });
   const objectId = what.objectId;
   const inflight = objectId === undefined ? s.inflight : s.inflight.set(objectId, (s.inflight.get(objectId) ?? 0) + 1);
-  return { ...s, hard: applyReplicationWrite(s.hard, write), pending: s.pending.set(id, what), inflight, nextPersistId: id - 1 };
+  const mail = mailCopyOf(write);
+  const pending = s.pending.set(id, mail === undefined ? what : { ...what, mail });
+  return { ...s, hard: applyReplicationWrite(s.hard, write), pending, inflight, nextPersistId: id - 1 };
+}
+
+/**
+ * The mailbox-view change a write makes once durable, for the trace. Only versions (`replPut`) are covered:
+ * quarantine, trust and the collection of a stale message copy (after an outage longer than the log
+ * retention) change the view without a `ReplPersist` (docs/spec.md "Limits").
+ */
+function mailCopyOf(write: ReplicationWrite): MailCopy | undefined {
+  if (write.kind !== 'replPut') return undefined;
+  const v = write.object.value;
+  return v.kind === 'profile' ? undefined : { user: v.user, msgId: v.msgId, kind: v.kind };
 }

@@ -51,7 +51,7 @@ export function onViewInstalled(ctx: StepCtx, s0: NodeState, previous: View, vie
   const changed = changedBuckets(previous.map, view.map, selfJustJoined);
   let s: NodeState = { ...s0, userMap: view.map, members: view.members };
   const rebuild = new Set(bucketsToRebuild(changed, view.map, ctx.self));
-  s = { ...s, manager: resetManagerState(s.manager, view, ctx.self, rebuild) };
+  s = { ...s, manager: resetManagerState(s.manager, view, ctx.self, rebuild, ctx.config.membershipBugs?.keepDepartedNodes) };
   ctx.effects.push({
     kind: 'trace',
     action: 'ReconstructSoftState',
@@ -59,7 +59,9 @@ export function onViewInstalled(ctx: StepCtx, s0: NodeState, previous: View, vie
   });
   s = applyStash(ctx, s, viewIdOf(view));
   s = { ...s, reconstruction: { ...s.reconstruction, outbound: keepApplicable(s.reconstruction.outbound, view) } };
-  const reports = reportsFor(changed, s.hard.fragments.keys(), heldProfiles(s), view.map, view.members, ctx.self);
+  const reports = ctx.config.membershipBugs?.skipSoftStateReports // seeded bug: reconstruction does nothing
+    ? []
+    : reportsFor(changed, s.hard.fragments.keys(), heldProfiles(s), view.map, view.members, ctx.self);
   let outbound = s.reconstruction.outbound;
   for (const r of reports) {
     if (r.manager === ctx.self) continue;
@@ -78,8 +80,9 @@ export function onViewInstalled(ctx: StepCtx, s0: NodeState, previous: View, vie
 }
 
 /** Mail-map entries survive only for users this node still manages, outside rebuilt buckets, on live nodes. */
-function resetManagerState(manager: ManagerState, view: View, self: NodeId, rebuild: ReadonlySet<Bucket>): ManagerState {
-  const members = new Set(view.members);
+function resetManagerState(manager: ManagerState, view: View, self: NodeId, rebuild: ReadonlySet<Bucket>, keepDeparted = false): ManagerState {
+  const live = new Set(view.members);
+  const members = { has: (n: NodeId) => keepDeparted || live.has(n) }; // keepDeparted: a seeded bug (membership/bugs.ts)
   const keep = (user: UserId) => {
     const b = bucketOf(user);
     return view.map[b].node === self && !rebuild.has(b);
@@ -149,7 +152,7 @@ function sendOutbound(ctx: StepCtx, s0: NodeState, managers?: readonly NodeId[])
 
 export function onReconstructRetry(ctx: StepCtx, s: NodeState): NodeState {
   const r = { ...s.reconstruction, retryArmed: false };
-  if (r.outbound.size === 0) return { ...s, reconstruction: r };
+  if (r.outbound.size === 0 || ctx.config.membershipBugs?.neverRetryReports) return { ...s, reconstruction: r };
   return sendOutbound(ctx, { ...s, reconstruction: r });
 }
 

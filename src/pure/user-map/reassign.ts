@@ -10,6 +10,7 @@
 // buckets) are released, then handed out in ascending bucket order to under-target nodes in NodeId order.
 import { assert } from '../assert.js';
 import { compareNodeId, type Epoch, type NodeId } from '../types.js';
+import type { MembershipBugs } from '../membership/bugs.js';
 
 /** One bucket's manager and the epoch in which it was last assigned (structurally a UserMap entry). */
 export interface BucketOwner {
@@ -28,6 +29,8 @@ export interface ReassignOptions {
    * so that every member reports for them and their manager rebuilds them (reconstruct.ts).
    */
   readonly restampBuckets?: readonly number[];
+  /** Seeded bugs for the mutation tests only (membership/bugs.ts); unset everywhere else. */
+  readonly bugs?: MembershipBugs;
 }
 
 /** Canonical live set: deduplicated, in NodeId order. */
@@ -70,15 +73,27 @@ export function reassign(
   const owners: NodeId[] = oldMap.map((e) => e.node);
   const kept = countKept(oldMap, targets, released);
   let next = 0;
-  for (const n of sortedNodes(live)) {
+  // Seeded bug reassignInListOrder: fill in the order given (not canonical, so nodes disagree).
+  for (const n of opts.bugs?.reassignInListOrder ? [...new Set(live)] : sortedNodes(live)) {
     for (let k = kept.get(n)!; k < targets.get(n)!; k++) owners[released[next++]] = n;
   }
   assert(next === released.length, `reassign: ${released.length - next} released buckets left unassigned`);
-  const restamp = new Set(opts.restamp ?? []);
+  if (opts.bugs !== undefined) applyReassignBugs(owners, released, live, opts.bugs);
+  const restamp = new Set(opts.bugs?.noRestampOfRestarted ? [] : (opts.restamp ?? [])); // seeded bug: no restamp
   const restampBuckets = new Set(opts.restampBuckets ?? []);
   return oldMap.map((e, b) =>
     owners[b] !== e.node || restamp.has(owners[b]) || restampBuckets.has(b) ? { node: owners[b], epoch: newEpoch } : e,
   );
+}
+
+/** Seeded bugs (membership/bugs.ts): a fresh contiguous map ignoring who held what, or all moves to one node. */
+function applyReassignBugs(owners: NodeId[], released: readonly number[], live: readonly NodeId[], bugs: MembershipBugs): void {
+  const nodes = sortedNodes(live);
+  if (bugs.reassignUnbalanced) for (const b of released) owners[b] = nodes[0];
+  if (!bugs.reassignMovesEverything) return;
+  const base = Math.floor(owners.length / nodes.length);
+  const fresh = nodes.flatMap((n, i) => new Array<NodeId>(base + (i < owners.length % nodes.length ? 1 : 0)).fill(n));
+  fresh.forEach((n, b) => (owners[b] = n));
 }
 
 /** Buckets that must move, ascending: orphans, and for each over-target node its highest buckets. */
