@@ -47,10 +47,10 @@ export function isDeleted(r: SimResult, m: AckedMessage): boolean {
 
 /**
  * How a client deletion relates to this acknowledged delivery: 'none' (no deletion, or one confirmed before
- * the delivery sent DATA: this is a new delivery), 'deleted' (the QUIT was sent after the 250: the message
- * must stay gone), or 'either' (the QUIT went unanswered, or the delete and the delivery — e.g. a sender's
- * retry with the same Message-ID — overlapped in time: both orders are linearizable, so the message may be
- * present or absent; last-writer-wins picks one).
+ * the delivery sent DATA: this is a new delivery), 'deleted' (the message must stay gone), or 'either' (the
+ * QUIT went unanswered; or the delete was of an earlier attempt's copy — its session authenticated before
+ * this delivery sent DATA — and overlapped this delivery, a sender's retry with the same Message-ID: the
+ * QUIT was sent before the 250. Both orders are linearizable; last-writer-wins picks one).
  */
 export function deletionOf(r: SimResult, m: AckedMessage): 'none' | 'deleted' | 'either' {
   const h = r.history;
@@ -58,7 +58,8 @@ export function deletionOf(r: SimResult, m: AckedMessage): 'none' | 'deleted' | 
   const at = h.deleted.get(m.msgId);
   if (at === undefined || at < m.dataSentAt) return 'none';
   const sentAt = h.deleteSentAt.get(m.msgId) ?? at;
-  return sentAt >= m.ackedAt ? 'deleted' : 'either';
+  const authAt = h.deleteAuthAt.get(m.msgId) ?? sentAt;
+  return sentAt < m.ackedAt && authAt < m.dataSentAt ? 'either' : 'deleted';
 }
 
 /**
@@ -186,6 +187,7 @@ export function noInvariantViolated(r: SimResult): CheckResult {
  */
 export function deletedNeverReappears(r: SimResult, opts: { everyListing?: boolean } = {}): CheckResult {
   const v: string[] = [];
+  const clientIds = clientIdsByMsgId(r);
   for (const l of r.history.listings) {
     if (!l.final && !opts.everyListing) continue;
     for (const id of l.msgIds) {
@@ -193,10 +195,37 @@ export function deletedNeverReappears(r: SimResult, opts: { everyListing?: boole
       const acked = r.history.acked.get(id);
       // Delivered again after the deletion, or concurrently with it (either outcome is legal).
       if (acked !== undefined && deletionOf(r, acked) !== 'deleted') continue;
+      if (acked === undefined && at !== undefined && retriedAfterDelete(r, id, clientIds.get(id))) continue;
       if (at !== undefined && at < l.authAt) v.push(`${id} (deleted at ${at}ms) listed again by ${l.node} for ${l.user} at ${l.authAt}ms`);
     }
   }
   return result('deletedNeverReappears', v);
+}
+
+/**
+ * A message never acknowledged (every attempt answered 4xx, RFC 5321 §6.3: at-least-once) may still have
+ * been stored, listed and deleted — and stored again by a later attempt: did an attempt send DATA after the
+ * deleting session listed the mailbox? (B3 in docs/bugs-found-by-properties.md.)
+ */
+function retriedAfterDelete(r: SimResult, id: MsgId, clientId: string | undefined): boolean {
+  const h = r.history;
+  if (clientId === undefined) return false;
+  const last = h.lastDataSentAt.get(clientId);
+  const listedAt = h.deleteAuthAt.get(id) ?? h.deleted.get(id);
+  return last !== undefined && listedAt !== undefined && last > listedAt;
+}
+
+/** Client Message-IDs of listed messages, from any retrieved body. */
+function clientIdsByMsgId(r: SimResult): Map<MsgId, string> {
+  const out = new Map<MsgId, string>();
+  for (const l of r.history.listings) {
+    for (const [id, body] of l.bodies) {
+      if (out.has(id)) continue;
+      const cid = messageIdHeader(body);
+      if (cid !== undefined) out.set(id, cid);
+    }
+  }
+  return out;
 }
 
 /** The final listings of one user agree at every node (convergence after the heal phase). */

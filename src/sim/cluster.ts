@@ -104,6 +104,7 @@ export function runSimulation(config: SimConfig, options: SimOptions = {}): SimR
   const violations: string[] = [];
   const membership = new Membership(blankDisk);
   for (let i = initial.length; i < ids.length; i++) membership.absent.add(i);
+  workload.left = membership.left;
   const monitor = new ReconfigMonitor(world, membership.absent);
   wireHooks(world, workload, recorder, options, violations, monitor);
   recorder?.header(options.trace?.version ?? '0.0.0');

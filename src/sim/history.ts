@@ -80,6 +80,10 @@ export class History {
   readonly deleted = new Map<MsgId, number>();
   /** For those deletions, when the QUIT was sent (a delete takes effect between this and its reply). */
   readonly deleteSentAt = new Map<MsgId, number>();
+  /** ... and when the deleting session authenticated (its listing is from then). */
+  readonly deleteAuthAt = new Map<MsgId, number>();
+  /** The last time any SMTP attempt of a client message (by Message-ID) sent DATA (a retry may store it again). */
+  readonly lastDataSentAt = new Map<string, number>();
   /** Marked for deletion, but the QUIT went unanswered: either outcome is legal. */
   readonly maybeDeleted = new Set<MsgId>();
   readonly listings: Listing[] = [];

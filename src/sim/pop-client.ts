@@ -73,6 +73,7 @@ export function onPopReply(w: Workload, s: PopSession, reply: ClientReply): void
           if (reply.ok) {
             w.history.deleted.set(id, w.world.now);
             w.history.deleteSentAt.set(id, s.sentAt);
+            w.history.deleteAuthAt.set(id, s.authAt);
           } else w.history.maybeDeleted.add(id);
         }
       }

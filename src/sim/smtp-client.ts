@@ -37,6 +37,7 @@ export function onSmtpReply(w: Workload, s: SmtpSession, reply: ClientReply): vo
     if (reply.code === 250) {
       s.phase = 'data';
       s.dataSentAt = w.world.now;
+      if (w.history.recordOps) w.history.lastDataSentAt.set(s.msg.clientMsgId, s.dataSentAt);
       const m = s.msg;
       w.send(s, { kind: 'smtpData', sender: `sender${m.k % 97}@example.org`, recipients: [m.user], body: m.body, clientMsgId: m.clientMsgId });
       return;
@@ -60,7 +61,9 @@ function acknowledge(w: Workload, s: SmtpSession, msgId: string): void {
   if (!h.recordOps) return;
   const m = s.msg;
   const holders: string[] = [];
-  for (const n of w.world.nodes) if (n.disk.durable.fragments.get(m.user)?.has(msgId)) holders.push(n.id);
+  w.world.nodes.forEach((n, i) => {
+    if (!w.left.has(i) && n.disk.durable.fragments.get(m.user)?.has(msgId)) holders.push(n.id);
+  });
   h.acked.set(msgId, {
     user: m.user, msgId, body: m.body, clientMsgId: m.clientMsgId, dataSentAt: s.dataSentAt, ackedAt: w.world.now,
     node: w.world.nodes[s.node].id, durableCopiesAtAck: holders.length, holdersAtAck: holders,

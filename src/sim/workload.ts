@@ -26,6 +26,8 @@ export interface SessionBase {
 
 export class Workload {
   readonly sessions = new Map<SessionId, Session>();
+  /** Nodes that left the cluster for good: their disks no longer count as holding copies (set by the driver). */
+  left: ReadonlySet<number> = new Set();
   private nextSession = 0;
   private offered = 0;
   private arrivalsDone = false;

@@ -58,16 +58,31 @@ describe('checkers', () => {
   it('a delete that overlapped a (re-)delivery of the same message may lose or win; one issued after the ack must win', () => {
     const r = resultWith((h) => {
       ack(h, 'overlap', 10, 20); // a sender's retry: DATA at 10, 250 at 20
-      h.deleted.set('overlap', 30); // QUIT sent at 5 (before the 250), answered at 30: concurrent
+      h.deleted.set('overlap', 30); // listed at 2 (an earlier attempt's copy), QUIT sent at 5, answered at 30
       h.deleteSentAt.set('overlap', 5);
+      h.deleteAuthAt.set('overlap', 2);
       ack(h, 'after', 10, 20);
       h.deleted.set('after', 30); // QUIT sent at 25, after the 250: the delete is later, it must stick
       h.deleteSentAt.set('after', 25);
+      h.deleteAuthAt.set('after', 24);
       list(h, 'n1', ['overlap', 'after'], 100);
     }, ['n1']);
     expect(checkers.deletionOf(r, r.history.acked.get('overlap')!)).toBe('either');
     expect(checkers.deletedNeverReappears(r).examples).toEqual(['after (deleted at 30ms) listed again by n1 for u1 at 100ms']);
     expect(checkers.noLoss(r).ok).toBe(true); // absence of either would be fine too
+  });
+
+  it('deletedNeverReappears: an unacknowledged message stored again by a retry after its deletion is a new delivery (B3)', () => {
+    const body = 'Message-ID: <k7@x>\r\n\r\nhi';
+    const run = (lastData: number): SimResult =>
+      resultWith((h) => {
+        h.deleted.set('m7', 30); // every attempt was answered 451, yet a copy was stored, listed at 20, deleted
+        h.deleteAuthAt.set('m7', 20);
+        h.lastDataSentAt.set('<k7@x>', lastData);
+        list(h, 'n1', ['m7'], 100, { m7: body });
+      }, ['n1']);
+    expect(checkers.deletedNeverReappears(run(40)).ok).toBe(true); // a retry sent DATA after the listing
+    expect(checkers.deletedNeverReappears(run(10)).examples).toEqual(['m7 (deleted at 30ms) listed again by n1 for u1 at 100ms']);
   });
 
   it('exactlyOnceListing: the same client message under two ids is a duplicate', () => {
