@@ -23,7 +23,9 @@ describe('membership on the simulated cluster', () => {
         const agreedAfterMs = checkSchedule(seed, steps);
         slowestAgreementMs = Math.max(slowestAgreementMs, agreedAfterMs);
       }),
-      propertyParams('membership on the simulated cluster'),
+      // 500 runs, not the minimum 200: seeded bugs in report retries and joiner reports need ~250-400 random
+      // runs to surface (docs/membership.md §9), and a run costs ~30 ms.
+      propertyParams('membership on the simulated cluster', 500),
     );
     console.log(`simulated cluster: slowest agreement ${slowestAgreementMs} ms after healing (bound ${agreementBoundMs} ms)`);
   });

@@ -41,7 +41,7 @@ export const workloadArb = fc.record({
   users: fc.integer({ min: 5, max: 40 }),
   messages: fc.integer({ min: 200, max: 400 }),
   zipfExponent: fc.constantFrom(1, 1.2, 1.5),
-  arrivalIntervalMs: fc.constantFrom(2, 5, 10),
+  arrivalIntervalMs: fc.constantFrom(2, 3, 5),
 });
 
 export function loadConfig(c: LoadCase, seed: number, policy: SimConfig['node']['loadPolicy']): SimConfig {

@@ -167,7 +167,9 @@ describe('the membership properties catch each seeded bug', () => {
     [0, ['skipSoftStateReports', 'keepDepartedNodes']],
     [1, ['keepDepartedNodes', 'acceptStaleEpoch']],
     [2, ['skipSoftStateReports']],
-    [3, ['noPingRing']],
+    // Case 4's outcome (an empty rebuilt map) is what a do-nothing reconstruction gives too: only bugs
+    // that stop the reconfiguration itself break it.
+    [3, ['noPingRing', 'membershipFromProposalNotAnswers']],
   ];
   for (const [i, bugs] of caseBugs) {
     for (const bug of bugs) {
