@@ -31,7 +31,7 @@ export const clusterArb: fc.Arbitrary<Omit<LoadCase, 'users' | 'messages' | 'zip
   .filter((c) => c.extraDiskMs.includes(0) && c.extraDiskMs.some((ms) => ms >= 40));
 
 /**
- * Sustained skew, as in the paper's claim: 200–400 deliveries at one per 2–10 ms on average (0.4–4 s), so
+ * Sustained skew, as in the paper's claim: 200–400 deliveries at one per 2–5 ms on average (0.4–2 s), so
  * a slow disk (12.5–25 writes/s) is offered more than it can serve under static placement, and load
  * samples have time to travel (replies, the 1 s ring pass). A burst of a few dozen messages within tens of
  * ms is decided before any reply comes back: it measures where ties fell, not the policy.

@@ -72,15 +72,6 @@ export const loadInverted = mutate({
   }),
 });
 
-/** Piggybacked load samples always say 0 (every node looks idle): dynamic placement learns nothing from the cluster. */
-export const loadIgnored = mutate({
-  input: mapMessage((m) => {
-    if (m.kind === 'loadRing') return { ...m, table: m.table.map((e) => ({ ...e, load: { ...e.load, pending: 0 } })) };
-    if ('load' in m && typeof m.load === 'object' && m.load !== null) return { ...m, load: { ...m.load, pending: 0 } } as Message;
-    return m;
-  }),
-});
-
 /** Nondeterminism leaks in: a timer fires a millisecond late at random (Math.random, not env.entropy). */
 export const timersJittered = mutate({
   // Math.random on purpose: an unseeded random source is exactly the bug this mutation plants.

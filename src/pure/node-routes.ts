@@ -4,7 +4,7 @@ import type { Message } from './messages.js';
 import { loadRingIntervalMs } from './load/limits.js';
 import { learnLoad, loadTableEntries, mergeLoadTable, ringSuccessor } from './load/load-table.js';
 import * as mailbox from './mailbox/mailbox.js';
-import { clusterView, ownPending, patchNode, type NodeState } from './node-state.js';
+import { clusterView, ownPending, patchNode, withProxy, type NodeState } from './node-state.js';
 import { onReply, onRpcSweep } from './proxy/proxy.js';
 import { rpcSweepTimer } from './proxy/proxy-state.js';
 import { onLookupUser, onMailMapUpdate } from './soft-state/manager.js';
@@ -85,8 +85,12 @@ export function routeMessage(ctx: StepCtx, s: NodeState, from: NodeId, m: Messag
     case 'fetched':
     case 'deleted': {
       const load = learnLoad(s.load, ctx.self, from, m.load);
-      const next = load === s.load ? s : patchNode(s, { load });
-      return patchNode(next, { proxy: onReply(ctx, next.proxy, clusterView(ctx, next), from, m) });
+      if (load === s.load) return withProxy(s, onReply(ctx, s.proxy, clusterView(ctx, s), from, m));
+      // `next` was built just now and nobody else holds it: the proxy slice is set in place rather than
+      // copying all of NodeState a second time (hot path: every RPC reply passes here).
+      const next = patchNode(s, { load }) as { -readonly [K in keyof NodeState]: NodeState[K] };
+      next.proxy = onReply(ctx, next.proxy, clusterView(ctx, next), from, m);
+      return next;
     }
   }
   return assertNever(m, 'message');

@@ -100,6 +100,11 @@ export function patchNode(s: NodeState, p: NodePatch): NodeState {
   };
 }
 
+/** The node with a new proxy slice; the same node when the slice did not change (e.g. `sessionEnd` of a finished session). */
+export function withProxy(s: NodeState, proxy: ProxyState): NodeState {
+  return proxy === s.proxy ? s : patchNode(s, { proxy });
+}
+
 export function ownPending(s: NodeState): number {
   return s.mailbox.pending.size + s.userDb.pending.size + (s.replication?.repl.pending.size ?? 0);
 }

@@ -22,9 +22,10 @@ export function outstandingByNode(calls: Iterable<OutstandingRpc>): Map<NodeId, 
 /**
  * `loadOf` plus this proxy's own outstanding disk-bound RPCs per node. An RPC that already reached its node
  * when the sample was taken is counted twice; erring towards "busier" only spreads a burst a little wider,
- * while erring towards "idle" is exactly the herding this guards against.
+ * while erring towards "idle" is exactly the herding this guards against. `self` is left alone: our own
+ * load is measured, not sampled, and a call to self is a local call already counted in it.
  */
-export function withOutstanding(loadOf: (node: NodeId) => number, outstanding: ReadonlyMap<NodeId, number>): (node: NodeId) => number {
+export function withOutstanding(loadOf: (node: NodeId) => number, outstanding: ReadonlyMap<NodeId, number>, self: NodeId): (node: NodeId) => number {
   if (outstanding.size === 0) return loadOf;
-  return (node) => loadOf(node) + (outstanding.get(node) ?? 0);
+  return (node) => loadOf(node) + (node === self ? 0 : (outstanding.get(node) ?? 0));
 }

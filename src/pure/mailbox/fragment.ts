@@ -15,9 +15,16 @@ export type Fragments = PMap<Fragment>;
 
 /** Idempotent: storing a msgId that is already there changes nothing (duplicates are harmless). */
 export function storeInFragments(fragments: Fragments, user: UserId, msg: StoredMsg): Fragments {
-  const frag = fragments.get(user) ?? PMap.empty<StoredMsg>();
-  if (frag.has(msg.msgId)) return fragments;
-  return fragments.set(user, frag.set(msg.msgId, msg));
+  const frag = fragments.get(user);
+  return frag !== undefined && frag.has(msg.msgId) ? fragments : addToFragment(fragments, user, frag, msg);
+}
+
+/**
+ * storeInFragments for a caller that has just looked up `frag = fragments.get(user)` and knows it does not
+ * hold the message (the mailbox's store path: saves a second lookup in a map of every user with mail here).
+ */
+export function addToFragment(fragments: Fragments, user: UserId, frag: Fragment | undefined, msg: StoredMsg): Fragments {
+  return fragments.set(user, (frag ?? PMap.empty<StoredMsg>()).set(msg.msgId, msg));
 }
 
 /** Idempotent; a fragment whose last message goes is removed entirely (so it costs nothing). */

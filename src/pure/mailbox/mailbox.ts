@@ -6,6 +6,7 @@
 import { applyHardWrite, type HardState, type HardWrite } from '../hard-state.js';
 import type { Message, RequestId } from '../messages.js';
 import { PMap } from '../pmap.js';
+import { addToFragment } from './fragment.js';
 import { allocPersistId, send, trace, type StepCtx } from '../step-context.js';
 import { compareNodeId, type NodeId, type UserId } from '../types.js';
 import { managerOf, type UserMap } from '../user-map/user-map.js';
@@ -85,22 +86,27 @@ function storeInFlight(mailbox: MailboxState, user: UserId, msgId: string): numb
 
 export function onStoreMsg(ctx: StepCtx, s: MailboxStep, from: NodeId, m: StoreMsg): MailboxStep {
   const frag = s.hard.fragments.get(m.user);
-  const inflightId = frag !== undefined && frag.has(m.msg.msgId) ? storeInFlight(s.mailbox, m.user, m.msg.msgId) : undefined;
+  const held = frag !== undefined && frag.has(m.msg.msgId);
+  const inflightId = held ? storeInFlight(s.mailbox, m.user, m.msg.msgId) : undefined;
   const p = inflightId === undefined ? undefined : s.mailbox.pending.get(inflightId);
   if (inflightId !== undefined && p !== undefined && p.kind === 'store') {
     const pending = s.mailbox.pending.set(inflightId, { ...p, waiters: [...p.waiters, { from, rid: m.rid }] });
     return { hard: s.hard, mailbox: patchMailbox(s.mailbox, { pending }) };
   }
-  if (frag !== undefined && frag.has(m.msg.msgId)) {
+  if (held) {
     // Already durable here (a duplicated request or a client retry): answer without writing again.
     trace(ctx, 'StoreDuplicate', { node: ctx.self, user: m.user, msgId: m.msg.msgId });
     sendStored(ctx, { from, rid: m.rid });
     return s;
   }
-  const w = persist(ctx, s.hard, { kind: 'storeMessage', user: m.user, msg: m.msg });
+  const id = allocPersistId(ctx);
+  ctx.effects.push({ kind: 'persist', id, write: { kind: 'storeMessage', user: m.user, msg: m.msg } });
+  // applyHardWrite(s.hard, that write) written out, reusing the fragment looked up above (hot path).
+  const h = s.hard;
+  const hard: HardState = { incarnation: h.incarnation, fragments: addToFragment(h.fragments, m.user, frag, m.msg), userDb: h.userDb, replication: h.replication };
   const pw: PendingWrite = { kind: 'store', user: m.user, msgId: m.msg.msgId, created: frag === undefined, waiters: [{ from, rid: m.rid }] };
-  const mailbox = patchMailbox(s.mailbox, { pending: s.mailbox.pending.set(w.id, pw) });
-  return { hard: w.hard, mailbox };
+  const mailbox = patchMailbox(s.mailbox, { pending: s.mailbox.pending.set(id, pw) });
+  return { hard, mailbox };
 }
 
 type DeleteMsgs = Extract<Message, { kind: 'deleteMsgs' }>;

@@ -3,7 +3,6 @@
 // answer, rcpt-answers.ts), let the load balancer choose a node, store there (the mailbox answers once the
 // message is durable), then answer the client.
 import type { ClientReply, ClientRequest, RecipientResult } from '../client.js';
-import { fnv1a32 } from '../hash.js';
 import type { Message } from '../messages.js';
 import { chooseNode } from '../load/choose.js';
 import { outstandingByNode, withOutstanding, type OutstandingRpc } from '../load/outstanding.js';
@@ -57,12 +56,31 @@ export function onRcptDone(ctx: StepCtx, proxy: ProxyState, call: Extract<Call, 
 function mintMsgId(ctx: StepCtx, proxy: ProxyState, view: ClusterView, clientMsgId: string | undefined): { msgId: MsgId; proxy: ProxyState } {
   if (clientMsgId !== undefined && clientMsgId.length > 0) {
     // 64 bits from two independent FNV passes: collisions within one mailbox are negligible.
-    const a = fnv1a32(clientMsgId).toString(36);
-    const b = fnv1a32(`${clientMsgId.length}:${clientMsgId}`).toString(36);
-    return { msgId: `c${a}${b}`, proxy };
+    const [a, b] = twoHashes(clientMsgId);
+    return { msgId: `c${a.toString(36)}${b.toString(36)}`, proxy };
   }
   return { msgId: `${ctx.self}-${view.incarnation}-${proxy.msgCounter}`, proxy: patchProxy(proxy, { msgCounter: proxy.msgCounter + 1 }) };
 }
+
+/**
+ * fnv1a32(id) and fnv1a32(`${id.length}:${id}`) in one pass over `id` (FNV-1a is sequential, so the second
+ * hash continues from the prefix's state): the same values as hashing the two strings, with no string built.
+ */
+function twoHashes(id: string): [number, number] {
+  let a = fnvOffset;
+  let b = fnvOffset;
+  const prefix = `${id.length}:`;
+  for (let i = 0; i < prefix.length; i++) b = Math.imul(b ^ prefix.charCodeAt(i), fnvPrime);
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    a = Math.imul(a ^ c, fnvPrime);
+    b = Math.imul(b ^ c, fnvPrime);
+  }
+  return [a >>> 0, b >>> 0];
+}
+
+const fnvOffset = 0x811c9dc5;
+const fnvPrime = 0x01000193;
 
 type SmtpData = Extract<ClientRequest, { kind: 'smtpData' }>;
 
@@ -142,7 +160,7 @@ function startStore(
     user,
     members: view.members,
     fragmentNodes: mailMap,
-    loadOf: withOutstanding(view.loadOf, outstandingByNode(outstandingRpcs(proxy))),
+    loadOf: withOutstanding(view.loadOf, outstandingByNode(outstandingRpcs(proxy)), ctx.self),
     random: (n: number) => random(ctx, n),
   };
   const to = chooseNode(choice);

@@ -162,5 +162,6 @@ export function endCall(proxy: ProxyState, rid: RequestId): ProxyState {
 }
 
 export function withSession(proxy: ProxyState, id: SessionId, s: Session | undefined): ProxyState {
-  return patchProxy(proxy, { sessions: s === undefined ? proxy.sessions.delete(id) : proxy.sessions.set(id, s) });
+  const sessions = s === undefined ? proxy.sessions.delete(id) : proxy.sessions.set(id, s);
+  return sessions === proxy.sessions ? proxy : patchProxy(proxy, { sessions });
 }
