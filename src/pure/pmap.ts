@@ -72,6 +72,25 @@ function merge<V>(a: HNode<V>, ha: number, b: Leaf<V>, shift: number): Branch<V>
   return { t: 1, bm: (1 << ia) | (1 << ib), c: ia < ib ? [a, b] : [b, a] };
 }
 
+/**
+ * A copy of `a` with `x` inserted at `i` / with index `i` removed. WHY not slice + splice: the copy is then
+ * allocated at its final length at once (splice on a fresh slice reallocates it); every new key passes here.
+ */
+function withInserted<T>(a: readonly T[], i: number, x: T): T[] {
+  const out = new Array<T>(a.length + 1);
+  for (let j = 0; j < i; j++) out[j] = a[j];
+  out[i] = x;
+  for (let j = i; j < a.length; j++) out[j + 1] = a[j];
+  return out;
+}
+
+function withRemoved<T>(a: readonly T[], i: number): T[] {
+  const out = new Array<T>(a.length - 1);
+  for (let j = 0; j < i; j++) out[j] = a[j];
+  for (let j = i + 1; j < a.length; j++) out[j - 1] = a[j];
+  return out;
+}
+
 /** Set by `insert` when the key was not present before (avoids allocating a result pair). */
 let added = false;
 
@@ -101,9 +120,7 @@ function insert<V>(node: HNode<V>, h: number, k: PKey, v: V, shift: number): HNo
   const idx = popcount(node.bm & (bit - 1));
   if ((node.bm & bit) === 0) {
     added = true;
-    const c = node.c.slice();
-    c.splice(idx, 0, leaf(h, k, v));
-    return { t: 1, bm: node.bm | bit, c };
+    return { t: 1, bm: node.bm | bit, c: withInserted(node.c, idx, leaf(h, k, v)) };
   }
   const child = node.c[idx];
   const next = insert(child, h, k, v, shift + BITS);
@@ -131,9 +148,7 @@ function remove<V>(node: HNode<V>, h: number, k: PKey, shift: number): HNode<V> 
     if (node.c.length === 1) return undefined;
     // A lone leaf or collision may move up: lookups compare the full key at a leaf, at any depth.
     if (node.c.length === 2 && node.c[1 - idx].t !== 1) return node.c[1 - idx];
-    const c = node.c.slice();
-    c.splice(idx, 1);
-    return { t: 1, bm: node.bm & ~bit, c };
+    return { t: 1, bm: node.bm & ~bit, c: withRemoved(node.c, idx) };
   }
   if (node.c.length === 1 && next.t !== 1) return next;
   const c = node.c.slice();
