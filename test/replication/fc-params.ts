@@ -1,21 +1,10 @@
-// fast-check parameters for the replication properties: a fixed seed by default, overridable with env SEED
-// and PROPERTY_RUNS, and a failure message that says how to replay (including the shrink path).
+// fast-check parameters for the replication properties: the shared settings (fixed seed, SEED/PROPERTY_RUNS/
+// PROPERTY_PATH knobs, a failure message with the replay command) with this family's own CI seed.
 import type { Parameters } from 'fast-check';
+import { propertyParams as sharedParams } from '../../properties/support/fc-params.js';
 
-export function propertyParams<T>(name: string, file: string, defaultRuns = 200): Parameters<T> {
-  const seed = process.env.SEED === undefined ? 20261124 : Number(process.env.SEED);
-  const numRuns = process.env.PROPERTY_RUNS === undefined ? defaultRuns : Number(process.env.PROPERTY_RUNS);
-  return {
-    seed,
-    numRuns,
-    reporter: (details) => {
-      if (!details.failed) return;
-      throw new Error(
-        `property "${name}" failed: ${String(details.errorInstance)}\n` +
-          `counterexample: ${JSON.stringify(details.counterexample)}\n` +
-          `replay: SEED=${details.seed} PROPERTY_RUNS=${numRuns} npx vitest run ${file} ` +
-          `(fast-check path ${details.counterexamplePath})`,
-      );
-    },
-  };
+const REPLICATION_SEED = 20261124;
+
+export function propertyParams<T extends unknown[]>(name: string, file: string, defaultRuns = 200): Parameters<T> {
+  return sharedParams<T>(name, { file, defaultRuns, defaultSeed: REPLICATION_SEED });
 }
