@@ -176,16 +176,21 @@ function runPhases({ config, schedule, world, workload, history, recorder, membe
   const faultStart = Math.max(world.now, p.warmupMs);
   workload.start(faultStart);
   let inFaultPhase = true;
-  let lastFaultAt = faultStart;
+  // Count the faults that ran rather than compare times: several faults may fall on the same instant, and
+  // the phase must not end between them.
+  let faultsRun = 0;
   for (const fault of schedule) {
-    lastFaultAt = Math.max(lastFaultAt, faultStart + fault.atMs);
-    world.at(faultStart + fault.atMs, () => inFaultPhase && applyFault(world, fault, recorder, membership));
+    world.at(faultStart + fault.atMs, () => {
+      if (!inFaultPhase) return;
+      faultsRun++;
+      applyFault(world, fault, recorder, membership);
+    });
   }
   // The fault phase lasts until the workload is done and every scheduled fault happened, or until the drain
   // bound, which counts from the time the last arrival happened (unknown in advance).
   let drainDeadline = Infinity;
   world.runUntil(() => {
-    if (workload.done() && world.now >= lastFaultAt) return true;
+    if (workload.done() && faultsRun === schedule.length) return true;
     if (drainDeadline === Infinity && workload.arrivalsFinished()) drainDeadline = world.now + p.drainMsMax;
     return world.now > drainDeadline;
   }, Infinity);

@@ -7,6 +7,7 @@ import type { Message } from '../messages.js';
 import { chooseNode } from '../load/choose.js';
 import { outstandingByNode, withOutstanding, type OutstandingRpc } from '../load/outstanding.js';
 import { chooseReplicas } from '../replication/replica-choice.js';
+import { ackReplicasDefault } from '../replication/limits.js';
 import { random, trace, type StepCtx } from '../step-context.js';
 import type { MsgId, NodeId, SessionId, UserId } from '../types.js';
 import { checkUserName } from '../user-name.js';
@@ -167,6 +168,13 @@ function startStore(
   const msg = { msgId: s.msgId, body: s.body, sizeBytes: s.sizeBytes };
   // With replication the chosen node coordinates and R-1 more replicas are chosen the same way (docs/replication.md).
   const replicas = ctx.config.replicas === undefined ? undefined : chooseReplicas(choice, to, ctx.config.replicas);
+  // B6: a view with fewer members than ackReplicas (a minority partition) cannot make enough durable copies
+  // for a truthful 250: a temporary failure at once, the client retries once the partition heals.
+  if (replicas !== undefined && replicas.length < (ctx.config.ackReplicas ?? ackReplicasDefault(ctx.config.replicas ?? 1))) {
+    // The session as it is now: an earlier recipient of this DATA may have been answered synchronously too.
+    const cur = proxy.sessions.get(session);
+    return setResult(ctx, proxy, session, cur?.kind === 'smtpData' ? cur : s, index, 451);
+  }
   return startCall(ctx, proxy, { kind: 'store', session, to, index }, (rid) =>
     replicas === undefined ? { kind: 'storeMsg', rid, user, msg } : { kind: 'storeMsg', rid, user, msg, replicas },
   );

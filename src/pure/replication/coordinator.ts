@@ -43,6 +43,8 @@ export function onUpdate(ctx: Ctx, s: ReplicationState, req: UpdateRequest): Rep
   let next = persistRepl(ctx, { ...s, clock }, { kind: 'replPut', object, entry }, { kind: 'put', objectId: id, ts, key });
   next = noteApplied(ctx, next, object, current);
   next = supersede(ctx, next, object, current);
+  // Distinct nodes that report the version durable (our persist, participants' acks after theirs). Callers
+  // that must not accept fewer copies than ackReplicas (stores, B6) check the targets before asking.
   const waiter: Waiter = { ref: req.ref, ts, ackNeeded: Math.max(1, Math.min(req.ackReplicas, targets.length)), copies: [] };
   const old = next.pushes.get(id);
   const push: Push = { objectId: id, ts, remaining, selfDurable: false, waiters: [...(old?.waiters ?? []), waiter], attempt: 0, announce: true };
@@ -76,17 +78,12 @@ export function supersede(ctx: Ctx, s: ReplicationState, object: Versioned, prev
   }
   const p = next.pushes.get(object.id);
   if (p !== undefined && compareTimestamp(p.ts, object.ts) < 0) {
-    // Copies of a tombstone are no copies of the message: a store still short of its copies is not
-    // answered (the client retries, SMTP is at-least-once) rather than acknowledged with none on disk.
-    const waiters = isTombstone(object) ? p.waiters.filter((w) => !rejectWaiter(ctx, w)) : p.waiters;
-    next = { ...next, pushes: next.pushes.set(object.id, { ...p, ts: object.ts, selfDurable: false, waiters, announce: false }) };
+    // The callers keep waiting and count copies of the newer version (addCopy: a copy of version >= theirs).
+    // For a store superseded by its delete (B5) this is the truthful answer: the message was delivered and
+    // its recipient read it; ackReplicas nodes now durably hold its fate, and the client does not retry.
+    next = { ...next, pushes: next.pushes.set(object.id, { ...p, ts: object.ts, selfDurable: false, waiters: p.waiters, announce: false }) };
   }
   return next;
-}
-
-function rejectWaiter(ctx: Ctx, w: Waiter): true {
-  ctx.events.push({ kind: 'rejected', ref: w.ref, reason: 'deleted before enough copies were durable' });
-  return true;
 }
 
 export function dropEntry(ctx: Ctx, s: ReplicationState, key: string): ReplicationState {

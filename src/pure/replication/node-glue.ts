@@ -17,6 +17,7 @@ import { messageObjectId } from './objects.js';
 import { managerOf } from '../user-map/user-map.js';
 import { bootReplication, defaultReplicationConfig, ownsPersist, stepReplication, type ReplicationInput } from './replication.js';
 import type { ReplicationEvent, ReplicationState, ReplicationStep } from './state.js';
+import type { Versioned } from './objects.js';
 
 /** The node's replication slice: the manager plus the RPCs waiting on its `durable` events. */
 export interface ReplicaManager {
@@ -73,28 +74,35 @@ type StoreMsg = Extract<Message, { kind: 'storeMsg' }>;
 export function onReplicatedStore(ctx: StepCtx, s: NodeState, from: NodeId, m: StoreMsg): NodeState {
   const mgr = s.replication;
   if (mgr === undefined) return s;
+  const need = ackReplicasOf(s);
+  const targets = m.replicas !== undefined && m.replicas.includes(ctx.self) ? [...new Set(m.replicas)] : [ctx.self];
   const held = mgr.repl.hard.objects.get(messageObjectId(m.user, m.msg.msgId));
-  if (held !== undefined && held.value.kind === 'message') {
-    // A duplicated request or a client retry of a message we hold. Answer only once every target has it
-    // (no write or push in flight): before that, the answer comes from the original request's `durable`,
-    // or the client retries later (a 250 must never precede ackReplicas durable copies).
-    const busy = mgr.repl.pushes.has(held.id) || (mgr.repl.inflight.get(held.id) ?? 0) > 0;
-    if (!busy) send(ctx, from, { kind: 'stored', rid: m.rid, load: ctx.load });
+  // B6: fewer than ackReplicas distinct nodes to hold it (a minority view): no 250 can be truthful. No answer,
+  // the proxy's RPC times out (451) and the client retries; the proxy normally refuses before asking.
+  if (new Set([...targets.filter((n) => s.members.includes(n)), ...liveReplicas(s, held)]).size < need) return s;
+  if (held !== undefined && (held.value.kind !== 'message' || busy(mgr.repl, held.id))) {
+    // A tombstone: never stored again (the client's retries run out; the first attempt was answered 250
+    // unless its reply was lost, B5). A message whose original request is still running: that request's
+    // `durable` answers it, or the client retries later.
     return s;
   }
-  if (held !== undefined && held.value.kind === 'tombstone') {
-    // A retry (same Message-ID) of a message the user has already read and deleted: storing it again would
-    // make the delete visibly undone. It is not answered: the proxy's RPC times out and the client's retries
-    // run out. (The truthful answer is 250 — it was delivered — but with no copy left on disk that would
-    // be an acknowledgement without a durable copy; docs/replication.md.) Once the tombstone is collected,
-    // a retry is a new delivery.
-    return s;
-  }
-  const targets = m.replicas !== undefined && m.replicas.includes(ctx.self) ? m.replicas : [ctx.self];
   const key = `${from}|${m.rid}`;
   const waits = mgr.waits.set(key, { from, rid: m.rid, reply: 'stored', left: 1 });
-  const value = { kind: 'message', user: m.user, msgId: m.msg.msgId, body: m.msg.body, sizeBytes: m.msg.sizeBytes } as const;
-  return step(ctx, patchNode(s, { replication: { ...mgr, waits } }), { kind: 'update', request: { ref: key, value, targets, ackReplicas: ackReplicasOf(s) } });
+  // A duplicated request or a client retry of a message held here (nothing of it in flight) is never answered
+  // from what this node once knew (B6): a replica may since have left the cluster or lost its disk. It is
+  // re-replicated — a new version of the same message to the chosen nodes plus its old replicas (onUpdate)
+  // — and answered once ackReplicas distinct nodes report it durable. Retries are rare (after a 451).
+  const value = held?.value.kind === 'message' ? held.value : ({ kind: 'message', user: m.user, msgId: m.msg.msgId, body: m.msg.body, sizeBytes: m.msg.sizeBytes } as const);
+  return step(ctx, patchNode(s, { replication: { ...mgr, waits } }), { kind: 'update', request: { ref: key, value, targets, ackReplicas: need } });
+}
+
+function busy(repl: ReplicationState, id: string): boolean {
+  return repl.pushes.has(id) || (repl.inflight.get(id) ?? 0) > 0;
+}
+
+/** Replicas of the held version that are members of this node's view (a departed node's copy does not count). */
+function liveReplicas(s: NodeState, held: Versioned | undefined): readonly NodeId[] {
+  return held === undefined ? [] : held.replicas.filter((n) => s.members.includes(n));
 }
 
 type DeleteMsgs = Extract<Message, { kind: 'deleteMsgs' }>;
