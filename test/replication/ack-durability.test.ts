@@ -1,4 +1,4 @@
-// Regression tests for B5 and B6 (docs/bugs-found-by-properties.md): SMTP 250 means ackReplicas distinct
+// Regression tests for B5, B6 and B7 (docs/bugs-found-by-properties.md): SMTP 250 means ackReplicas distinct
 // nodes durably hold the message, and a message its recipient already read and deleted is acknowledged
 // (the delivery succeeded) rather than bounced or stored again. Each case is the simulator run that failed.
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSimArgs } from '../../src/cli/sim-command.js';
-import { checkers, NO_FAULTS, noAnomalyAfterBound, runSimulation, type SimConfig } from '../../src/sim/index.js';
+import { checkers, makeConfig, NO_FAULTS, noAnomalyAfterBound, runSimulation, type SimConfig } from '../../src/sim/index.js';
 import { deliveryChecks } from '../../properties/support/foundation-checks.js';
 import { caseConfig, type SimCase } from '../../properties/support/sim-cases.js';
 
@@ -64,5 +64,39 @@ describe('B6: no SMTP 250 with fewer than ackReplicas = 2 durable copies', () =>
   it('(c) a retry of a message whose other replica lost its disk is re-replicated before 250 (seed 9, every node fault)', () => {
     const c = cliConfig(['--nodes', '5', '--users', '50', '--messages', '300', '--seed', '9', '--faults', 'crash,restart,partition,join,leave,churn,loseDisk']);
     expect(failedChecks(c)).toEqual([]);
+  });
+});
+
+describe('B7: POP QUIT is answered +OK only once a tombstone is durable on ackReplicas nodes', () => {
+  // properties/replication-durability.test.ts (SEED=20261124), shrunk. user8's message is on n1 and n3; a
+  // POP session at n4 gets n3's digest, n1's times out (partition); n3 then loses its disk; QUIT sends the
+  // delete to n3 alone, which holds nothing. Before the fix n3 answered "deleted" with no tombstone anywhere,
+  // and the copy on n1 reappeared in every final listing (deletedNeverReappears).
+  const config = makeConfig({
+    seed: 270466,
+    nodes: 5,
+    users: 10,
+    messages: 20,
+    node: { replicas: 2 },
+    faults: { lossRate: 0, dupRate: 0, reorderRate: 0, clockSkewMsMax: 0 },
+    schedule: [
+      { kind: 'crash', atMs: 248, node: 'n1' },
+      { kind: 'restart', atMs: 748, node: 'n1' },
+      { kind: 'partition', atMs: 654, groups: [['n1'], ['n2', 'n3', 'n4', 'n5']] },
+      { kind: 'healNetwork', atMs: 1154 },
+      { kind: 'loseDisk', atMs: 1301, node: 'n3' },
+    ],
+    workload: { popFraction: 0.3, deleteProbability: 0.3, arrivalIntervalMs: 100 },
+    phases: { warmupMs: 2_000, healMs: 35_000 },
+  });
+
+  it('a delete sent only to a node that lost its disk fails the QUIT instead of confirming it (seed 270466)', () => {
+    const r = runSimulation(config);
+    const failed = [...checkers.checkAll(r, { spreadMaxNodes: 5 }), noAnomalyAfterBound(r)].filter((x) => !x.ok && !x.soft).map((x) => `${x.name}: ${x.examples[0]}`);
+    expect(failed, 'replay: porcupine sim --config <the config above>').toEqual([]);
+    // The mechanism, not just the verdict: the QUIT was not confirmed, and the message is still listed.
+    expect(r.history.deleted.has('cduulca18dtkvc')).toBe(false);
+    expect(r.history.maybeDeleted.has('cduulca18dtkvc')).toBe(true);
+    expect(checkers.noLoss(r).ok).toBe(true);
   });
 });

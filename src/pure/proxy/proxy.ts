@@ -76,7 +76,7 @@ export function onClientRequest(ctx: StepCtx, proxy: ProxyState, view: ClusterVi
     case 'popList':
       return onPopList(ctx, proxy, session);
     case 'popRetr':
-      return onPopRetr(ctx, proxy, session, request.msgId);
+      return onPopRetr(ctx, proxy, session, request.msgId, view.members);
     case 'popDele':
       return onPopDele(ctx, proxy, session, request.msgId);
     case 'popRset':

@@ -129,15 +129,26 @@ export function onPopList(ctx: StepCtx, proxy: ProxyState, session: SessionId): 
   return proxy;
 }
 
-export function onPopRetr(ctx: StepCtx, proxy: ProxyState, session: SessionId, msgId: MsgId): ProxyState {
+export function onPopRetr(ctx: StepCtx, proxy: ProxyState, session: SessionId, msgId: MsgId, members: readonly NodeId[]): ProxyState {
   const s = popSession(proxy, session);
   const refusal = ignorePopRequest(s);
-  const entry = s?.maildrop.find((e) => e.msgId === msgId);
-  if (refusal !== undefined || s === undefined || entry === undefined || s.marked.includes(msgId)) {
+  const listed = s?.maildrop.find((e) => e.msgId === msgId);
+  if (refusal !== undefined || s === undefined || listed === undefined || s.marked.includes(msgId)) {
     reply(ctx, session, { kind: 'popRetr', ok: false, text: refusal ?? 'no such message' });
     return proxy;
   }
-  return withSession(startFetch(ctx, proxy, session, s, entry, 0), session, { ...s, phase: 'retr' });
+  // Fetch only from holders the current view still counts as members. A holder that failed since the listing
+  // was gathered would cost a full RPC timeout per RETR, and a session retrieving many messages would outlast
+  // any client's patience (found by `porcupine sim --faults ...,crash,leave` with POP sessions). With no live
+  // holder the answer is an immediate temporary error; the client may retry once the holder is back.
+  const live = listed.nodes.filter((n) => members.includes(n));
+  if (live.length === 0) {
+    reply(ctx, session, { kind: 'popRetr', ok: false, text: '[SYS/TEMP] mailbox node unavailable' });
+    return proxy;
+  }
+  const entry = live.length === listed.nodes.length ? listed : { ...listed, nodes: live };
+  const maildrop = entry === listed ? s.maildrop : s.maildrop.map((e) => (e.msgId === msgId ? entry : e));
+  return withSession(startFetch(ctx, proxy, session, s, entry, 0), session, { ...s, maildrop, phase: 'retr' });
 }
 
 function startFetch(ctx: StepCtx, proxy: ProxyState, session: SessionId, s: PopSession, entry: MaildropEntry, attempt: number): ProxyState {

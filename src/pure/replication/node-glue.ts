@@ -107,19 +107,29 @@ function liveReplicas(s: NodeState, held: Versioned | undefined): readonly NodeI
 
 type DeleteMsgs = Extract<Message, { kind: 'deleteMsgs' }>;
 
-/** POP QUIT deletes: one tombstone update per message we hold, to all of the message's replicas. */
+/**
+ * POP QUIT deletes: one tombstone update per message, to all of the message's known replicas; `deleted`
+ * is answered once each tombstone is durable on ackReplicas distinct nodes (a delete is a replicated update
+ * like a store). B7: the answer is never given from what this node once knew. A message this node no longer
+ * holds at all (its disk was lost after the session listed it, or a stale replica was reconciled away) is
+ * not answered: the node cannot know the message's other replicas, and "deleted" with no tombstone anywhere
+ * let the copy left on another replica reappear. The proxy's call times out and QUIT fails (RFC 1939: the
+ * messages stay; the client lists and deletes again). A held tombstone is re-replicated like a message (a
+ * new tombstone version to its replicas): it may be a concurrent delete not yet durable anywhere else.
+ */
 export function onReplicatedDelete(ctx: StepCtx, s0: NodeState, from: NodeId, m: DeleteMsgs): NodeState {
   const mgr = s0.replication;
   if (mgr === undefined) return s0;
   const key = `${from}|${m.rid}`;
-  const todo = m.msgIds.map((id) => mgr.repl.hard.objects.get(messageObjectId(m.user, id))).filter((v) => v !== undefined && v.value.kind === 'message');
-  if (todo.length === 0 || mgr.waits.has(key)) {
-    if (todo.length === 0) send(ctx, from, { kind: 'deleted', rid: m.rid, load: ctx.load });
+  if (m.msgIds.length === 0) {
+    send(ctx, from, { kind: 'deleted', rid: m.rid, load: ctx.load });
     return s0;
   }
-  let s = patchNode(s0, { replication: { ...mgr, waits: mgr.waits.set(key, { from, rid: m.rid, reply: 'deleted', left: todo.length }) } });
-  for (const v of todo) {
-    if (v === undefined || v.value.kind !== 'message') continue;
+  const held = m.msgIds.map((id) => mgr.repl.hard.objects.get(messageObjectId(m.user, id)));
+  if (held.some((v) => v === undefined || v.value.kind === 'profile') || mgr.waits.has(key)) return s0;
+  let s = patchNode(s0, { replication: { ...mgr, waits: mgr.waits.set(key, { from, rid: m.rid, reply: 'deleted', left: held.length }) } });
+  for (const v of held) {
+    if (v === undefined || v.value.kind === 'profile') continue;
     const value = { kind: 'tombstone', user: m.user, msgId: v.value.msgId } as const;
     s = step(ctx, s, { kind: 'update', request: { ref: key, value, targets: v.replicas, ackReplicas: ackReplicasOf(s) } });
   }
