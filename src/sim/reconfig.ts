@@ -57,9 +57,12 @@ export class ReconfigMonitor {
 
   /** After every reducer step: did this node install a view? (A reference compare: states are immutable.) */
   afterStep(node: number): void {
-    const v = viewOf(this.world.nodes[node].state)?.view;
-    if (v === undefined || v.epoch === 0 || this.lastView.get(node) === v) return;
+    // Runs after every step: read the view without building viewOf's pair (the bench's hot path).
+    const s = this.world.nodes[node].state as { membership?: { view?: ViewLike }; userMap?: unknown } | undefined;
+    const v = s?.membership?.view;
+    if (v === undefined || v.epoch === 0 || !Array.isArray(s?.userMap)) return;
     const prev = this.lastView.get(node);
+    if (prev === v) return;
     this.lastView.set(node, v);
     if (prev !== undefined && prev.epoch === v.epoch && prev.coordinator === v.coordinator) return;
     this.installs++;

@@ -29,6 +29,22 @@ describe('Disk', () => {
     expect(actual).toBe(1);
   });
 
+  it('folds completed writes lazily with the same result as one at a time, and a wipe drops the unfolded ones', () => {
+    const d = new Disk(emptyHardState());
+    const n = (1 << 16) + 5; // past the log length that forces a fold
+    for (let i = 0; i < n; i++) d.complete(store(`u${i % 1000}`, `m${i % 70_000}`));
+    expect(d.writesDurable).toBe(n);
+    expect(d.storedMessages).toBe(70_000);
+    const before = d.durable;
+    expect(d.durable).toBe(before); // nothing new to fold: the same state
+    d.complete(store('late', 'x'));
+    expect(d.durable.fragments.get('late')?.has('x')).toBe(true);
+    d.complete(store('gone', 'y'));
+    d.wipe(emptyHardState());
+    expect(d.storedMessages).toBe(0);
+    expect(d.durable.fragments.size).toBe(0);
+  });
+
   it('a crash counts in-flight writes as lost and resets the queue', () => {
     const d = new Disk(emptyHardState());
     d.schedule(0, 10);

@@ -96,7 +96,7 @@ function onTimer(s: MembershipState, t: MembershipTimer, env: Env, out: Membersh
     case 'probe':
       return onProbeTimer(s, out);
     case 'start':
-      return onStartTimer(s, out);
+      return onStartTimer(s, out, env.now);
     case 'round':
       return onRoundTimer(s, out);
     case 'commit':

@@ -26,15 +26,20 @@ function dropStale(s: MembershipState, from: NodeId, message: MembershipMessage,
 }
 
 /** `start` timer: propose if a change is still wanted and no round is under way here. */
-export function onStartTimer(s: MembershipState, out: Out): MembershipState {
+export function onStartTimer(s: MembershipState, out: Out, nowMs: number): MembershipState {
   const next = { ...s, startPending: false };
   if (!s.wantRound || s.phase.kind !== 'idle') return next; // a round in progress answers the change
-  return becomeCoordinator(next, out);
+  return becomeCoordinator(next, out, nowMs);
 }
 
 /** Round 1: propose one more than every epoch seen, to every node known (members, seeds, senders). */
-function becomeCoordinator(s: MembershipState, out: Out): MembershipState {
-  const epoch = Math.max(s.clock, s.view.epoch, s.promised?.epoch ?? 0) + 1;
+function becomeCoordinator(s: MembershipState, out: Out, nowMs: number): MembershipState {
+  // The Lamport clock is soft state: a node that restarted or lost its disk has forgotten every epoch it saw.
+  // Proposing from the wall clock too (a hybrid logical clock, like replication's timestamps) keeps such a
+  // node from reusing an epoch number the cluster already committed: a reused number stamped its buckets
+  // like the old view's, so reconstruction skipped them and acknowledged mail vanished from listings
+  // (properties/replication-durability.test.ts, docs/bugs-found-by-properties.md B7).
+  const epoch = Math.max(s.clock, s.view.epoch, s.promised?.epoch ?? 0, Math.floor(nowMs)) + 1;
   const proposal: Proposal = { epoch, coordinator: s.self };
   const own: Acceptance = { node: s.self, fresh: !s.joined, map: s.joined ? s.view.map : null, members: s.joined ? s.view.members : null };
   for (const n of sortedNodes([...s.known, ...s.view.members])) {

@@ -5,7 +5,7 @@
 import type { ClientReply, ClientRequest, RecipientResult } from '../client.js';
 import type { Message } from '../messages.js';
 import { chooseNode } from '../load/choose.js';
-import { outstandingByNode, withOutstanding, type OutstandingRpc } from '../load/outstanding.js';
+import { withOutstanding } from '../load/outstanding.js';
 import { chooseReplicas } from '../replication/replica-choice.js';
 import { ackReplicasDefault } from '../replication/limits.js';
 import { random, trace, type StepCtx } from '../step-context.js';
@@ -161,7 +161,7 @@ function startStore(
     user,
     members: view.members,
     fragmentNodes: mailMap,
-    loadOf: withOutstanding(view.loadOf, outstandingByNode(outstandingRpcs(proxy)), ctx.self),
+    loadOf: withOutstanding(view.loadOf, outstandingStores(proxy), ctx.self),
     random: (n: number) => random(ctx, n),
   };
   const to = chooseNode(choice);
@@ -180,9 +180,17 @@ function startStore(
   );
 }
 
-/** This proxy's RPCs in flight for load accounting: a store writes the message to the target's disk. */
-function* outstandingRpcs(proxy: ProxyState): Iterable<OutstandingRpc> {
-  for (const [, o] of proxy.calls.entries()) yield { to: o.call.to, diskBound: o.call.kind === 'store' };
+/**
+ * This proxy's disk-bound RPCs in flight per target node, for load accounting (load/outstanding.ts): a store
+ * writes the message to the target's disk. Counted straight off the map (no copy of the calls: this runs
+ * for every store).
+ */
+function outstandingStores(proxy: ProxyState): Map<NodeId, number> {
+  const out = new Map<NodeId, number>();
+  proxy.calls.forEach((o) => {
+    if (o.call.kind === 'store') out.set(o.call.to, (out.get(o.call.to) ?? 0) + 1);
+  });
+  return out;
 }
 
 export function onStoreDone(ctx: StepCtx, proxy: ProxyState, call: Extract<Call, { kind: 'store' }>, r: Stored | 'timeout'): ProxyState {
