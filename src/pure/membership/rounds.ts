@@ -1,5 +1,5 @@
 // The three rounds (a variant of Three Round Membership; PORCUPINE.md "Self-management", DESIGN.md §4):
-//   1. newGroup — a node that detected a change proposes epoch = its Lamport clock + 1 to every node it
+//   1. newGroup — a node that detected a change proposes epoch = max(its Lamport clock, wall clock) + 1 to every node it
 //      knows of; the largest proposal (epoch, then NodeId) wins when several propose at once;
 //   2. accept   — a node accepts the largest proposal it has seen and answers with its installed map;
 //   3. commit   — when the round timer fires, the members are exactly the nodes that accepted; the
