@@ -12,14 +12,9 @@ import { convergenceBoundMs, defaultReplicationLimits } from '../src/pure/replic
 import { mix32 } from '../src/pure/hash.js';
 import { Net } from '../test/replication/net.js';
 import { makeConfig, runSimulation } from '../src/sim/index.js';
+import { numberFlag } from './flags.js';
 
-function flag(name: string, dflt: number): number {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return dflt;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isFinite(v) || v < 0) throw new Error(`${name} needs a number`);
-  return v;
-}
+const flag = numberFlag;
 
 const nodes = 8;
 const ids = Array.from({ length: nodes }, (_, i) => `n${i + 1}`);

@@ -16,16 +16,11 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import type { Effect, Input, Message } from '../src/pure/io.js';
 import type { Env } from '../src/pure/types.js';
 import { makeConfig, runSimulation, type NodeReducer, type SimConfig } from '../src/sim/index.js';
+import { numberFlag } from './flags.js';
 
 const GOAL_PER_S = 50_000;
 
-function flag(name: string, dflt: number): number {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return dflt;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isFinite(v) || v < 0) throw new Error(`${name} needs a number`);
-  return v;
-}
+const flag = numberFlag;
 
 function benchConfig(replicas: number): SimConfig {
   return makeConfig({

@@ -3,21 +3,9 @@
 // sample, so they all send the next messages to the node that looked idle — a slow one included — until a
 // reply corrects them. The usual fix: each proxy adds the disk-bound RPCs *it* has sent to a node and not
 // yet had answered to the load it believes that node has. The figure stays local (nothing new on the
-// wire) and corrects itself as replies, each carrying a fresh sample, come back.
+// wire) and corrects itself as replies, each carrying a fresh sample, come back. The proxy counts its
+// in-flight stores per node (proxy/delivery.ts, outstandingStores) and wraps its load view with this.
 import type { NodeId } from '../types.js';
-
-/** A proxy's outstanding RPC, as far as load accounting cares: where it went, whether it touches the disk. */
-export interface OutstandingRpc {
-  readonly to: NodeId;
-  readonly diskBound: boolean;
-}
-
-/** Disk-bound RPCs outstanding per target node. */
-export function outstandingByNode(calls: Iterable<OutstandingRpc>): Map<NodeId, number> {
-  const out = new Map<NodeId, number>();
-  for (const c of calls) if (c.diskBound) out.set(c.to, (out.get(c.to) ?? 0) + 1);
-  return out;
-}
 
 /**
  * `loadOf` plus this proxy's own outstanding disk-bound RPCs per node. An RPC that already reached its node
