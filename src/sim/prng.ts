@@ -1,7 +1,7 @@
 // The simulator's only source of randomness: sfc32 (Chris Doty-Humphrey's Small Fast Counting generator),
 // seeded from one number. Every knob of a run draws from a stream forked off the run's seed by a label, so
 // that adding a fault kind does not shift the workload's choices (TigerBeetle's VOPR habit: one seed, many
-// independent streams). No Math.random anywhere in src/sim or src/pure.
+// independent streams). No ambient randomness anywhere in src/sim or src/pure (the tidy test enforces it).
 import { fnv1a32, mix32 } from '../pure/hash.js';
 
 const TWO_POW_32 = 4294967296;
