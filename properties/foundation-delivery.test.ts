@@ -9,10 +9,10 @@ import { propertyParams, propertyRuns, propertySeed } from './support/fc-params.
 import { caseConfig, simCaseArb, type SimCase } from './support/sim-cases.js';
 import { expectChecks } from './support/expect-checks.js';
 import { deliveryChecks } from './support/foundation-checks.js';
-import { corruptRetrievedBodies, duplicateFirstListed, remoteDeletesIgnored } from './support/mutations.js';
+import { corruptRetrievedBodies, deletesNeverArrive, duplicateFirstListed, remoteDeletesIgnored } from './support/mutations.js';
 
 const FILE = 'properties/foundation-delivery.test.ts';
-const NAME = 'no faults: acked mail listed exactly once everywhere, identical bodies, deletes stick';
+const NAME = 'no faults: acked mail listed exactly once everywhere, identical bodies, every delete confirmed and sticks';
 
 function deliveryHolds(c: SimCase, reducer?: NodeReducer<unknown>): void {
   const r = runSimulation(caseConfig(c), reducer === undefined ? {} : { reducer });
@@ -29,6 +29,8 @@ describe('foundation property 1: delivery and retrieval without faults', () => {
     ['RETR returns a body with one byte changed', corruptRetrievedBodies],
     ['LIST shows a message twice', duplicateFirstListed],
     ['a fragment node acknowledges a delete without deleting', remoteDeletesIgnored],
+    // Caught only by everyDeleteConfirmed: with every QUIT failing, "deletes stick" holds vacuously.
+    ['every delete fails (deletes never reach the fragment nodes)', deletesNeverArrive],
   ];
   for (const [what, reducer] of mutants) {
     it(`property 1 catches the mutation: ${what}`, () => {

@@ -8,12 +8,14 @@ import { propertyParams, propertyRuns, propertySeed } from './support/fc-params.
 import { caseConfig, networkFaultsArb, simCaseArb, type SimCase } from './support/sim-cases.js';
 import { expectChecks } from './support/expect-checks.js';
 import { networkFaultChecks } from './support/foundation-checks.js';
-import { rpcTimeoutsDisabled } from './support/mutations.js';
+import { quitConfirmsFailedDeletes, rpcTimeoutsDisabled } from './support/mutations.js';
 import { propertyTest } from './support/known-bugs.js';
 
 const FILE = 'properties/foundation-network-faults.test.ts';
-const NAME = 'loss+dup+reorder: no acked message lost or listed twice, every request answered, no reducer throws';
+const NAME = 'loss+dup+reorder: no acked message lost or listed twice, confirmed deletes stick, every request answered, no reducer throws';
 const cases = simCaseArb({ faults: networkFaultsArb });
+/** The same cases with more POP sessions deleting more: enough QUITs meet a lost delete to judge them. */
+const deleteHeavyCases = cases.map((c) => ({ ...c, popFraction: Math.max(c.popFraction, 0.3), deleteProbability: Math.max(c.deleteProbability, 0.5) }));
 
 function caseWith(seed: number, c: Omit<SimCase, 'seed' | 'faults' | 'distribution'>, faults: Partial<SimCase['faults']>): SimCase {
   return { seed, distribution: 'zipf', ...c, faults: { ...NO_FAULTS, ...faults } };
@@ -41,8 +43,15 @@ describe('foundation property 2: network faults', () => {
     faultsTolerated(caseWith(1750489944, { nodes: 6, users: 10, messages: 19, policy: 'random', spread: 1, popFraction: 0.17, deleteProbability: 0, arrivalIntervalMs: 18 }, { lossRate: 0.19, dupRate: 0.22, reorderRate: 0.4, reorderDelayMsMax: 99 }));
   });
 
-  it('property 2 catches the mutation: the proxy never times out a lost RPC', () => {
-    const out = fc.check(fc.property(cases, (c) => faultsTolerated(c, rpcTimeoutsDisabled)), { seed: propertySeed(), numRuns: 100, endOnFailure: true });
-    expect(out.failed, `the mutation went unnoticed in ${out.numRuns} runs`).toBe(true);
-  });
+  const mutants: readonly [string, NodeReducer<unknown>, fc.Arbitrary<SimCase>][] = [
+    ['the proxy never times out a lost RPC', rpcTimeoutsDisabled, cases],
+    // Caught by deletedNeverReappears (issue 13: before it joined this property, nothing caught this).
+    ['QUIT answers +OK although a delete timed out', quitConfirmsFailedDeletes, deleteHeavyCases],
+  ];
+  for (const [what, reducer, arb] of mutants) {
+    it(`property 2 catches the mutation: ${what}`, () => {
+      const out = fc.check(fc.property(arb, (c) => faultsTolerated(c, reducer)), { seed: propertySeed(), numRuns: 100, endOnFailure: true });
+      expect(out.failed, `the mutation "${what}" went unnoticed in ${out.numRuns} runs`).toBe(true);
+    });
+  }
 });

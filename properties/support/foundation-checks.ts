@@ -1,7 +1,7 @@
 // The checks behind each foundation property, as functions of a simulation result, so each property test
 // and its mutation tests ("property X catches mutation Y") judge runs in exactly the same way.
 import { checkers, type CheckResult, type SimResult } from '../../src/sim/index.js';
-import { ackedExactlyOnceEverywhere, everyOfferAcknowledged } from './oracles.js';
+import { ackedExactlyOnceEverywhere, everyDeleteConfirmed, everyOfferAcknowledged } from './oracles.js';
 
 /** Property 1, no faults: exactly once everywhere, identical bodies, deletions stick. */
 export function deliveryChecks(r: SimResult): CheckResult[] {
@@ -10,6 +10,7 @@ export function deliveryChecks(r: SimResult): CheckResult[] {
     checkers.noInvariantViolated(r),
     checkers.phasesCompleted(r),
     everyOfferAcknowledged(r),
+    everyDeleteConfirmed(r),
     ackedExactlyOnceEverywhere(r),
     checkers.noLoss(r),
     checkers.exactlyOnceListing(r),
@@ -29,8 +30,9 @@ export function networkFaultChecks(r: SimResult): CheckResult[] {
     checkers.exactlyOnceListing(r),
     ackedExactlyOnceEverywhere(r),
     checkers.byteIdenticalBodies(r),
-    // Not deletedNeverReappears: with faults, a sender whose attempts all got 451 may still have stored
-    // the message and retry it after the recipient deleted the first copy (RFC 5321 §6.3, at-least-once);
-    // the checker excuses only re-*acknowledged* messages (docs/bugs-found-by-properties.md B3).
+    // A QUIT answered +OK means the deletes happened: a delete that failed or timed out must not be
+    // confirmed (issue 13). The checker excuses a sender's retry that stored the message again after the
+    // delete (RFC 5321 §6.3 at-least-once; docs/bugs-found-by-properties.md B3).
+    checkers.deletedNeverReappears(r),
   ];
 }

@@ -89,3 +89,13 @@ export const leakyModuleState = mutate({
     return e.kind === 'setTimer' && stepsEverTaken % 7_919 === 0 ? { ...e, afterMs: e.afterMs + 1 } : e;
   },
 });
+
+/** Every delete fails: the fragment nodes never receive the deletes, so every QUIT that deletes times out. */
+export const deletesNeverArrive = mutate({
+  input: (i) => (i.kind === 'message' && i.message.kind === 'deleteMsgs' ? undefined : i),
+});
+
+/** QUIT answers +OK although a delete failed or timed out (the client believes mail is gone that is not). */
+export const quitConfirmsFailedDeletes = mutate({
+  effect: mapReply((r) => (r.kind === 'popQuit' && !r.ok && r.deleted === 0 && r.text.includes('not deleted') ? { ...r, ok: true, text: 'bye' } : r)),
+});

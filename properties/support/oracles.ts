@@ -33,3 +33,16 @@ export function everyOfferAcknowledged(r: SimResult): CheckResult {
     : [`${c.messagesOffered} messages offered in ${c.smtpAttempts} SMTP attempts, ${c.acknowledged} acknowledged, ${c.failed} failed`];
   return checkOf('everyOfferAcknowledged', v);
 }
+
+/**
+ * Without faults, deletes work: every DELE of a listed message is answered +OK and every QUIT that commits
+ * deletions is answered +OK (the SMTP side's everyOfferAcknowledged, for POP). Without this, "deletes
+ * stick" holds vacuously when no delete ever succeeds (issue 13: a node whose deletes all fail passed).
+ */
+export function everyDeleteConfirmed(r: SimResult): CheckResult {
+  const c = r.history.counters;
+  const v: string[] = [];
+  if (c.deletesRefused > 0) v.push(`${c.deletesRefused} of ${c.deletesRequested} DELE commands answered -ERR`);
+  if (c.quitsWithDeletesFailed > 0) v.push(`${c.quitsWithDeletesFailed} of ${c.quitsWithDeletes} QUITs committing deletions not answered +OK`);
+  return checkOf('everyDeleteConfirmed', v);
+}

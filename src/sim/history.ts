@@ -71,6 +71,12 @@ export interface HistoryCounters {
   /** Replies for sessions the client had already given up on or never opened. */
   strayReplies: number;
   refused: number;
+  /** POP DELE commands sent, and those answered -ERR (the message was listed, so -ERR is a failure). */
+  deletesRequested: number;
+  deletesRefused: number;
+  /** QUITs sent with messages marked for deletion, and those not answered +OK (the deletes did not happen). */
+  quitsWithDeletes: number;
+  quitsWithDeletesFailed: number;
 }
 
 export class History {
@@ -92,6 +98,7 @@ export class History {
   readonly counters: HistoryCounters = {
     smtpAttempts: 0, messagesOffered: 0, acknowledged: 0, failed: 0, popSessions: 0, popAuthFailures: 0,
     requests: 0, replies: 0, timeouts: 0, aborted: 0, strayReplies: 0, refused: 0,
+    deletesRequested: 0, deletesRefused: 0, quitsWithDeletes: 0, quitsWithDeletesFailed: 0,
   };
 
   constructor(

@@ -65,10 +65,12 @@ export function onPopReply(w: Workload, s: PopSession, reply: ClientReply): void
     }
     case 'popDele':
       if (reply.ok) s.marked.push(s.toDelete[0]);
+      else w.history.counters.deletesRefused++;
       s.toDelete.shift();
       return next(w, s);
     case 'popQuit':
       if (s.marked.length > 0) {
+        if (!reply.ok) w.history.counters.quitsWithDeletesFailed++;
         for (const id of s.marked) {
           if (reply.ok) {
             w.history.deleted.set(id, w.world.now);
@@ -117,8 +119,10 @@ function next(w: Workload, s: PopSession): void {
   }
   if (s.toDelete.length > 0) {
     s.phase = 'dele';
+    w.history.counters.deletesRequested++;
     return w.send(s, { kind: 'popDele', msgId: s.toDelete[0] });
   }
+  if (s.marked.length > 0) w.history.counters.quitsWithDeletes++;
   s.phase = 'quit';
   w.send(s, { kind: 'popQuit' });
 }
