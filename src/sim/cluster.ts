@@ -18,6 +18,7 @@ import type { NodeConfig } from '../pure/io.js';
 import { World, type NodeReducer, type ReducerError, type WorldCounters } from './world.js';
 import { Workload } from './workload.js';
 import type { NetworkCounters } from './network.js';
+import type { DiskBugs } from './disk.js';
 
 export interface SimOptions {
   /** The node reducer; default the real one (src/pure/node.ts). Tests pass tiny fakes. */
@@ -29,6 +30,8 @@ export interface SimOptions {
    * description of the violation, or undefined. The first violation stops the run.
    */
   readonly invariant?: (world: World<unknown>, node: number, input: Input) => string | undefined;
+  /** Seeded disk bugs (test/sim/trace-observes.test.ts only: shows a trace cannot hide them). */
+  readonly diskBugs?: DiskBugs;
 }
 
 export interface PhaseTimes {
@@ -94,6 +97,7 @@ export function runSimulation(config: SimConfig, options: SimOptions = {}): SimR
       passwordCheckMs: config.passwordCheckMs,
       initialHard: blankDisk,
       checkPassword: simCheckPassword,
+      ...(options.diskBugs !== undefined ? { diskBugs: options.diskBugs } : {}),
     },
     streamFor(config.seed, 'entropy'),
     streamFor(config.seed, 'network'),

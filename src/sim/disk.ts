@@ -4,11 +4,20 @@
 // because they belong to the dead incarnation — and the next boot reads back `durable`.
 //
 // Folding is lazy: a completed write is only appended to a log, and the log is folded into the durable
-// state when someone reads `durable` or `storedMessages` (a boot, the end-of-run statistics, a checker), or
-// when it grows long. The node already holds the same state in memory, so folding every write as it
+// state when a node boots from it (`readBack`) or when the log grows long. Observers (the trace, the
+// statistics, the ack-time holder count) read `durable` and `storedMessages`, which compute the fold into a
+// cache and never change `base` or `log`: observing must not change what is observed (issue 13 — a traced run
+// used to fold on every event, so a crash that mishandled completed-but-unfolded writes behaved differently,
+// and could never show, in a trace). The node already holds the same state in memory, so folding every write as it
 // completed did the work twice; folding a batch at once also lets the intermediate map copies die young
 // instead of being promoted by the GC (issue 2: the bench spent ~8 % of its time here).
 import { applyHardWrite, type HardState, type HardWrite } from '../pure/hard-state.js';
+
+/** Deliberate disk bugs (seeded-bug tests only; the simulator never sets them). */
+export interface DiskBugs {
+  /** A crash also loses writes that completed (were durable) but were not folded yet. */
+  readonly crashDropsUnfoldedWrites?: boolean;
+}
 
 /** Log length that forces a fold: bounds the log's memory in long runs nobody reads the disk in. */
 const FOLD_AT = 1 << 16;
@@ -29,20 +38,31 @@ export class Disk {
   writesDurable = 0;
   writesLost = 0;
 
-  constructor(durable: HardState) {
+  /** `base` and `log` folded, for observers; valid while `base` is `cache.base` and `log` has `cache.logLength` writes. */
+  private cache: { base: HardState; logLength: number; state: HardState; stored: number } | undefined;
+
+  constructor(
+    durable: HardState,
+    /** Seeded bugs, for test/sim/trace-observes.test.ts only (shows tracing cannot hide them). */
+    private readonly bugs: DiskBugs = {},
+  ) {
     this.base = durable;
   }
 
-  /** The durable hard state: what the next boot reads back. */
+  /** The durable hard state (observing it changes nothing). */
   get durable(): HardState {
-    this.fold();
-    return this.base;
+    return this.folded().state;
   }
 
-  /** Messages durably stored here. */
+  /** Messages durably stored here (observing it changes nothing). */
   get storedMessages(): number {
+    return this.folded().stored;
+  }
+
+  /** The durable state a booting node reads back: the log is folded into it for good. */
+  readBack(): HardState {
     this.fold();
-    return this.storedBase;
+    return this.base;
   }
 
   /** Peak of `inFlight`: the most writes this disk ever had queued at once (the paper's load, on the disk). */
@@ -70,20 +90,32 @@ export class Disk {
     if (this.log.length >= FOLD_AT) this.fold();
   }
 
-  /** Fold the logged writes into `base`, in order (the same result as folding each as it completed). */
-  private fold(): void {
+  /** `base` with the logged writes applied in order (the same result as folding each as it completed). */
+  private folded(): { state: HardState; stored: number } {
     const log = this.log;
-    if (log.length === 0) return;
-    let state = this.base;
-    let stored = this.storedBase;
-    for (const write of log) {
-      const after = applyHardWrite(state, write);
-      stored += storedDelta(state, after, write);
+    const c = this.cache;
+    if (c !== undefined && c.base === this.base && c.logLength === log.length) return c;
+    // Extend a cache of a prefix of the same log (the log only grows between folds), else start at `base`.
+    const from = c !== undefined && c.base === this.base && c.logLength < log.length ? c : { state: this.base, stored: this.storedBase, logLength: 0 };
+    let state = from.state;
+    let stored = from.stored;
+    for (let i = from.logLength; i < log.length; i++) {
+      const after = applyHardWrite(state, log[i]);
+      stored += storedDelta(state, after, log[i]);
       state = after;
     }
+    this.cache = { base: this.base, logLength: log.length, state, stored };
+    return this.cache;
+  }
+
+  /** Fold the logged writes into `base` for good. */
+  private fold(): void {
+    if (this.log.length === 0) return;
+    const { state, stored } = this.folded();
     this.base = state;
     this.storedBase = stored;
     this.log = [];
+    this.cache = undefined;
   }
 
   /**
@@ -95,10 +127,16 @@ export class Disk {
     this.base = blank;
     this.log = [];
     this.storedBase = 0;
+    this.cache = undefined;
   }
 
   /** The machine lost power: writes in flight are gone (their completions are discarded by the world). */
   crash(): void {
+    if (this.bugs.crashDropsUnfoldedWrites === true) {
+      this.writesLost += this.log.length;
+      this.log = [];
+      this.cache = undefined;
+    }
     this.writesLost += this.inFlight;
     this.inFlight = 0;
     this.lastDoneAt = 0;

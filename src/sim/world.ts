@@ -7,7 +7,7 @@ import type { ClientReply, Effect, Input, NodeConfig, StepResult } from '../pure
 import type { HardState, HardWrite } from '../pure/hard-state.js';
 import type { Message } from '../pure/messages.js';
 import type { Env, NodeId, SessionId } from '../pure/types.js';
-import { Disk } from './disk.js';
+import { Disk, type DiskBugs } from './disk.js';
 import { EventQueue } from './event-queue.js';
 import { Network } from './network.js';
 import type { FaultConfig, NetworkConfig } from './config.js';
@@ -52,6 +52,8 @@ export interface WorldParams {
   readonly initialHard: HardState;
   /** Cheap stand-in for scrypt: does `password` match `verifier`? */
   readonly checkPassword: (password: string, verifier: string) => boolean;
+  /** Seeded disk bugs (test/sim/trace-observes.test.ts only). */
+  readonly diskBugs?: DiskBugs;
 }
 
 type SimEvent =
@@ -110,7 +112,7 @@ export class World<S> {
     this.nodes = params.ids.map((id, i) => {
       this.index.set(id, i);
       return {
-        id, state: reducer.initialState(), up: false, inc: 0, timers: new Map(), disk: new Disk(params.initialHard),
+        id, state: reducer.initialState(), up: false, inc: 0, timers: new Map(), disk: new Disk(params.initialHard, params.diskBugs),
         skewMs: 0, pending: 0, pendingPeak: 0, steps: 0,
       };
     });
@@ -143,7 +145,7 @@ export class World<S> {
     if (slot.up) return;
     slot.up = true;
     slot.state = this.reducer.initialState();
-    this.step(slot, node, { kind: 'boot', self: slot.id, hard: slot.disk.durable, config: this.params.nodeConfig });
+    this.step(slot, node, { kind: 'boot', self: slot.id, hard: slot.disk.readBack(), config: this.params.nodeConfig });
   }
 
   /** Crash a node: soft state, timers and unflushed writes are lost; in-flight client sessions break. */
