@@ -13,6 +13,17 @@ export function propertySeed(defaultSeed = DEFAULT_SEED): number {
   return envInt('SEED') ?? defaultSeed;
 }
 
+/**
+ * The seed of the rotating batch (properties/rotating-seed.test.ts): env ROTATING_SEED, which `.ci/run` derives
+ * from the commit so each commit checks new cases besides the fixed ones; locally a fixed default, so a plain
+ * `npm test` stays deterministic. A failure there is a real bug found (its replay command is printed).
+ */
+export const ROTATING_SEED_DEFAULT = 1;
+
+export function rotatingSeed(): number {
+  return envInt('ROTATING_SEED') ?? ROTATING_SEED_DEFAULT;
+}
+
 export function propertyRuns(defaultRuns = DEFAULT_RUNS): number {
   return envInt('PROPERTY_RUNS') ?? defaultRuns;
 }
