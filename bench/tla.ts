@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { checkSpec } from '../src/tla/check/index.js';
 import { loadWithCfg } from '../src/tla/cli/load.js';
 import { randomWalkTrace, validateTrace } from '../src/tla/trace/index.js';
+import { conformanceDir, REPO_ROOT } from '../test/support/paths.js';
 
 // TLC's figures (one worker): a 724,000-state mutual-exclusion model, JVM start-up, trace validation.
 const TLC_DISTINCT_PER_S = 38_000;
@@ -21,10 +22,10 @@ const TLC_TRACE_STEPS_PER_S = 650;
 const GOAL_TINY_S = 0.3;
 const GOAL_TRACE_STEPS_PER_S = 20_000;
 
+// The repository root and ../shared/tla-conformance beside it (compiled to dist/bench/tla.js or not).
+const repoRoot = REPO_ROOT;
 const here = path.dirname(fileURLToPath(import.meta.url));
-// Compiled to dist/bench/tla.js, or run from bench/ directly: find the folder holding bench/tla/.
-const repoRoot = [path.resolve(here, '../..'), path.resolve(here, '..')].find((d) => existsSync(path.join(d, 'bench/tla/BenchRing.tla'))) ?? process.cwd();
-const shared = existsSync(path.resolve(repoRoot, '../shared/tla-conformance')) ? path.resolve(repoRoot, '../shared/tla-conformance') : '/work/shared/tla-conformance';
+const shared = conformanceDir();
 
 function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');

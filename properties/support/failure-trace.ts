@@ -1,20 +1,12 @@
 // Record a failing simulation again, with a trace, so it can be replayed and studied (DESIGN.md §5):
 // traces/failures/<property>-<seed>.ndjson (git-ignored). A trace worth keeping is moved to traces/ and
 // then replayed in CI forever (test/traces/replay-recorded.test.ts).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { runSimulation, type SimConfig, type SimOptions } from '../../src/sim/index.js';
+import { REPO_ROOT } from '../../test/support/paths.js';
 
-/** The repository root: the nearest directory above this module with a package.json (works from dist/ too). */
-export const REPO_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
-
-function findRoot(start: string): string {
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
-  }
-}
+export { REPO_ROOT };
 export const FAILURES_DIR = join(REPO_ROOT, 'traces', 'failures');
 
 /** The version written into trace headers: the package's (what `porcupine sim` writes too). */

@@ -1,14 +1,15 @@
 // Shared by the spec tests: run a small simulation with a 'mailboxes' trace, map it (refinement.ts), load
 // spec/MailStore.tla with the trace's constants and validate in-process.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CfgConstant, LoadedSpec, State, ValueOps } from '../../src/tla/api.js';
 import { loadSpec, valueOps } from '../../src/tla/front-end.js';
 import { describeFailure, jsonToCfgValue, validateTrace, type ValidationResult } from '../../src/tla/trace/index.js';
 import { makeConfig, runSimulation, type DeepPartial, type SimConfig } from '../../src/sim/index.js';
 import { mapTrace, type MappedTrace } from './refinement.js';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { REPO_ROOT } from '../support/paths.js';
+
+export const repoRoot = REPO_ROOT;
 export const specPath = path.join(repoRoot, 'spec/MailStore.tla');
 
 /** Small runs: a few messages, a POP-heavy workload that deletes, so Store, Delete and retrieval all occur. */

@@ -3,8 +3,10 @@
 import { readFileSync } from 'node:fs';
 import type { CfgConstant, CfgValue, ExprHandle, LoadedSpec, State, TemporalFormula } from '../../../src/tla/api.js';
 import { loadSpec, valueOps, NestedTlaError } from '../../../src/tla/front-end.js';
+import { conformanceDir } from '../../support/paths.js';
 
-export const CONF = '/work/shared/tla-conformance';
+/** The TLC conformance suite (../shared/tla-conformance beside the repository). */
+export const CONF = conformanceDir();
 
 export interface MiniCfg {
   constants: Map<string, CfgConstant>;

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { getParser, parseFile, parseText } from '../../../src/tla/parse/index.js';
+import { conformanceDir } from '../../support/paths.js';
 
-const DIR = '/work/shared/tla-conformance';
+const DIR = conformanceDir();
 
 describe('parser', () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.tla'));
