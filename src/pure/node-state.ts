@@ -10,9 +10,9 @@ import type { StepCtx } from './step-context.js';
 import type { NodeId } from './types.js';
 import { emptyUserDbState, type UserDbState } from './user-db/user-db-manager.js';
 import type { UserMap } from './user-map/user-map.js';
-import type { ReplicaManager } from './replication/node-glue.js';
+import type { ReplicaManager } from './replication/replica-manager.js';
 import type { MembershipState } from './membership/state.js';
-import { emptyReconstructionState, type ReconstructionState } from './soft-state/reconstruct-node.js';
+import { emptyReconstructionState, type ReconstructionState } from './soft-state/reconstruction-state.js';
 
 export interface NodeState {
   /** Undefined until the first `boot`; every other input before it is a traced drop. */

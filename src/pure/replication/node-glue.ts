@@ -18,13 +18,9 @@ import { managerOf } from '../user-map/user-map.js';
 import { bootReplication, defaultReplicationConfig, ownsPersist, stepReplication, type ReplicationInput } from './replication.js';
 import type { ReplicationEvent, ReplicationState, ReplicationStep } from './state.js';
 import type { Versioned } from './objects.js';
+import type { ReplicaManager } from './replica-manager.js';
 
-/** The node's replication slice: the manager plus the RPCs waiting on its `durable` events. */
-export interface ReplicaManager {
-  readonly repl: ReplicationState;
-  /** `${from}|${rid}` → updates still to become durable before the RPC is answered. */
-  readonly waits: PMap<{ readonly from: NodeId; readonly rid: RequestId; readonly reply: 'stored' | 'deleted' | 'profileSet'; readonly left: number }>;
-}
+export type { ReplicaManager };
 
 /** Persist ids of replication: negative, and apart per incarnation (a late completion is never mistaken). */
 function persistIdStart(incarnation: number): number {

@@ -15,36 +15,10 @@ import type { ManagerState } from './manager.js';
 import { bucketsManagedBy, bucketsToRebuild, changedBuckets, reportsFor } from './reconstruct.js';
 import { reportRetryMs, reportsPerRetryMax } from './reconstruct-limits.js';
 import type { ReconstructionMessage } from './reconstruct-messages.js';
+import type { Outbound, Report } from './reconstruction-state.js';
 import { profileObjectId } from '../replication/objects.js';
 
-type Report = Extract<ReconstructionMessage, { kind: 'softStateReport' }>;
-
-/** Buckets still to be reported to one manager, and the newest view that added any. */
-interface Outbound {
-  readonly view: ViewId;
-  readonly buckets: readonly Bucket[];
-}
-
-export interface ReconstructionState {
-  /** Reports not yet acknowledged, by manager. */
-  readonly outbound: PMap<Outbound>;
-  /** Reports made in a view this node has not installed yet: applied when it does. */
-  readonly stash: readonly { readonly from: NodeId; readonly report: Report }[];
-  /**
-   * The stamp of the last report applied (or stashed) per reporter: an older one is a late duplicate and
-   * is dropped unacknowledged (a genuine retry carries a fresh stamp).
-   */
-  readonly lastStamp: PMap<number>;
-  readonly retryArmed: boolean;
-  /** Reports sent (first sends and retries), for the cost table of docs/membership.md. */
-  readonly reportsSent: number;
-}
-
 export const reconstructRetryTimer = 'reconstruct:retry';
-
-export function emptyReconstructionState(): ReconstructionState {
-  return { outbound: PMap.empty(), stash: [], lastStamp: PMap.empty(), retryArmed: false, reportsSent: 0 };
-}
 
 /** The `installed` effect of the membership: switch maps, reset soft state, report. */
 export function onViewInstalled(ctx: StepCtx, s0: NodeState, previous: View, view: View, selfJustJoined: boolean): NodeState {
