@@ -47,6 +47,7 @@ export function replayTrace(text: string, options: Pick<SimOptions, 'reducer'> =
   const recorded = text.split('\n');
   if (recorded.length > 0 && recorded[recorded.length - 1] === '') recorded.pop();
   const header = parseHeader(recorded[0]);
+  checkComplete(recorded);
   // Fill defaults for fields an older trace may lack, but keep the header's values. The header line itself
   // is not compared byte for byte: a later version may add config fields; the run must still be the same.
   const config: SimConfig = makeConfig(header.config);
@@ -71,6 +72,23 @@ export function replayTrace(text: string, options: Pick<SimOptions, 'reducer'> =
     return { ok: false, linesCompared: n, recordedVersion: header.version, divergence: { line: n + 1, expected: recorded[n], actual: '<end of run>', what: 'the trace has more lines than the run produces' } };
   }
   return { ok: true, linesCompared: n, recordedVersion: header.version };
+}
+
+/**
+ * A trace cut off (a run killed while writing it, a partial copy) is an unreadable trace, not a divergence:
+ * every line must be JSON and the last one the `end` line. Throws a RangeError saying which line.
+ */
+function checkComplete(lines: readonly string[]): void {
+  for (let i = 1; i < lines.length; i++) {
+    if (tryParse(lines[i]) === undefined) {
+      const last = i === lines.length - 1;
+      throw new RangeError(`line ${i + 1} is not JSON: the trace is ${last ? 'truncated (cut off in its last line)' : 'corrupt'}`);
+    }
+  }
+  const last = tryParse(lines[lines.length - 1]);
+  if (lines.length < 2 || last?.kind !== 'end') {
+    throw new RangeError(`the trace is truncated: it ends at line ${lines.length} without its "end" line`);
+  }
 }
 
 function describeDifference(expected: string | undefined, actual: string): string {

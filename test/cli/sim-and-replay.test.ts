@@ -78,6 +78,21 @@ describe('porcupine replay', () => {
     expect(r.stdout).toContain(`DIVERGED at line ${k + 1}:`);
   });
 
+  it('a truncated trace is an unreadable trace (exit 2, as --help says), not a divergence', () => {
+    const file = join(dir, 'cut.ndjson');
+    expect(runCli([...small, '--trace', file]).code).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.slice(0, Math.floor(text.length / 2))); // cut mid-line, as a killed writer leaves it
+    const r = runCli(['replay', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^porcupine replay: .*cut\.ndjson: line \d+ is not JSON: the trace is truncated/m);
+    writeFileSync(file, text.split('\n').slice(0, 30).join('\n') + '\n'); // cut at a line end
+    const r2 = runCli(['replay', file]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain('the trace is truncated: it ends at line 30 without its "end" line');
+    expect(runCli(['replay', '--help']).stdout).toContain('Exit status: 0 identical, 1 diverged, 2 bad usage or unreadable trace.');
+  });
+
   it('a recorded regression trace in traces/ replays as a process too', () => {
     const r = runCli(['replay', 'traces/no-faults-3-nodes.ndjson']);
     expect(r.code).toBe(0);

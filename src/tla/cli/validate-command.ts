@@ -18,7 +18,8 @@ event must be a step of Next labelled with its action whose successor agrees wit
 Constants come from CFG (default SPEC.cfg when it exists), else from the header's "constants".
 
 Exit codes: 0 valid, 1 invalid (the line, expected action, differing variables and enabled actions are
-printed), 2 bad usage, 150 spec error, 151 cfg error.`;
+printed, and for a malformed trace line), 2 bad usage or an unreadable trace file, 150 spec error,
+151 cfg error.`;
 
 export async function runValidate(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, { values: ['--config', '--init', '--next', '--max-candidates'], switches: ['--help'] });
@@ -32,8 +33,15 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
   }
   const [specPath, tracePath] = args.positional;
   if (!existsSync(specPath)) throw new TlaError('io', `cannot read the spec ${specPath}`);
-  if (!existsSync(tracePath)) throw new TlaError('io', `cannot read the trace ${tracePath}`);
-  const trace = parseNdjson(readFileSync(tracePath, 'utf8'));
+  // An unreadable trace is bad usage (2), not a spec error: the help promises 150 only for the spec.
+  let traceText: string;
+  try {
+    traceText = readFileSync(tracePath, 'utf8');
+  } catch (e) {
+    io.err(`porcupine tla validate: cannot read the trace ${tracePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    return 2;
+  }
+  const trace = parseNdjson(traceText);
   const spec = await loadSpec(specPath, constantsFor(specPath, args.values.get('--config'), trace));
   if (trace.header.module !== undefined && trace.header.module !== spec.moduleName) {
     io.err(`Warning: the trace header names module ${String(trace.header.module)}, the spec is ${spec.moduleName}`);

@@ -155,6 +155,25 @@ describe('porcupine tla', () => {
     expect(io2.outText()).toMatch(/Enabled actions: IncA, IncB/);
   });
 
+  it('validate: a missing or unreadable trace file is bad usage (exit 2, as --help says), a malformed line exit 1', async () => {
+    const spec = path.join(repoRoot, 'test/tla/cases/CounterPair.tla');
+    const cfg = path.join(repoRoot, 'test/tla/cases/CounterPairAll.cfg');
+    const io = capture();
+    expect(await runTlaCli(['validate', spec, path.join(tmp, 'no-such-trace.ndjson'), '--config', cfg], io)).toBe(2);
+    expect(io.errText()).toMatch(/^porcupine tla validate: cannot read the trace .*no-such-trace\.ndjson: ENOENT$/);
+    const io2 = capture();
+    expect(await runTlaCli(['validate', spec, tmp, '--config', cfg], io2)).toBe(2); // a directory
+    expect(io2.errText()).toMatch(/cannot read the trace .*: EISDIR/);
+    const cut = path.join(tmp, 'cut.ndjson');
+    writeFileSync(cut, ['{"module":"CounterPair"}', '{"i":0,"state":{"a":0,"b":0}}', '{"i":1,"action":"IncB","sta'].join('\n'));
+    const io3 = capture();
+    expect(await runTlaCli(['validate', spec, cut, '--config', cfg], io3)).toBe(1);
+    expect(io3.errText()).toMatch(/line 3: not JSON/);
+    const help = capture();
+    expect(await runTlaCli(['validate', '--help'], help)).toBe(0);
+    expect(help.outText()).toMatch(/2 bad usage or an unreadable trace file/);
+  });
+
   it('parse prints a summary', async () => {
     const io = capture();
     expect(await runTlaCli(['parse', `${dir}/LiveWFHolds.tla`], io)).toBe(0);
