@@ -22,8 +22,11 @@ export interface Digest {
   readonly sizeBytes: number;
 }
 
-/** Why a proxy asks the manager about a user: RCPT check, delivery (needs the mail map), POP login (verifier). */
-export type LookupPurpose = 'rcpt' | 'deliver' | 'auth';
+/**
+ * Why a proxy asks the manager about a user: RCPT check, delivery (needs the mail map), POP login (verifier),
+ * POP QUIT with deletions (a fresh mail map: every node that may hold a copy gets the tombstones, B8).
+ */
+export type LookupPurpose = 'rcpt' | 'deliver' | 'auth' | 'quit';
 
 export type UserInfoStatus =
   | 'ok'
@@ -66,7 +69,10 @@ export type Message =
   | { readonly kind: 'digests'; readonly rid: RequestId; readonly items: readonly Digest[]; readonly load: LoadSample }
   | { readonly kind: 'fetchMsg'; readonly rid: RequestId; readonly user: UserId; readonly msgId: MsgId }
   | { readonly kind: 'fetched'; readonly rid: RequestId; readonly body: string | null; readonly load: LoadSample }
-  | { readonly kind: 'deleteMsgs'; readonly rid: RequestId; readonly user: UserId; readonly msgIds: readonly MsgId[] }
+  // `holders`: every node the proxy knows to hold some of the user's mail (the session's mail map and the nodes
+  // that listed). A message can have copies outside its known replicas (a client's retry stored through a node
+  // that never saw the first attempt): the tombstone goes to these nodes too, or such a copy reappears.
+  | { readonly kind: 'deleteMsgs'; readonly rid: RequestId; readonly user: UserId; readonly msgIds: readonly MsgId[]; readonly holders?: readonly NodeId[] }
   | { readonly kind: 'deleted'; readonly rid: RequestId; readonly load: LoadSample }
   // mailbox manager → user manager: a fragment appeared (present) or vanished here. `stamp` orders the
   // notices of one node so a late "vanished" cannot erase a newer "appeared".

@@ -1,11 +1,15 @@
 // POP DELE / RSET / QUIT (RFC 1939 §5–6): DELE only marks, RSET unmarks, QUIT enters the UPDATE state and
-// sends the deletes to every node that listed a marked message; QUIT is answered when all of them have
+// asks the user manager for the current mail map, then sends the deletes to every node that listed a marked
+// message (each tombstone also goes to the mail map's nodes, B8); QUIT is answered when all of them have
 // acknowledged, or with an error if some failed or timed out (the undeleted messages reappear next time).
 import type { ClientReply } from '../client.js';
 import type { Message } from '../messages.js';
 import { trace, type StepCtx } from '../step-context.js';
 import { compareNodeId, type MsgId, type NodeId, type SessionId } from '../types.js';
-import { startCall, withSession, type Call, type PopSession, type ProxyState } from './proxy-state.js';
+import { managerOf } from '../user-map/user-map.js';
+import { startCall, withSession, type Call, type ClusterView, type PopSession, type ProxyState } from './proxy-state.js';
+
+type UserInfo = Extract<Message, { kind: 'userInfo' }>;
 
 function reply(ctx: StepCtx, session: SessionId, r: ClientReply): void {
   ctx.effects.push({ kind: 'reply', session, reply: r });
@@ -46,7 +50,20 @@ function deletesByNode(s: PopSession): [NodeId, MsgId[]][] {
   return [...by.entries()].sort((a, b) => compareNodeId(a[0], b[0]));
 }
 
-export function onPopQuit(ctx: StepCtx, proxy: ProxyState, session: SessionId): ProxyState {
+/**
+ * Nodes that may hold a copy of a marked message: the user's mail map (`fresh`: read at QUIT, else the one read
+ * at login) plus every node that listed one. A message's copies are not always one replica set: a client's retry
+ * stored through a node that never saw the first attempt has replicas of its own, unknown to the first copy's
+ * replicas, and the listing may have missed them (a holder unreachable while gathering, or the retry stored after
+ * the login). Tombstones go to these nodes as well (issue 13, B8).
+ */
+function knownHolders(s: PopSession, fresh: readonly NodeId[]): NodeId[] {
+  const out = new Set<NodeId>([...s.mailMap, ...fresh]);
+  for (const e of s.maildrop) if (s.marked.includes(e.msgId)) for (const n of e.nodes) out.add(n);
+  return [...out].sort(compareNodeId);
+}
+
+export function onPopQuit(ctx: StepCtx, proxy: ProxyState, view: ClusterView, session: SessionId): ProxyState {
   const open = proxy.sessions.get(session);
   if (open !== undefined && open.kind === 'pop' && open.phase !== 'ready' && open.phase !== 'lookup' && open.phase !== 'password') {
     reply(ctx, session, { kind: 'popQuit', ok: false, deleted: 0, text: 'another command is in progress' });
@@ -58,13 +75,25 @@ export function onPopQuit(ctx: StepCtx, proxy: ProxyState, session: SessionId): 
     reply(ctx, session, { kind: 'popQuit', ok: true, deleted: 0, text: 'bye' });
     return withSession(proxy, session, undefined);
   }
+  if (s.marked.length === 0) return finishQuit(ctx, proxy, session, { ...s, phase: 'quit', open: 0 });
+  // Deletions: first the user's current mail map from its manager (B8), then the deletes.
+  const to = managerOf(view.userMap, s.user);
+  const p = startCall(ctx, proxy, { kind: 'quitLookup', session, to }, (rid) => ({ kind: 'lookupUser', rid, user: s.user, purpose: 'quit' }));
+  return withSession(p, session, { ...s, phase: 'quitLookup' });
+}
+
+/** The mail map for QUIT arrived (or the manager did not answer: the login's map and the listing must do). */
+export function onQuitLookupDone(ctx: StepCtx, proxy: ProxyState, call: Extract<Call, { kind: 'quitLookup' }>, r: UserInfo | 'timeout'): ProxyState {
+  const s = proxy.sessions.get(call.session);
+  if (s === undefined || s.kind !== 'pop' || s.phase !== 'quitLookup') return proxy;
+  const holders = knownHolders(s, r === 'timeout' || r.status !== 'ok' ? [] : r.mailMap);
   let p = proxy;
   const groups = deletesByNode(s);
   for (const [to, msgIds] of groups) {
-    p = startCall(ctx, p, { kind: 'delete', session, to }, (rid) => ({ kind: 'deleteMsgs', rid, user: s.user, msgIds }));
+    p = startCall(ctx, p, { kind: 'delete', session: call.session, to }, (rid) => ({ kind: 'deleteMsgs', rid, user: s.user, msgIds, holders }));
   }
   const next: PopSession = { ...s, phase: 'quit', open: groups.length };
-  return next.open === 0 ? finishQuit(ctx, p, session, next) : withSession(p, session, next);
+  return next.open === 0 ? finishQuit(ctx, p, call.session, next) : withSession(p, call.session, next);
 }
 
 export function onDeleteDone(ctx: StepCtx, proxy: ProxyState, call: Extract<Call, { kind: 'delete' }>, r: Extract<Message, { kind: 'deleted' }> | 'timeout'): ProxyState {

@@ -73,7 +73,7 @@ export interface MaildropEntry {
   readonly nodes: readonly NodeId[];
 }
 
-export type PopPhase = 'lookup' | 'password' | 'gather' | 'ready' | 'retr' | 'quit';
+export type PopPhase = 'lookup' | 'password' | 'gather' | 'ready' | 'retr' | 'quitLookup' | 'quit';
 
 export interface PopSession {
   readonly kind: 'pop';
@@ -107,6 +107,8 @@ export type Call =
   /** `attempt` indexes the maildrop entry's nodes: a failed fetch tries the next node that listed the message. */
   | { readonly kind: 'fetch'; readonly session: SessionId; readonly to: NodeId; readonly msgId: MsgId; readonly attempt: number }
   | { readonly kind: 'delete'; readonly session: SessionId; readonly to: NodeId }
+  /** QUIT with deletions: the user's current mail map, before the deletes are sent (B8). */
+  | { readonly kind: 'quitLookup'; readonly session: SessionId; readonly to: NodeId }
   | { readonly kind: 'admin'; readonly session: SessionId; readonly to: NodeId };
 
 export interface ProxyState {

@@ -8,7 +8,7 @@ import { trace, type StepCtx } from '../step-context.js';
 import type { NodeId, SessionId } from '../types.js';
 import { onAdminDone, onAdminSetUser } from './admin.js';
 import { onDeliverLookupDone, onRcptDone, onSmtpData, onSmtpRcpt, onStoreDone } from './delivery.js';
-import { onDeleteDone, onPopDele, onPopQuit, onPopRset } from './pop-update.js';
+import { onDeleteDone, onPopDele, onPopQuit, onPopRset, onQuitLookupDone } from './pop-update.js';
 import { armSweep, endCall, patchProxy, withSession, type Call, type ClusterView, type ProxyState } from './proxy-state.js';
 import { onAuthDone, onDigestsDone, onFetchDone, onPopAuth, onPopList, onPopRetr } from './retrieval.js';
 
@@ -23,6 +23,7 @@ const expectedReply: { readonly [K in Call['kind']]: ReplyMessage['kind'] } = {
   digests: 'digests',
   fetch: 'fetched',
   delete: 'deleted',
+  quitLookup: 'userInfo',
   admin: 'profileSet',
 };
 
@@ -82,7 +83,7 @@ export function onClientRequest(ctx: StepCtx, proxy: ProxyState, view: ClusterVi
     case 'popRset':
       return onPopRset(ctx, proxy, session);
     case 'popQuit':
-      return onPopQuit(ctx, proxy, session);
+      return onPopQuit(ctx, proxy, view, session);
     case 'sessionEnd':
       // The connection closed: forget the session; its outstanding calls end as drops (RFC 1939 §6: no QUIT, no deletes).
       return withSession(proxy, session, undefined);
@@ -152,6 +153,8 @@ function callDone(ctx: StepCtx, p: ProxyState, view: ClusterView, call: Call, r:
       return onFetchDone(ctx, p, call, narrow(r, 'fetched'));
     case 'delete':
       return onDeleteDone(ctx, p, call, narrow(r, 'deleted'));
+    case 'quitLookup':
+      return onQuitLookupDone(ctx, p, call, narrow(r, 'userInfo'));
     case 'admin':
       return onAdminDone(ctx, p, call, narrow(r, 'profileSet'));
   }

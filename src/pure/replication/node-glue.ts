@@ -124,10 +124,15 @@ export function onReplicatedDelete(ctx: StepCtx, s0: NodeState, from: NodeId, m:
   const held = m.msgIds.map((id) => mgr.repl.hard.objects.get(messageObjectId(m.user, id)));
   if (held.some((v) => v === undefined || v.value.kind === 'profile') || mgr.waits.has(key)) return s0;
   let s = patchNode(s0, { replication: { ...mgr, waits: mgr.waits.set(key, { from, rid: m.rid, reply: 'deleted', left: held.length }) } });
+  // B8: the message may also have copies outside its known replicas (a client's retry stored through a node that
+  // never saw the first attempt); the user's other fragment nodes in our view get the tombstone too. A node
+  // without a copy just keeps the tombstone (it also stops a late older push) until it is collected.
+  const holders = (m.holders ?? []).filter((n) => s0.members.includes(n));
   for (const v of held) {
     if (v === undefined || v.value.kind === 'profile') continue;
     const value = { kind: 'tombstone', user: m.user, msgId: v.value.msgId } as const;
-    s = step(ctx, s, { kind: 'update', request: { ref: key, value, targets: v.replicas, ackReplicas: ackReplicasOf(s) } });
+    const targets = [...new Set([...v.replicas, ...holders])];
+    s = step(ctx, s, { kind: 'update', request: { ref: key, value, targets, ackReplicas: ackReplicasOf(s) } });
   }
   return s;
 }

@@ -1,0 +1,65 @@
+// B8 (issue 13): a deleted message came back because its tombstone reached only the replicas of the copy the
+// session listed. A client's retry stored through a node that never saw the first attempt makes a second copy
+// with replicas of its own; QUIT now reads the user's current mail map first and sends every holder with the
+// deletes, and each tombstone goes to those nodes as well.
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../src/pure/messages.js';
+import { onPopQuit, onQuitLookupDone } from '../../src/pure/proxy/pop-update.js';
+import { emptyProxyState, withSession, type ClusterView, type PopSession } from '../../src/pure/proxy/proxy-state.js';
+import { newStepCtx, type StepCtx } from '../../src/pure/step-context.js';
+import { initialUserMap, managerOf } from '../../src/pure/user-map/user-map.js';
+
+const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
+const config = { nodes, loadPolicy: 'dynamic', spread: 2, messageSizeMaxBytes: 100 } as const;
+const view: ClusterView = { userMap: initialUserMap(nodes), members: nodes, loadOf: () => 0, incarnation: 1, ready: true };
+const ctx = (): StepCtx => newStepCtx('n1', { now: 0, entropy: 0 }, config, { pending: 0, at: 0 }, 1, 100);
+const sent = (c: StepCtx): { to: string; message: Message }[] => c.effects.flatMap((e) => (e.kind === 'send' ? [{ to: e.to, message: e.message }] : []));
+
+// The session listed m1 from n2 and n3 (the first attempt's replicas); its login mail map was {n2, n3}.
+const session: PopSession = {
+  kind: 'pop', phase: 'ready', user: 'alice', password: '', mailMap: ['n2', 'n3'], gathered: [], unreachable: [],
+  maildrop: [{ msgId: 'm1', sizeBytes: 1, nodes: ['n2', 'n3'] }, { msgId: 'm2', sizeBytes: 1, nodes: ['n2'] }], marked: ['m1'], open: 0, failed: false,
+};
+
+describe('POP QUIT with deletions (B8)', () => {
+  it('asks the manager for the current mail map, then sends the deletes with every known holder', () => {
+    const c1 = ctx();
+    const p1 = onPopQuit(c1, withSession(emptyProxyState(), 's1', session), view, 's1');
+    const lookups = sent(c1);
+    expect(lookups).toHaveLength(1);
+    expect(lookups[0].to).toBe(managerOf(view.userMap, 'alice'));
+    expect(lookups[0].message).toMatchObject({ kind: 'lookupUser', user: 'alice', purpose: 'quit' });
+    const rid = (lookups[0].message as Extract<Message, { kind: 'lookupUser' }>).rid;
+    const call = p1.calls.get(rid)!.call;
+    expect(call.kind).toBe('quitLookup');
+    // The retry's copy landed on n4 and n5 after the login: the manager knows them now.
+    const c2 = ctx();
+    const info: Extract<Message, { kind: 'userInfo' }> = { kind: 'userInfo', rid, user: 'alice', status: 'ok', mailMap: ['n2', 'n3', 'n4', 'n5'], load: { pending: 0, at: 0 } };
+    onQuitLookupDone(c2, p1, call as Extract<typeof call, { kind: 'quitLookup' }>, info);
+    const deletes = sent(c2).map((s) => ({ to: s.to, m: s.message as Extract<Message, { kind: 'deleteMsgs' }> }));
+    // Deletes go to the nodes that listed m1 (they hold it and coordinate its tombstone) ...
+    expect(deletes.map((d) => d.to)).toEqual(['n2', 'n3']);
+    for (const d of deletes) {
+      expect(d.m).toMatchObject({ kind: 'deleteMsgs', msgIds: ['m1'] });
+      // ... and name every holder, so the tombstone also reaches the copy the listing never saw.
+      expect(d.m.holders).toEqual(['n2', 'n3', 'n4', 'n5']);
+    }
+  });
+
+  it('without an answer from the manager, the login mail map and the listing still name the holders', () => {
+    const c1 = ctx();
+    const p1 = onPopQuit(c1, withSession(emptyProxyState(), 's1', { ...session, mailMap: ['n2', 'n4'] }), view, 's1');
+    const call = p1.calls.entries()[0][1].call;
+    const c2 = ctx();
+    onQuitLookupDone(c2, p1, call as Extract<typeof call, { kind: 'quitLookup' }>, 'timeout');
+    const holders = sent(c2).map((s) => (s.message as Extract<Message, { kind: 'deleteMsgs' }>).holders);
+    expect(holders).toEqual([['n2', 'n3', 'n4'], ['n2', 'n3', 'n4']]);
+  });
+
+  it('a QUIT with nothing marked answers at once, with no lookup', () => {
+    const c = ctx();
+    onPopQuit(c, withSession(emptyProxyState(), 's1', { ...session, marked: [] }), view, 's1');
+    expect(sent(c)).toEqual([]);
+    expect(c.effects.some((e) => e.kind === 'reply' && e.reply.kind === 'popQuit' && e.reply.ok)).toBe(true);
+  });
+});
