@@ -2,9 +2,9 @@
 // Exit codes: 0 every checker passed, 1 a checker failed, 2 bad usage.
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import {
-  DEFAULT_CONFIG, DEFAULT_FAULT_RATES, FAULT_KINDS, NETWORK_FAULT_KINDS, NODE_FAULT_KINDS, checkers, formatSummary, makeConfig, noAnomalyAfterBound,
-  runSimulation, summarize, validateConfig,
-  type DeepPartial, type FaultConfig, type FaultKind, type NodeFaultKind, type SimConfig,
+  DEFAULT_CONFIG, DEFAULT_FAULT_RATES, FAULT_KINDS, NETWORK_FAULT_KINDS, NODE_FAULT_KINDS, NODE_FAULT_RATE_MAX, checkers, faultConfigOf, formatSummary,
+  makeConfig, noAnomalyAfterBound, runSimulation, summarize, validateConfig,
+  type DeepPartial, type FaultConfig, type FaultKind, type FaultRate, type SimConfig,
 } from '../sim/index.js';
 
 const USAGE = `Usage: porcupine sim [options]
@@ -21,17 +21,18 @@ Options:
   --nodes N          nodes in the cluster (default ${DEFAULT_CONFIG.nodes})
   --users U          provisioned users user0..user{U-1} (default ${DEFAULT_CONFIG.users})
   --messages M       SMTP deliveries to attempt (default ${DEFAULT_CONFIG.messages})
-  --seed S           the seed every random choice derives from (default ${DEFAULT_CONFIG.seed})
+  --seed S           the seed every random choice derives from, 0 to 2^53-1 (default ${DEFAULT_CONFIG.seed})
   --faults LIST      comma-separated faults during the fault phase, each optionally =RATE (e.g. loss=0.1,dup,crash)
                      network (probability per message): ${NETWORK_FAULT_KINDS.map((k) => `${k}=${DEFAULT_FAULT_RATES[k]}`).join(', ')}
-                     nodes (events per virtual second, drawn from the seed): ${NODE_FAULT_KINDS.map((k) => `${k}=${DEFAULT_FAULT_RATES[k]}`).join(', ')}
+                     nodes (events per virtual second, at most ${NODE_FAULT_RATE_MAX}, drawn from the seed): ${NODE_FAULT_KINDS.map((k) => `${k}=${DEFAULT_FAULT_RATES[k]}`).join(', ')}
                        crash: a node stops; restart: a crashed node boots again with its disk; partition: a
                        random split, healed 2-8 s later; join: a new node n{N+1}... boots with no mail on disk;
                        leave: a node stops for good; churn: a node leaves and a new one joins 1 s later;
                        loseDisk: a node loses its disk for good and boots empty (new and wiped disks hold
                        only the provisioned user directory). The heal phase restores links and restarts
                        crashed nodes (not the ones that left).
-  --replicas R       replication factor 1-3 (default ${DEFAULT_CONFIG.node.replicas}), or 0 for the unreplicated path
+  --replicas R       replication factor 1-3, at most --nodes (default ${DEFAULT_CONFIG.node.replicas}, lowered with a warning on a
+                     smaller cluster), or 0 for the unreplicated path
   --ack-replicas K   durable copies before SMTP 250, 1..R (default min(2, R))
   --policy P         where mail is stored: dynamic (least loaded), static or random (default ${DEFAULT_CONFIG.node.loadPolicy})
   --spread K         soft bound on nodes holding one user's mail (default ${DEFAULT_CONFIG.node.spread})
@@ -53,12 +54,16 @@ interface SimArgs {
   readonly config: SimConfig;
   readonly tracePath: string | undefined;
   readonly json: boolean;
+  /** Adjustments made to the request (printed on stderr): e.g. R lowered to the cluster size. */
+  readonly warnings: readonly string[];
 }
 
-function parseIntFlag(flag: string, value: string | undefined, min: number): number {
+export function parseIntFlag(flag: string, value: string | undefined, min: number): number {
   if (value === undefined || !/^\d+$/.test(value)) throw new UsageError(`${flag} needs a whole number, got ${value === undefined ? 'nothing' : `'${value}'`}`);
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be at least ${min}, got ${value}`);
+  // Beyond 2^53 - 1 a JavaScript number cannot hold every integer: two different seeds would run the same.
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${flag} must be at most ${Number.MAX_SAFE_INTEGER} (2^53 - 1), got ${value}`);
+  if (n < min) throw new UsageError(`${flag} must be at least ${min}, got ${value}`);
   return n;
 }
 
@@ -85,8 +90,9 @@ function oneOf<T extends string>(flag: string, value: string | undefined, option
   throw new UsageError(`${flag} must be ${list}, got '${value ?? ''}'`);
 }
 
-export function parseFaults(list: string): Partial<FaultConfig> {
-  const out: { lossRate?: number; dupRate?: number; reorderRate?: number; nodeFaultRates?: Partial<Record<NodeFaultKind, number>> } = {};
+/** `--faults` (of `sim` and `campaign`): each named fault with its rate, validated, in the order given. */
+export function parseFaultList(list: string): FaultRate[] {
+  const out: FaultRate[] = [];
   for (const item of list.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
     const [name, rateText] = item.split('=');
     if (!(FAULT_KINDS as readonly string[]).includes(name)) {
@@ -95,16 +101,19 @@ export function parseFaults(list: string): Partial<FaultConfig> {
     const kind = name as FaultKind;
     const rate = rateText === undefined ? DEFAULT_FAULT_RATES[kind] : Number(rateText);
     if ((NODE_FAULT_KINDS as readonly string[]).includes(kind)) {
-      if (!Number.isFinite(rate) || rate < 0) throw new UsageError(`--faults ${kind}=${rateText}: the rate must be a number of events per second >= 0`);
-      out.nodeFaultRates = { ...out.nodeFaultRates, [kind]: rate };
-      continue;
+      if (!Number.isFinite(rate) || rate < 0 || rate > NODE_FAULT_RATE_MAX) {
+        throw new UsageError(`--faults ${kind}=${rateText}: the rate must be a number of events per second (virtual time) in [0, ${NODE_FAULT_RATE_MAX}]`);
+      }
+    } else if (!Number.isFinite(rate) || rate < 0 || rate >= 1) {
+      throw new UsageError(`--faults ${kind}=${rateText}: the rate must be a probability in [0, 1)`);
     }
-    if (!Number.isFinite(rate) || rate < 0 || rate >= 1) throw new UsageError(`--faults ${kind}=${rateText}: the rate must be a probability in [0, 1)`);
-    if (kind === 'loss') out.lossRate = rate;
-    else if (kind === 'dup') out.dupRate = rate;
-    else out.reorderRate = rate;
+    out.push({ kind, rate });
   }
   return out;
+}
+
+export function parseFaults(list: string): Partial<FaultConfig> {
+  return faultConfigOf(parseFaultList(list));
 }
 
 export function parseSimArgs(argv: readonly string[]): SimArgs | 'help' {
@@ -149,6 +158,15 @@ export function parseSimArgs(argv: readonly string[]): SimArgs | 'help' {
         throw new UsageError(`unknown option '${arg}'`);
     }
   }
+  // The default replication factor cannot exceed a smaller cluster: lowered, with a warning (`--nodes 1` then
+  // acknowledges with one copy instead of refusing every message). An R the user asked for is never lowered:
+  // validateConfig refuses it.
+  const warnings: string[] = [];
+  const nodes = partial.nodes ?? base.nodes ?? DEFAULT_CONFIG.nodes;
+  if (node.replicas === undefined && base.node?.replicas === undefined && nodes < (DEFAULT_CONFIG.node.replicas ?? 0)) {
+    node.replicas = nodes;
+    warnings.push(`replication factor lowered to ${nodes} (the default R = ${DEFAULT_CONFIG.node.replicas} needs at least ${DEFAULT_CONFIG.node.replicas} nodes)`);
+  }
   const config = makeConfig({
     ...base,
     ...partial,
@@ -159,7 +177,7 @@ export function parseSimArgs(argv: readonly string[]): SimArgs | 'help' {
   });
   const problems = validateConfig(config);
   if (problems.length > 0) throw new UsageError(problems.join('; '));
-  return { config, tracePath, json };
+  return { config, tracePath, json, warnings };
 }
 
 /** The package version, from the nearest package.json above this module (works from src/ and dist/src/). */
@@ -211,6 +229,7 @@ export async function runSimCommand(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return 0;
   }
+  for (const w of args.warnings) process.stderr.write(`porcupine sim: warning: ${w}\n`);
   let writer: ReturnType<typeof lineWriter> | undefined;
   if (args.tracePath !== undefined) {
     try {

@@ -138,6 +138,31 @@ export const DEFAULT_FAULT_RATES: Readonly<Record<FaultKind, number>> = {
   loss: 0.05, dup: 0.05, reorder: 0.1, crash: 0.1, restart: 0.2, partition: 0.05, join: 0.05, leave: 0.05, churn: 0.05, loseDisk: 0.02,
 };
 
+/**
+ * Largest node-fault rate (events per virtual second): faults are drawn before the run as a schedule, so an
+ * unbounded rate (`crash=1e7`) would build millions of events and run out of memory instead of simulating.
+ * Ten per second already keeps every node of a large cluster crashing and restarting.
+ */
+export const NODE_FAULT_RATE_MAX = 10;
+
+/** A fault kind with its rate, as `--faults` lists them. */
+export interface FaultRate {
+  readonly kind: FaultKind;
+  readonly rate: number;
+}
+
+/** The FaultConfig fields a fault list sets (network rates and node-fault rates; the rest stay default). */
+export function faultConfigOf(list: readonly FaultRate[]): Partial<FaultConfig> {
+  const out: { lossRate?: number; dupRate?: number; reorderRate?: number; nodeFaultRates?: Partial<Record<NodeFaultKind, number>> } = {};
+  for (const { kind, rate } of list) {
+    if (kind === 'loss') out.lossRate = rate;
+    else if (kind === 'dup') out.dupRate = rate;
+    else if (kind === 'reorder') out.reorderRate = rate;
+    else out.nodeFaultRates = { ...out.nodeFaultRates, [kind]: rate };
+  }
+  return out;
+}
+
 /** Replication factor when the config does not say (DESIGN.md §4); 0 = the unreplicated path. */
 export const DEFAULT_REPLICAS = 2;
 
@@ -228,9 +253,12 @@ export function validateConfig(c: SimConfig): string[] {
   for (const [k, v] of Object.entries(c.faults.nodeFaultRates ?? {})) {
     if (!(NODE_FAULT_KINDS as readonly string[]).includes(k)) errs.push(`unknown node fault '${k}' (known: ${NODE_FAULT_KINDS.join(', ')})`);
     nonNeg(v, `${k} rate`);
+    if (v > NODE_FAULT_RATE_MAX) errs.push(`${k} rate must be at most ${NODE_FAULT_RATE_MAX} events per virtual second, got ${v}`);
   }
   const replicas = c.node.replicas ?? 0;
   if (!Number.isSafeInteger(replicas) || replicas < 0 || replicas > 3) errs.push(`replicas must be 1, 2 or 3 (0: unreplicated), got ${replicas}`);
+  // Fewer nodes than copies: no store could ever be acknowledged (B6 refuses a 250 without R live targets).
+  else if (replicas > c.nodes) errs.push(`replicas (${replicas}) must not exceed nodes (${c.nodes}): each copy needs its own node`);
   if (c.node.ackReplicas !== undefined && (!Number.isSafeInteger(c.node.ackReplicas) || c.node.ackReplicas < 1 || c.node.ackReplicas > Math.max(1, replicas))) {
     errs.push(`ack replicas must be between 1 and the replication factor ${replicas}, got ${c.node.ackReplicas}`);
   }

@@ -44,8 +44,8 @@
 export { runSimulation, type SimOptions, type SimResult, type PhaseTimes } from './cluster.js';
 export {
   DEFAULT_CONFIG, DEFAULT_FAULT_RATES, DEFAULT_REPLICAS, FAULT_KINDS, NETWORK_FAULT_KINDS, NODE_FAULT_KINDS, NO_FAULTS, USER_PASSWORD, USER_PREFIX,
-  effectiveAckReplicas, joinedNodeIds, makeConfig, nodeIds, userName, validateConfig,
-  type DeepPartial, type FaultConfig, type FaultKind, type NetworkFaultKind, type NodeFaultKind, type ScheduledFault, type SimConfig, type WorkloadConfig,
+  NODE_FAULT_RATE_MAX, effectiveAckReplicas, faultConfigOf, joinedNodeIds, makeConfig, nodeIds, userName, validateConfig,
+  type DeepPartial, type FaultRate, type FaultConfig, type FaultKind, type NetworkFaultKind, type NodeFaultKind, type ScheduledFault, type SimConfig, type WorkloadConfig,
 } from './config.js';
 export { randomFaults, faultWindowMs } from './random-faults.js';
 export { ReconfigMonitor, type ReconfigStats } from './reconfig.js';

@@ -12,8 +12,8 @@ export interface SimSummary {
   readonly seed: number;
   readonly nodes: number;
   readonly users: number;
-  /** Distinct messages offered over SMTP (retries not counted twice). */
-  readonly delivered: number;
+  /** Distinct messages the clients attempted to deliver over SMTP (retries not counted twice); not all succeed. */
+  readonly attempted: number;
   readonly smtpAttempts: number;
   /** Recipient results with code 250. */
   readonly acknowledged: number;
@@ -81,7 +81,7 @@ export function summarize(r: SimResult, checks: readonly CheckResult[]): SimSumm
     seed: r.config.seed,
     nodes: r.config.nodes,
     users: r.config.users,
-    delivered: h.counters.messagesOffered,
+    attempted: h.counters.messagesOffered,
     smtpAttempts: h.counters.smtpAttempts,
     acknowledged: h.counters.acknowledged,
     failed: h.counters.failed,
@@ -132,8 +132,8 @@ export function formatSummary(s: SimSummary): string {
   const stored = Object.entries(s.load.storedPerNode).map(([n, v]) => `${n}=${v}`).join(' ');
   const lines = [
     `simulated ${s.nodes} nodes, ${s.users} users, seed ${s.seed}: ${s.steps} reducer steps, ${(s.virtualMs / 1000).toFixed(1)} s virtual time`,
-    `delivered     ${s.delivered} messages (${s.smtpAttempts} SMTP attempts, ${s.failed} failed)`,
-    `acknowledged  ${s.acknowledged}`,
+    `attempted     ${s.attempted} messages (${s.smtpAttempts} SMTP attempts, ${s.failed} failed)`,
+    `acknowledged  ${s.acknowledged} messages (SMTP 250)`,
     `retrievable   ${s.retrievable} from every live node with identical bodies (${s.deletedByClients} deleted by POP clients, ${s.popSessions} POP sessions)`,
     `spread        users by nodes holding their mail: ${spread}`,
     `load          stored per node: ${stored}`,

@@ -13,7 +13,7 @@ interface Summary {
   seed: number;
   nodes: number;
   users: number;
-  delivered: number;
+  attempted: number;
   acknowledged: number;
   retrievable: number;
   faults: { lost: number; duplicated: number; reordered: number };
@@ -31,7 +31,7 @@ function simJson(args: readonly string[]): { code: number | null; summary: Summa
 describe('porcupine sim --json', () => {
   it('prints one JSON summary; a healthy run passes every check and exits 0', () => {
     const { code, summary } = simJson(small);
-    expect(summary).toMatchObject({ seed: 5, nodes: 3, users: 6, delivered: 12, ok: true });
+    expect(summary).toMatchObject({ seed: 5, nodes: 3, users: 6, attempted: 12, ok: true });
     expect(summary.acknowledged).toBe(12);
     expect(summary.retrievable).toBeLessThanOrEqual(summary.acknowledged);
     expect(summary.checks.length).toBeGreaterThan(5);

@@ -24,14 +24,14 @@ describe('porcupine sim', () => {
     const lines = out.trim().split('\n');
     expect(lines).toHaveLength(1);
     const s = JSON.parse(lines[0]) as Record<string, unknown>;
-    expect(s).toMatchObject({ seed: 4, nodes: 3, users: 50, delivered: 80 });
+    expect(s).toMatchObject({ seed: 4, nodes: 3, users: 50, attempted: 80 });
     for (const k of ['acknowledged', 'retrievable', 'spread', 'load', 'faults', 'checks', 'ok']) expect(s).toHaveProperty(k);
     expect(code).toBe(s.ok ? 0 : 1);
   });
 
   it('prints a readable summary by default', async () => {
     const code = await runSimCommand(smallRun);
-    expect(out).toMatch(/^delivered\s+80 messages/m);
+    expect(out).toMatch(/^attempted\s+80 messages/m);
     expect(out).toMatch(/^acknowledged\s+\d+/m);
     expect(out).toMatch(/^spread\s+users by nodes holding their mail/m);
     expect(out).toMatch(/stored max\/mean/);
@@ -64,8 +64,8 @@ describe('porcupine sim', () => {
     const file = join(dir, 'c.json');
     writeFileSync(file, JSON.stringify({ nodes: 4, users: 40, messages: 30, schedule: [{ kind: 'crash', atMs: 5, node: 'n3' }] }));
     await runSimCommand(['--config', file, '--messages', '20', '--json']);
-    const s = JSON.parse(out) as { nodes: number; delivered: number; faults: { crashes: number; restarts: number } };
-    expect(s).toMatchObject({ nodes: 4, delivered: 20, faults: { crashes: 1, restarts: 1 } });
+    const s = JSON.parse(out) as { nodes: number; attempted: number; faults: { crashes: number; restarts: number } };
+    expect(s).toMatchObject({ nodes: 4, attempted: 20, faults: { crashes: 1, restarts: 1 } });
     writeFileSync(file, JSON.stringify({ schedule: [{ kind: 'crash', atMs: 5, node: 'n9' }] }));
     expect(await runSimCommand(['--config', file])).toBe(2);
     expect(err).toMatch(/unknown node 'n9'/);

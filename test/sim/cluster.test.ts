@@ -22,7 +22,7 @@ describe('runSimulation with a toy full-replica node', () => {
     expect(checkers.spreadBound(r, 2)).toMatchObject({ ok: false, soft: true });
     expect(summarize(r, [...checks, checkers.spreadBound(r, 2)]).ok).toBe(true); // soft: warned, not failed
     const s = summarize(r, checks);
-    expect(s.delivered).toBe(60);
+    expect(s.attempted).toBe(60);
     expect(s.acknowledged).toBe(60);
     expect(s.retrievable + s.deletedByClients).toBe(60);
     expect(s.spread).toEqual({ 3: r.holders.size });
