@@ -9,6 +9,7 @@ Usage: porcupine <command> [options]
 
 Commands:
   sim       run a deterministic simulated cluster from a seed and print a summary
+  campaign  run many seeded simulations in parallel and report the failing ones with their replay commands
   replay    re-run a recorded simulation trace and check it reaches identical state digests
   tla       TLA+ tools: check (model checker), validate (trace validation), parse
   help      show this help (also: porcupine <command> --help)
@@ -24,6 +25,7 @@ type Command = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
   sim: async () => (await import('./sim-command.js')).runSimCommand,
+  campaign: async () => (await import('./campaign-command.js')).runCampaignCommand,
   replay: async () => (await import('./replay-command.js')).runReplayCommand,
   tla: async () => (await import('../tla/cli/index.js')).runTlaCli,
 };
