@@ -2,8 +2,9 @@
 // faults, with network loss/duplication/reordering, and with crashes and restarts, each unreplicated and
 // replicated (NodeConfig.replicas = 2, the simulator's default), mapped by refinement.ts and validated
 // in-process. Then traces tampered with in ways a bug would show (a Store or ReplPersist missing, an action
-// misnamed, a delete of other ids, a tombstone passed off as a copy, a crash losing durable mail, a 250
-// without a stored copy, a node booting twice) must be rejected at the tampered line.
+// misnamed, a delete of other ids, a tombstone passed off as a copy, a crash losing durable mail, a Deliver
+// claiming a copy where none was stored, a 250 without a stored copy, a node booting twice) must be
+// rejected at the tampered line.
 // Replay a failing seed: SEED=<seed> npx vitest run test/spec/trace-conformance.test.ts
 import { beforeAll, describe, expect, it } from 'vitest';
 import { traceActions } from '../../src/pure/trace-actions.js';
@@ -193,6 +194,44 @@ describe('tampered traces are rejected at the right line', () => {
     const v = await validateRaw(edit(replicated, persist as number, (ev) => (ev.args.kind = 'message')));
     expect(v.result).toMatchObject({ ok: false, failure: { line: persist, expectedAction: 'ReplPersist' } });
   });
+
+  // Deliver changes no variable: only its guard (<<at, u, m>> \in stored) can reject it, so this edit
+  // exercises that guard and nothing else (issue 13: no tampered trace did before).
+  for (const [name, trace] of [['unreplicated', () => plain], ['replicated', () => replicated]] as const) {
+    it(`a Deliver claiming a durable copy at a node that never stored the message (${name})`, async () => {
+      const raw = trace();
+      const nodes = (JSON.parse(raw[0]) as { constants: { Nodes: string[] } }).constants.Nodes;
+      // The first Deliver whose message some node never made durable before it: move its `at` there.
+      const stores = (line: number, user: unknown, msgId: unknown): Set<string> => {
+        const at = new Set<string>();
+        for (let k = 1; k < line - 1; k++) {
+          const ev = JSON.parse(raw[k]) as { action?: string; node: string; args: Record<string, unknown> };
+          const stored = ev.action === 'Store' || (ev.action === 'ReplPersist' && ev.args.kind === 'message');
+          if (stored && ev.args.user === user && ev.args.msgId === msgId) at.add(ev.node);
+        }
+        return at;
+      };
+      let target: { line: number; elsewhere: string } | undefined;
+      for (const l of linesOf(raw, 'Deliver')) {
+        const ev = eventAt(raw, l);
+        const elsewhere = nodes.find((n) => !stores(l, ev.args.user, ev.args.msgId).has(n));
+        if (elsewhere !== undefined) {
+          target = { line: l, elsewhere };
+          break;
+        }
+      }
+      expect(target, 'a Deliver of a message some node never stored (change the workload if none)').toBeDefined();
+      const { line, elsewhere } = target as { line: number; elsewhere: string };
+      const v = await validateRaw(edit(raw, line, (ev) => (ev.args.at = elsewhere)));
+      expect(v.result).toMatchObject({ ok: false, failure: { line, expectedAction: 'Deliver' } });
+      if (!v.result.ok) {
+        // The traced state is exactly right (Deliver changes nothing): the guard alone rejects the step.
+        expect(v.result.failure.differences).toEqual([]);
+        const ev = eventAt(raw, line);
+        expect(v.result.failure.enabled).not.toContain(`Deliver("${ev.node}","${String(ev.args.user)}","${String(ev.args.msgId)}","${elsewhere}")`);
+      }
+    });
+  }
 
   it('a 250 Ack for a message no node ever stored', async () => {
     const ack = linesOf(plain, 'Ack').find((l) => (JSON.parse(plain[l - 1]) as { args: { code: number } }).args.code === 250) as number;
