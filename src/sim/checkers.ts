@@ -249,7 +249,15 @@ export function listingsAgree(r: SimResult): CheckResult {
 export function phasesCompleted(r: SimResult): CheckResult {
   const v: string[] = [];
   if (!r.phases.workloadCompleted) v.push(`client sessions still open ${r.config.phases.drainMsMax}ms after the last arrival (abandoned at ${Math.round(r.phases.faultPhaseEndMs)}ms)`);
-  if (!r.phases.finalCheckCompleted && r.config.phases.finalCheck !== 'none') v.push(`the final check did not finish within ${r.config.phases.finalCheckMsMax}ms`);
+  if (!r.phases.finalCheckCompleted && r.config.phases.finalCheck !== 'none') {
+    const p = r.phases;
+    const shown = p.finalCheckOutstanding.slice(0, 5).join(', ');
+    const more = p.finalCheckOutstanding.length > 5 ? ` and ${p.finalCheckOutstanding.length - 5} more` : '';
+    v.push(
+      `the final check stalled: ${p.finalCheckUsersDone} of ${p.finalCheckUsers} users checked, none finished in its last ${r.config.phases.finalCheckMsMax}ms ` +
+        `(stopped at ${Math.round(p.finalCheckEndMs)}ms); still being checked: ${shown || 'none'}${more}`,
+    );
+  }
   return result('phasesCompleted', v);
 }
 

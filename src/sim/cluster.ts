@@ -41,6 +41,11 @@ export interface PhaseTimes {
   readonly healEndMs: number;
   readonly finalCheckEndMs: number;
   readonly finalCheckCompleted: boolean;
+  /** Users the final check had to check, and how many it finished (all of them when it completed). */
+  readonly finalCheckUsers: number;
+  readonly finalCheckUsersDone: number;
+  /** When the final check stalled: the users still being checked, each with the node it was at ("user5 at n3"). */
+  readonly finalCheckOutstanding: readonly string[];
 }
 
 export interface SimResult {
@@ -211,12 +216,26 @@ function runPhases({ config, schedule, world, workload, history, recorder, membe
 
   recorder?.phase('final');
   let finalDone = p.finalCheck === 'none';
+  const users = finalDone ? [] : finalCheckUsers(config, history);
+  let usersDone = 0;
+  let outstanding: string[] = [];
   if (!finalDone) {
-    workload.finalCheck(finalCheckUsers(config, history), p.finalCheckConcurrency, () => (finalDone = true));
-    world.runUntil(() => finalDone, world.now + p.finalCheckMsMax);
-    if (!finalDone) workload.abandon();
+    workload.finalCheck(users, p.finalCheckConcurrency, () => (finalDone = true), () => usersDone++);
+    // The final check's length grows with the workload (users x nodes sessions), so it has no fixed budget: it
+    // runs while it makes progress, and stops only when no user's check finished for finalCheckMsMax.
+    for (let doneBefore = -1; !finalDone && usersDone > doneBefore; ) {
+      doneBefore = usersDone;
+      world.runUntil(() => finalDone, world.now + p.finalCheckMsMax);
+    }
+    if (!finalDone) {
+      outstanding = workload.finalCheckInProgress();
+      workload.abandon();
+    }
   }
-  return { faultPhaseEndMs, workloadCompleted, healEndMs, finalCheckEndMs: world.now, finalCheckCompleted: finalDone };
+  return {
+    faultPhaseEndMs, workloadCompleted, healEndMs, finalCheckEndMs: world.now, finalCheckCompleted: finalDone,
+    finalCheckUsers: users.length, finalCheckUsersDone: usersDone, finalCheckOutstanding: outstanding,
+  };
 }
 
 function finalCheckUsers(config: SimConfig, history: History): UserId[] {

@@ -91,7 +91,10 @@ export interface PhaseConfig {
   readonly finalCheck: 'touched' | 'all' | 'none';
   /** Final-check users checked concurrently (each user's nodes are checked one after the other). */
   readonly finalCheckConcurrency: number;
-  /** Upper bound on the final check's virtual time. */
+  /**
+   * The final check runs as long as it makes progress (its length grows with users x nodes); it stops, failing
+   * `phasesCompleted` with what is outstanding, only when no user's check finished for this long (virtual ms).
+   */
   readonly finalCheckMsMax: number;
 }
 

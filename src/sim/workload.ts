@@ -37,6 +37,8 @@ export class Workload {
   private sweepScheduled = false;
   private readonly zipf: ZipfSampler | undefined;
   private readonly popBusy = new Set<UserId>();
+  /** Final check: user → index of the node it is being checked at. */
+  private readonly finalChecking = new Map<UserId, number>();
   private readonly fillerBase: string;
   /** Bound once: an arrival is scheduled per session, and a fresh closure each time is garbage. */
   private readonly arriveFn = (): void => this.arrive();
@@ -205,7 +207,7 @@ export class Workload {
   // ---- final check ----
 
   /** List and retrieve each user's mail from every node, `concurrency` users at a time; then `onDone`. */
-  finalCheck(users: readonly UserId[], concurrency: number, onDone: () => void): void {
+  finalCheck(users: readonly UserId[], concurrency: number, onDone: () => void, onUserDone: () => void = () => {}): void {
     let nextUser = 0;
     let running = 0;
     const startUser = (): void => {
@@ -217,6 +219,8 @@ export class Workload {
       running++;
       this.checkUserAt(user, 0, () => {
         running--;
+        this.finalChecking.delete(user);
+        onUserDone();
         startUser();
       });
     };
@@ -224,7 +228,13 @@ export class Workload {
     for (let i = 0; i < Math.min(concurrency, users.length); i++) startUser();
   }
 
+  /** Users the final check is still checking, each with the node it is at ("user5 at n3"), in user order. */
+  finalCheckInProgress(): string[] {
+    return [...this.finalChecking.entries()].sort((a, b) => a[0].localeCompare(b[0], 'en', { numeric: true })).map(([u, n]) => `${u} at ${this.world.nodes[n]?.id ?? `node #${n}`}`);
+  }
+
   private checkUserAt(user: UserId, node: number, next: () => void): void {
+    this.finalChecking.set(user, node);
     if (node >= this.world.nodes.length) return next();
     const opened = this.openSessionAt(node);
     if (opened === undefined) return this.checkUserAt(user, node + 1, next);
