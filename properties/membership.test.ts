@@ -29,4 +29,13 @@ describe('membership on the simulated cluster', () => {
     );
     console.log(`simulated cluster: slowest agreement ${slowestAgreementMs} ms after healing (bound ${agreementBoundMs} ms)`);
   });
+
+  // Issue 13: soft state = f(hard state) was judged only on the unreplicated path. Replicated (R = 2), the
+  // fragments are a view of the replicas; the manager's mail map must still list exactly their holders.
+  it('replicated (R=2), after faults stop: Agreement within the bound, Balance, soft state = f(hard state), every request answered', () => {
+    fc.assert(
+      fc.property(runArb, ({ seed, steps }) => void checkSchedule(seed, steps, { replicas: 2 })),
+      propertyParams('membership on the simulated cluster, replicated', 150),
+    );
+  });
 });

@@ -4,6 +4,7 @@
 import type { ClientReply, Effect, Input } from '../../src/pure/io.js';
 import type { Message } from '../../src/pure/messages.js';
 import type { Env } from '../../src/pure/types.js';
+import type { NodeState } from '../../src/pure/node.js';
 import { porcupineReducer, type NodeReducer } from '../../src/sim/index.js';
 
 type Step<S> = NodeReducer<S>['step'];
@@ -99,3 +100,19 @@ export const deletesNeverArrive = mutate({
 export const quitConfirmsFailedDeletes = mutate({
   effect: mapReply((r) => (r.kind === 'popQuit' && !r.ok && r.deleted === 0 && r.text.includes('not deleted') ? { ...r, ok: true, text: 'bye' } : r)),
 });
+
+/**
+ * A replicated node's mailbox never tells the manager that its fragment of a user emptied (every `present:
+ * false` mail-map notice of a node with replication on is dropped): the manager keeps listing the node as a
+ * holder. Soft state = f(hard state) in replicated runs catches it (issue 13: nothing did before).
+ */
+export const replicatedEmptyFragmentNotUnlisted: NodeReducer<unknown> = (() => {
+  const inner = porcupineReducer as NodeReducer<unknown>;
+  const gone = (e: Effect): boolean => e.kind === 'send' && e.message.kind === 'mailMapUpdate' && !e.message.present;
+  const step: Step<unknown> = (state, input, env) => {
+    const r = inner.step(state, input, env);
+    if ((r.state as NodeState).replication === undefined || !r.effects.some(gone)) return r;
+    return { state: r.state, effects: r.effects.filter((e) => !gone(e)) };
+  };
+  return { initialState: inner.initialState, digest: inner.digest, step };
+})();

@@ -5,7 +5,19 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { defaultMembershipLimits as L, detectionMaxMs, roundDurationMaxMs } from '../../src/pure/membership/limits.js';
 import type { MembershipBugs } from '../../src/pure/membership/bugs.js';
+import type { NodeState } from '../../src/pure/node.js';
+import { convergenceBoundMs, defaultReplicationLimits } from '../../src/pure/replication/limits.js';
+import type { NodeReducer } from '../../src/sim/world.js';
 import { SimHarness, PASSWORD } from './sim-harness.js';
+
+/** How the cluster of a run is set up besides its seed (default: unreplicated, the real node). */
+export interface RunOptions {
+  readonly membershipBugs?: MembershipBugs;
+  /** NodeConfig.replicas (0: the unreplicated path). */
+  readonly replicas?: number;
+  /** A wrapped node reducer (seeded bugs outside src/pure). */
+  readonly reducer?: NodeReducer<NodeState>;
+}
 
 /** One detection, then at most three rounds each preceded by a commit timeout (see docs/membership.md). */
 export const agreementBoundMs = detectionMaxMs(L) + 3 * (roundDurationMaxMs(L) + L.commitTimeoutMs);
@@ -48,9 +60,9 @@ export class Run {
   /** Replies that refused a valid request permanently (5xx): reconfiguration may only fail temporarily. */
   readonly permanentFailures: string[] = [];
 
-  constructor(seed: number, membershipBugs?: MembershipBugs) {
+  constructor(seed: number, o: RunOptions = {}) {
     const faults = { lossRate: 0.1, dupRate: 0.05, reorderRate: 0.1 };
-    this.h = new SimHarness({ nodes: initial + spares, users: users.length, seed, faults, membershipBugs });
+    this.h = new SimHarness({ nodes: initial + spares, users: users.length, seed, faults, ...o });
     for (let i = 0; i < initial; i++) this.h.world.boot(i);
     this.h.run(agreementBoundMs);
   }
@@ -128,15 +140,15 @@ function balanced(map: readonly { node: string }[], members: readonly string[]):
 
 /**
  * Runs one schedule and asserts the membership properties after the faults stop (see
- * properties/membership.test.ts); returns how long after healing the cluster agreed. `membershipBugs`:
- * seeded bugs, for test/membership/seeded-bugs.test.ts only.
+ * properties/membership.test.ts); returns how long after healing the cluster agreed. `options`: seeded
+ * bugs (test/membership/seeded-bugs.test.ts only) and the replication factor.
  */
 export function checkSchedule(
   seed: number,
   steps: readonly { readonly gapMs: number; readonly action: Action }[],
-  membershipBugs?: MembershipBugs,
+  options: RunOptions = {},
 ): number {
-  const r = new Run(seed, membershipBugs);
+  const r = new Run(seed, options);
   for (const s of steps) {
     r.h.run(s.gapMs);
     r.apply(s.action);
@@ -153,8 +165,9 @@ export function checkSchedule(
   expect(r.h.disagreement(), `no agreement ${agreementBoundMs} ms after the faults stopped`).toBeUndefined();
   const view = r.h.state(r.h.up()[0]).membership!.view;
   expect(balanced(view.map, view.members)).toBe(true);
-  // Reports are retried every reportRetryMs; give the last ones time to land, then compare.
-  r.h.run(2_000);
+  // Reports are retried every reportRetryMs; give the last ones time to land, then compare. Replicated, the
+  // fragments are a view of the replicas, which converge (pushes retried, tombstones applied) within the bound.
+  r.h.run(2_000 + ((options.replicas ?? 0) > 0 ? convergenceBoundMs(defaultReplicationLimits) : 0));
   const mismatches = r.h.softStateMismatches(users);
   expect(mismatches, `soft state: ${mismatches.join('; ')}`).toEqual([]);
   expect(r.unanswered).toBe(0);

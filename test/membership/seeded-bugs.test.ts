@@ -7,6 +7,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MembershipBugs } from '../../src/pure/membership/bugs.js';
+import type { NodeState } from '../../src/pure/node.js';
+import type { NodeReducer } from '../../src/sim/world.js';
+import { replicatedEmptyFragmentNotUnlisted } from '../../properties/support/mutations.js';
 import { checkSchedule, runArb, type Action } from './fault-run.js';
 import { fourCases } from './four-cases.js';
 import { checkProtocolSchedule, scheduleArb } from './protocol-run.js';
@@ -27,7 +30,7 @@ type Params = { readonly seed: number; readonly numRuns: number; readonly endOnF
 /** The properties, each run with the seeded bugs (no shrinking: only "does it fail" matters, and shrinking a simulator run is slow). */
 const properties = {
   protocolAgreement: (bugs, p) => fc.check(fc.property(scheduleArb, (s) => void checkProtocolSchedule(s, bugs)), p),
-  simulatedCluster: (bugs, p) => fc.check(fc.property(runArb, ({ seed: s, steps }) => void checkSchedule(s, steps, bugs)), p),
+  simulatedCluster: (bugs, p) => fc.check(fc.property(runArb, ({ seed: s, steps }) => void checkSchedule(s, steps, { membershipBugs: bugs })), p),
   reassignBalanced: (bugs, p) => fc.check(fc.property(smallCase, (c) => checkBalanced(c, bugs)), p),
   reassignMinimal: (bugs, p) => fc.check(fc.property(smallCase, (c) => checkMinimal(c, bugs)), p),
   reassignStamping: (bugs, p) => fc.check(fc.property(smallCase, (c) => checkStamping(c, bugs)), p),
@@ -135,10 +138,22 @@ describe('the membership properties catch each seeded bug', () => {
   // found (SEED and run given), replayed through the same judge; the real code passes each schedule.
   for (const [bug, found, schedule] of counterexamples) {
     it(`bug "${bug}" fails the simulated-cluster property on the schedule it found (${found}); the real code passes it`, () => {
-      expect(() => checkSchedule(schedule.seed, schedule.steps, { [bug]: true })).toThrow();
+      expect(() => checkSchedule(schedule.seed, schedule.steps, { membershipBugs: { [bug]: true } })).toThrow();
       expect(checkSchedule(schedule.seed, schedule.steps)).toBeGreaterThanOrEqual(0);
     });
   }
+
+  // Issue 13: soft state = f(hard state) was judged on unreplicated runs only, where this bug is inert.
+  it('a replicated mailbox that never tells the manager a fragment emptied fails the replicated simulated-cluster property (and not the unreplicated one)', () => {
+    const reducer = replicatedEmptyFragmentNotUnlisted as NodeReducer<NodeState>;
+    const runs = budget(60);
+    const replicated = fc.check(fc.property(runArb, ({ seed: s, steps }) => void checkSchedule(s, steps, { replicas: 2, reducer })), { seed, numRuns: runs, endOnFailure: true });
+    console.log(`seeded bug replicatedEmptyFragmentNotUnlisted → simulatedCluster (R=2): ${replicated.failed ? `failed at run ${replicated.numRuns}` : 'MISSED'} (SEED=${seed})`);
+    expect(replicated.failed, `missed in ${replicated.numRuns} runs (SEED=${seed})`).toBe(true);
+    expect(String(replicated.errorInstance)).toMatch(/soft state: /);
+    const unreplicated = fc.check(fc.property(runArb, ({ seed: s, steps }) => void checkSchedule(s, steps, { reducer })), { seed, numRuns: replicated.numRuns });
+    expect(unreplicated.failed).toBe(false);
+  });
 
   it('and the simulator properties pass without any bug on the same seed (the failures above are the bugs, not the harness)', () => {
     expect(check('protocolAgreement', {}, budget(20)).failed).toBe(false);

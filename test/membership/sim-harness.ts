@@ -23,6 +23,10 @@ export interface SimHarnessOptions {
   readonly faults?: Partial<FaultConfig>;
   /** Seeded bugs (src/pure/membership/bugs.ts), for test/membership/seeded-bugs.test.ts only. */
   readonly membershipBugs?: MembershipBugs;
+  /** Replication factor: absent or 0 is the unreplicated path, else NodeConfig.replicas. */
+  readonly replicas?: number;
+  /** The node reducer (default the real one); seeded-bug tests pass a wrapped one. */
+  readonly reducer?: NodeReducer<NodeState>;
 }
 
 export class SimHarness {
@@ -35,9 +39,10 @@ export class SimHarness {
     this.ids = Array.from({ length: o.nodes }, (_, i) => `n${i + 1}`);
     const seed = o.seed ?? 1;
     const bugs = o.membershipBugs === undefined ? {} : { membershipBugs: o.membershipBugs };
-    const nodeConfig: NodeConfig = { nodes: this.ids, loadPolicy: 'dynamic', spread: 2, messageSizeMaxBytes: 1 << 20, ...bugs };
+    const replicas = o.replicas === undefined || o.replicas === 0 ? {} : { replicas: o.replicas };
+    const nodeConfig: NodeConfig = { nodes: this.ids, loadPolicy: 'dynamic', spread: 2, messageSizeMaxBytes: 1 << 20, ...bugs, ...replicas };
     this.world = new World<NodeState>(
-      porcupineReducer as NodeReducer<NodeState>,
+      o.reducer ?? (porcupineReducer as NodeReducer<NodeState>),
       {
         ids: this.ids,
         nodeConfig,
