@@ -51,7 +51,7 @@ export type Message =
       readonly load: LoadSample;
     }
   | { readonly kind: 'setProfile'; readonly rid: RequestId; readonly user: UserId; readonly verifier: string }
-  | { readonly kind: 'profileSet'; readonly rid: RequestId; readonly status: UserInfoStatus; readonly load: LoadSample }
+  | { readonly kind: 'profileSet'; readonly rid: RequestId; readonly status: UserInfoStatus; readonly load: LoadSample; readonly storageFailed?: true }
   // proxy → mailbox manager
   | {
       readonly kind: 'storeMsg';
@@ -61,13 +61,14 @@ export type Message =
       /** With replication: the R replicas chosen by the proxy, the receiver (coordinator) first. */
       readonly replicas?: readonly NodeId[];
     }
-  | { readonly kind: 'stored'; readonly rid: RequestId; readonly load: LoadSample }
+  /** `storageFailed`: the write could not be made durable (a full disk): a temporary failure, nothing stored. */
+  | { readonly kind: 'stored'; readonly rid: RequestId; readonly load: LoadSample; readonly storageFailed?: true }
   | { readonly kind: 'listDigests'; readonly rid: RequestId; readonly user: UserId }
   | { readonly kind: 'digests'; readonly rid: RequestId; readonly items: readonly Digest[]; readonly load: LoadSample }
   | { readonly kind: 'fetchMsg'; readonly rid: RequestId; readonly user: UserId; readonly msgId: MsgId }
   | { readonly kind: 'fetched'; readonly rid: RequestId; readonly body: string | null; readonly load: LoadSample }
   | { readonly kind: 'deleteMsgs'; readonly rid: RequestId; readonly user: UserId; readonly msgIds: readonly MsgId[] }
-  | { readonly kind: 'deleted'; readonly rid: RequestId; readonly load: LoadSample }
+  | { readonly kind: 'deleted'; readonly rid: RequestId; readonly load: LoadSample; readonly storageFailed?: true }
   // mailbox manager → user manager: a fragment appeared (present) or vanished here. `stamp` orders the
   // notices of one node so a late "vanished" cannot erase a newer "appeared".
   | { readonly kind: 'mailMapUpdate'; readonly user: UserId; readonly present: boolean; readonly stamp: number }

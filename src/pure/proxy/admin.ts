@@ -21,8 +21,9 @@ export function onAdminSetUser(ctx: StepCtx, proxy: ProxyState, view: ClusterVie
 export function onAdminDone(ctx: StepCtx, proxy: ProxyState, call: Extract<Call, { kind: 'admin' }>, r: Extract<Message, { kind: 'profileSet' }> | 'timeout'): ProxyState {
   const s = proxy.sessions.get(call.session);
   if (s === undefined || s.kind !== 'admin') return proxy;
-  const ok = r !== 'timeout' && r.status === 'ok';
-  const text = ok ? `user ${s.user} saved` : `user manager unavailable (${r === 'timeout' ? 'timeout' : r.status})`;
+  const ok = r !== 'timeout' && r.status === 'ok' && r.storageFailed !== true;
+  const why = r === 'timeout' ? 'user manager unavailable (timeout)' : r.storageFailed === true ? 'insufficient storage at the user manager' : `user manager unavailable (${r.status})`;
+  const text = ok ? `user ${s.user} saved` : why;
   ctx.effects.push({ kind: 'reply', session: call.session, reply: { kind: 'adminSetUser', ok, text } });
   return withSession(proxy, call.session, undefined);
 }

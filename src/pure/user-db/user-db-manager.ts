@@ -36,6 +36,12 @@ export function onSetProfile(ctx: StepCtx, st: UserDbState, hard: HardState, use
   return { st: { pending: st.pending.set(id, { user: m.user, from, rid: m.rid }) }, hard: applyHardWrite(hard, write) };
 }
 
+/** A profile write failed (a full disk): the caller hears it was not saved. */
+export function onPersistFailed(ctx: StepCtx, st: UserDbState, id: number, p: PendingProfile): UserDbState {
+  send(ctx, p.from, { kind: 'profileSet', rid: p.rid, status: 'ok', load: ctx.load, storageFailed: true });
+  return { pending: st.pending.delete(id) };
+}
+
 export function onPersisted(ctx: StepCtx, st: UserDbState, id: number, p: PendingProfile): UserDbState {
   trace(ctx, 'SetProfile', { node: ctx.self, user: p.user });
   send(ctx, p.from, { kind: 'profileSet', rid: p.rid, status: 'ok', load: ctx.load });
