@@ -7,6 +7,16 @@
 import type { ClientReply, ClientRequest, HardState, HardWrite, Message } from '../pure/io.js';
 import type { NodeId, SessionId } from '../pure/types.js';
 
+/**
+ * The structured logger the runtime parts write to: a pino logger satisfies it (one JSON line per event);
+ * tests pass a collecting stub. `obj` carries the fields, `msg` the human sentence.
+ */
+export interface RuntimeLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
 /** Why a durable write failed. All are temporary for clients (SMTP 452, POP -ERR [SYS/TEMP]). */
 export type StorageFailure = 'noSpace' | 'ioError' | 'closed';
 
