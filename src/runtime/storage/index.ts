@@ -15,7 +15,7 @@ import { dirname, resolve } from 'node:path';
 import { applyHardWrite, emptyHardState, type HardState, type HardWrite } from '../../pure/hard-state.js';
 import type { RuntimeLogger } from '../contracts.js';
 import { fsyncDir, listDir, logName, pathIn, snapshotName } from './files.js';
-import { LogStorage } from './log-storage.js';
+import { LogStorage, type LogStorageOptions } from './log-storage.js';
 import { RecordType } from './records.js';
 import { scanFile } from './scan.js';
 import { SnapshotDecoder } from './snapshot-codec.js';
@@ -34,6 +34,8 @@ export interface StorageOptions {
   maxRecordBytes?: number;
   /** Write a snapshot and drop older logs once the logs since the last one exceed this (default 64 MiB). */
   snapshotEveryBytes?: number;
+  /** Tests only: see LogStorageOptions.injectWriteFault. */
+  injectWriteFault?: LogStorageOptions['injectWriteFault'];
 }
 
 /** The data directory holds a record that is bad and not a torn tail: opening would drop acknowledged data. */
@@ -60,6 +62,7 @@ export async function openStorage(dir: string, options: StorageOptions = {}): Pr
     maxBatchBytes: positive(options.maxBatchBytes, 16 << 20, 'maxBatchBytes'),
     maxRecordBytes: positive(options.maxRecordBytes, 64 << 20, 'maxRecordBytes'),
     snapshotEveryBytes: positive(options.snapshotEveryBytes, 64 << 20, 'snapshotEveryBytes'),
+    injectWriteFault: options.injectWriteFault,
   };
   const abs = resolve(dir);
   await mkdir(abs, { recursive: true });

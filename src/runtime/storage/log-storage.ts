@@ -28,6 +28,12 @@ export interface LogStorageOptions {
   readonly maxRecordBytes: number;
   /** Snapshot once the logs since the last snapshot exceed max(this, the last snapshot's size). */
   readonly snapshotEveryBytes: number;
+  /**
+   * Tests only (named "injected" wherever used): before a batch is written, may ask for the write to stop
+   * after `writeBytes` bytes and fail with `error` — a partial write, as a full disk or a failing device
+   * produces — so the truncate-and-reject path can be tested where no small file system can be mounted.
+   */
+  readonly injectWriteFault?: (batchBytes: number) => { readonly writeBytes: number; readonly error: NodeJS.ErrnoException } | undefined;
   /** Called once the storage is closed (releases the data directory's lock). */
   readonly onClose?: () => Promise<void>;
 }
@@ -205,6 +211,11 @@ export class LogStorage implements NodeStorage {
     try {
       if (this.needsTruncate) await this.truncateToGood();
       let off = 0;
+      const fault = this.opts.injectWriteFault?.(data.length);
+      if (fault !== undefined) {
+        await this.fh.write(data, 0, Math.min(fault.writeBytes, data.length), this.goodLength);
+        throw fault.error;
+      }
       while (off < data.length) {
         const { bytesWritten } = await this.fh.write(data, off, data.length - off, this.goodLength + off);
         if (bytesWritten <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
