@@ -30,6 +30,8 @@ export interface SmtpOptions {
   readonly maxRecipients?: number;
   /** Longest command line in octets including CRLF; longer ones get 421 and the connection closes. Default 1000. */
   readonly maxLineLength?: number;
+  /** Unrecognised commands before the connection is closed with 421. Default 10. */
+  readonly maxUnrecognisedCommands?: number;
   /** Open connections per client address; one more gets 421. Default 50. */
   readonly maxConnectionsPerAddress?: number;
   /** A connection idle this long gets 421 and is closed (the node gets `sessionEnd`). Default 5 minutes. */
@@ -86,6 +88,7 @@ const defaults = {
   maxMessageBytes: 10 * 1024 * 1024,
   maxRecipients: 100,
   maxLineLength: 1000,
+  maxUnrecognisedCommands: 10,
   maxConnectionsPerAddress: 50,
   idleTimeoutMs: 5 * 60_000,
   closeTimeoutMs: 10_000,
@@ -101,6 +104,7 @@ export async function startSmtpServer(options: SmtpOptions): Promise<SmtpServerH
   const maxMessageBytes = positiveOption('maxMessageBytes', options.maxMessageBytes, defaults.maxMessageBytes);
   const maxRecipients = positiveOption('maxRecipients', options.maxRecipients, defaults.maxRecipients);
   const maxLineLength = positiveOption('maxLineLength', options.maxLineLength, defaults.maxLineLength);
+  const maxUnrecognised = positiveOption('maxUnrecognisedCommands', options.maxUnrecognisedCommands, defaults.maxUnrecognisedCommands);
   const perAddress = positiveOption('maxConnectionsPerAddress', options.maxConnectionsPerAddress, defaults.maxConnectionsPerAddress);
   const idleTimeoutMs = positiveOption('idleTimeoutMs', options.idleTimeoutMs, defaults.idleTimeoutMs);
   const closeTimeoutMs = positiveOption('closeTimeoutMs', options.closeTimeoutMs, defaults.closeTimeoutMs);
@@ -249,7 +253,7 @@ export async function startSmtpServer(options: SmtpOptions): Promise<SmtpServerH
         });
       });
     },
-  });
+  }, maxUnrecognised);
 
   // Without this listener an error on one connection (a reset in the middle of a transaction) would be an
   // unhandled 'error' event and end the process.

@@ -214,6 +214,28 @@ describe('SMTP front end refuses what it must', () => {
     expect(await c.closedWithin(5_000)).toBe(true);
   });
 
+  it('maxUnrecognisedCommands: the third unrecognised command ends the connection when the limit is 3', async () => {
+    const server = await start(nodeWithUsers(), { maxUnrecognisedCommands: 3 });
+    const c = await RawClient.connect(server.address.port);
+    cleanups.push(async () => c.destroy());
+    await c.waitFor(/^220 /);
+    await c.command('BOGUS1', /^500 /m);
+    await c.command('NOOP', /^250 /m);
+    await c.command('BOGUS2', /^500 /m);
+    await c.command('BOGUS3', /^421 /m);
+    expect(await c.closedWithin(5_000)).toBe(true);
+  });
+
+  it('maxUnrecognisedCommands above smtp-server\'s own 10 is honoured too', async () => {
+    const server = await start(nodeWithUsers(), { maxUnrecognisedCommands: 12 });
+    const c = await RawClient.connect(server.address.port);
+    cleanups.push(async () => c.destroy());
+    await c.waitFor(/^220 /);
+    for (let i = 1; i < 12; i++) await c.command(`BOGUS${i}`, /^500 /m);
+    await c.command('BOGUS12', /^421 /m);
+    expect(await c.closedWithin(5_000)).toBe(true);
+  });
+
   it('connections per address: one over the limit gets 421; another address is still served', async () => {
     const node = nodeWithUsers();
     const server = await start(node, { host: '127.0.0.1', maxConnectionsPerAddress: 2 });
