@@ -385,9 +385,12 @@ export class TcpTransport implements Transport {
         if (!this.peers.has(f.from)) return refuse('unknown sender', { from: f.from });
         if (sender !== undefined && f.from !== sender) return refuse('sender changed within a connection', { from: f.from });
         if (f.seq <= lastSeq) return refuse('replayed or old sequence number', { seq: String(f.seq), lastSeq: String(lastSeq) });
+        if (sender === undefined) {
+          socket.setTimeout(0);
+          this.s.logger.info({ remote, sender: f.from }, 'peer connected');
+        }
         sender = f.from;
         lastSeq = f.seq;
-        socket.setTimeout(0);
         let message: Message;
         try {
           message = JSON.parse(f.payload.toString('utf8')) as Message;
