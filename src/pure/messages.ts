@@ -52,6 +52,9 @@ export type Message =
     }
   | { readonly kind: 'setProfile'; readonly rid: RequestId; readonly user: UserId; readonly verifier: string }
   | { readonly kind: 'profileSet'; readonly rid: RequestId; readonly status: UserInfoStatus; readonly load: LoadSample; readonly storageFailed?: true }
+  // proxy → every member: the users whose live profile the member holds (administration's user list)
+  | { readonly kind: 'listUsers'; readonly rid: RequestId }
+  | { readonly kind: 'userList'; readonly rid: RequestId; readonly users: readonly UserId[]; readonly load: LoadSample }
   // proxy → mailbox manager
   | {
       readonly kind: 'storeMsg';

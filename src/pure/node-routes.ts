@@ -80,6 +80,10 @@ export function routeMessage(ctx: StepCtx, s: NodeState, from: NodeId, m: Messag
     case 'replReconcile':
     case 'replReconciled':
       return onReplicationMessage(ctx, s, from, m);
+    case 'listUsers':
+      send(ctx, from, { kind: 'userList', rid: m.rid, users: userDb.liveProfileUsers(s.hard.userDb), load: ctx.load });
+      return s;
+    case 'userList':
     case 'userInfo':
     case 'profileSet':
     case 'stored':

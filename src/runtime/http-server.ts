@@ -18,8 +18,6 @@ export interface HttpOptions {
   readonly status: () => NodeStatus;
   readonly metrics: () => Promise<{ contentType: string; body: string }>;
   readonly logger: RuntimeLogger;
-  /** Listing users: the names whose live profile this node holds (the CLI merges every node's answer). */
-  readonly localUsers: () => readonly string[];
 }
 
 export interface HttpHandle {
@@ -99,7 +97,7 @@ async function handle(o: HttpOptions, req: IncomingMessage, res: ServerResponse)
     o.logger.warn({ remote: req.socket.remoteAddress, path, why }, 'admin request refused');
     return send(res, 401, { error: `unauthorised: ${why}` });
   }
-  if (method === 'GET' && path === '/admin/users') return send(res, 200, { users: [...o.localUsers()].sort() });
+  if (method === 'GET' && path === '/admin/users') return listUsers(o, res);
   const m = /^\/admin\/users\/([^/]+)$/.exec(path);
   if (m === null) return send(res, 404, { error: `no such admin endpoint: ${method} ${path}` });
   let user: string;
@@ -138,6 +136,18 @@ async function setUser(o: HttpOptions, res: ServerResponse, user: string, mode: 
     if (r.kind === 'adminSetUser' && r.ok) return send(res, mode === 'add' ? 201 : 200, { ok: true, user, action: mode });
     const text = textOf(r);
     return send(res, text.startsWith('bad user name') ? 400 : 503, { error: text });
+  } finally {
+    o.gateway.endSession(session);
+  }
+}
+
+/** Every member reports the users it holds a profile of; `complete` is false when one did not answer. */
+async function listUsers(o: HttpOptions, res: ServerResponse): Promise<void> {
+  const session = o.gateway.openSession('smtp', 'admin');
+  try {
+    const r = await o.gateway.request(session, { kind: 'adminListUsers' });
+    if (r.kind !== 'adminListUsers') return send(res, 503, { error: textOf(r) });
+    return send(res, 200, { users: r.users, complete: r.ok, text: r.text });
   } finally {
     o.gateway.endSession(session);
   }

@@ -15,7 +15,6 @@ import { startTransport } from './transport/index.js';
 import { startSmtpServer } from './smtp/index.js';
 import { startPop3Server } from './pop3/index.js';
 import { TraceFile } from './trace-file.js';
-import { isLiveProfile } from '../pure/user-db/user-db.js';
 
 export const NODE_USAGE = `porcupine node — run one node of a Porcupine mail cluster
 
@@ -128,13 +127,6 @@ async function runNode(c: NodeProcessConfig, secret: Buffer, tls: { key: Buffer;
     logger: log.child({ part: 'http' }),
     status: () => nodeStatus(driver.nodeState, driver.currentStorage.stats(), t.stats(), addresses()),
     metrics: async () => ({ contentType: metrics.contentType, body: await metrics.render() }),
-    localUsers: () => {
-      const out: string[] = [];
-      driver.nodeState.hard.userDb.profiles.forEach((p, user) => {
-        if (isLiveProfile(p)) out.push(user);
-      });
-      return out;
-    },
   });
   log.info({ ...addresses(), data: c.data, peers: Object.fromEntries([...c.peers].map(([id, a]) => [id, addr(a)])), replicas: c.replicas, ackReplicas: c.ackReplicas, version }, 'node serving');
 

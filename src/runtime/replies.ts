@@ -25,6 +25,8 @@ export function unavailableReply(request: ClientRequest, why: string): ClientRep
       return { kind: 'popQuit', ok: false, deleted: 0, text };
     case 'adminSetUser':
       return { kind: 'adminSetUser', ok: false, text };
+    case 'adminListUsers':
+      return { kind: 'adminListUsers', ok: false, users: [], text };
     case 'sessionEnd':
       // Never awaited (endSession does not wait for a reply); a QUIT-shaped answer keeps the type total.
       return { kind: 'popQuit', ok: true, deleted: 0, text: 'session ended' };

@@ -56,8 +56,10 @@ export async function runUserCommand(argv: string[]): Promise<number> {
     if (action === 'list') {
       const r = await adminRequest(node, secret, 'GET', '/admin/users');
       if (r.status !== 200) return fail(r.status, r.body);
-      for (const u of (r.body as { users: string[] }).users) process.stdout.write(u + '\n');
-      return 0;
+      const b = r.body as { users: string[]; complete: boolean; text: string };
+      for (const u of b.users) process.stdout.write(u + '\n');
+      if (!b.complete) process.stderr.write(`porcupine user: ${b.text}\n`);
+      return b.complete ? 0 : 1;
     }
     const name = names[0];
     const path = `/admin/users/${encodeURIComponent(name)}`;

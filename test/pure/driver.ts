@@ -162,5 +162,7 @@ export function renderReply(r: ClientReply): string {
       return `popQuit ${r.ok ? '+OK' : '-ERR'} ${r.text}`;
     case 'adminSetUser':
       return `adminSetUser ${r.ok ? '+OK' : '-ERR'} ${r.text}`;
+    case 'adminListUsers':
+      return `adminListUsers ${r.ok ? '+OK' : '-ERR'} ${r.text} [${r.users.join(' ')}]`;
   }
 }

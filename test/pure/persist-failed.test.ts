@@ -111,3 +111,16 @@ describe('user removal', () => {
     expect(lastReply(c, 'r3')).toMatchObject({ code: 250 });
   });
 });
+
+describe('user listing (adminListUsers)', () => {
+  it('lists every live profile once, gathered from all members; a removed user is not listed', () => {
+    const c = cluster(configs[1][1]);
+    for (const [i, u] of ['dora', 'eve', 'finn', 'gus'].entries()) c.client(nodes[i % 3], `a${i}`, { kind: 'adminSetUser', user: u, verifier: verifierOf('pw') });
+    c.deliverAll();
+    c.client('n1', 'rm', { kind: 'adminSetUser', user: 'eve', verifier: '' });
+    c.deliverAll();
+    c.client('n2', 'l1', { kind: 'adminListUsers' });
+    c.deliverAll();
+    expect(lastReply(c, 'l1')).toEqual({ kind: 'adminListUsers', ok: true, users: ['dora', 'finn', 'gus'], text: '3 users' });
+  });
+});

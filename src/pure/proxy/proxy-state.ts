@@ -96,7 +96,15 @@ export interface AdminSession {
   readonly user: UserId;
 }
 
-export type Session = SmtpRcptSession | SmtpTxnSession | SmtpDataSession | PopSession | AdminSession;
+/** A user listing: the members' answers merged so far. */
+export interface AdminListSession {
+  readonly kind: 'adminList';
+  readonly users: readonly UserId[];
+  readonly open: number;
+  readonly failed: boolean;
+}
+
+export type Session = SmtpRcptSession | SmtpTxnSession | SmtpDataSession | PopSession | AdminSession | AdminListSession;
 
 export type Call =
   | { readonly kind: 'rcpt'; readonly session: SessionId; readonly to: NodeId }
@@ -107,7 +115,8 @@ export type Call =
   /** `attempt` indexes the maildrop entry's nodes: a failed fetch tries the next node that listed the message. */
   | { readonly kind: 'fetch'; readonly session: SessionId; readonly to: NodeId; readonly msgId: MsgId; readonly attempt: number }
   | { readonly kind: 'delete'; readonly session: SessionId; readonly to: NodeId }
-  | { readonly kind: 'admin'; readonly session: SessionId; readonly to: NodeId };
+  | { readonly kind: 'admin'; readonly session: SessionId; readonly to: NodeId }
+  | { readonly kind: 'adminList'; readonly session: SessionId; readonly to: NodeId };
 
 export interface ProxyState {
   readonly sessions: PMap<Session>;

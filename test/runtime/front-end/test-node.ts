@@ -133,6 +133,7 @@ export class TestNode implements NodeGateway {
       }
       case 'sessionEnd':
       case 'adminSetUser':
+      case 'adminListUsers':
         throw new Error(`the front ends never send ${request.kind}`);
     }
   }
