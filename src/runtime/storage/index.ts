@@ -15,7 +15,7 @@ import { dirname, resolve } from 'node:path';
 import { applyHardWrite, emptyHardState, type HardState, type HardWrite } from '../../pure/hard-state.js';
 import type { RuntimeLogger } from '../contracts.js';
 import { fsyncDir, listDir, logName, pathIn, snapshotName } from './files.js';
-import { LogStorage, type LogStorageOptions } from './log-storage.js';
+import { classifyWriteError, LogStorage, type LogStorageOptions } from './log-storage.js';
 import { RecordType } from './records.js';
 import { scanFile } from './scan.js';
 import { SnapshotDecoder } from './snapshot-codec.js';
@@ -67,7 +67,7 @@ export async function openStorage(dir: string, options: StorageOptions = {}): Pr
   const abs = resolve(dir);
   await mkdir(abs, { recursive: true });
   await fsyncDir(dirname(abs)).catch(() => undefined); // the data dir's own name (best effort: the parent may be read-only)
-  await takeLock(abs);
+  await takeLock(abs, logger);
   try {
     const limits = { maxPayloadBytes: opts.maxRecordBytes, maxTailBytes: opts.maxBatchBytes + opts.maxRecordBytes + 64 };
     const listing = await listDir(abs);
@@ -167,7 +167,7 @@ function positive(v: number | undefined, dflt: number, name: string): number {
  * One process per data directory: a LOCK file holding the owner's pid. A lock left by a dead process
  * (kill -9) is taken over; a live owner makes open fail with a clear message.
  */
-async function takeLock(dir: string): Promise<void> {
+async function takeLock(dir: string, logger: StorageLogger): Promise<void> {
   const path = pathIn(dir, LOCK);
   try {
     const pid = Number((await readFile(path, 'utf8')).trim());
@@ -177,7 +177,13 @@ async function takeLock(dir: string): Promise<void> {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  await writeFile(path, `${process.pid}\n`);
+  try {
+    await writeFile(path, `${process.pid}\n`);
+  } catch (e) {
+    // A full disk must not keep a node from booting (recovery itself needs no space): run unlocked.
+    if (classifyWriteError(e) !== 'noSpace') throw e;
+    logger.warn({ dir, error: (e as Error).message }, 'no space for the data directory lock; opening without it');
+  }
 }
 
 async function releaseLock(dir: string): Promise<void> {
