@@ -142,6 +142,11 @@ export class Pop3Connection {
     if (!this.ended && !this.stream.destroyed) this.stream.write(Buffer.from(text, 'latin1'));
   }
 
+  /** A one-line reply carrying the node's text: control characters in it could not split the response. */
+  private status(ok: boolean, text: string): void {
+    this.write(`${ok ? '+OK' : '-ERR'} ${oneLine(text)}\r\n`);
+  }
+
   /** Sends a last line and closes; nothing queued after it runs. */
   private finish(last: string): void {
     if (this.ended) return;
@@ -267,23 +272,23 @@ export class Pop3Connection {
     if (auth === undefined || auth.kind !== 'popAuth') return this.finish('-ERR [SYS/TEMP] temporary failure, try again later\r\n');
     if (!auth.ok) {
       this.state = { kind: 'authorization', user: undefined };
-      if (auth.text.startsWith('[SYS/TEMP]')) return this.write(`-ERR ${auth.text}\r\n`);
+      if (auth.text.startsWith('[SYS/TEMP]')) return this.status(false, auth.text);
       counters.loginsFailed++;
       throttle.failed(user, this.address);
       // The delay makes each guess cost the guesser time; commands of this connection wait behind it.
       await new Promise((resolve) => setTimeout(resolve, throttle.failureDelayMs));
-      return this.write(`-ERR [AUTH] ${auth.text}\r\n`);
+      return this.status(false, `[AUTH] ${auth.text}`);
     }
     throttle.succeeded(user);
     const list = await this.request({ kind: 'popList' });
     if (this.ended) return;
     if (list === undefined || list.kind !== 'popList' || !list.ok) {
       const text = list !== undefined && 'text' in list ? list.text.replace(/^\[SYS\/TEMP\] */, '') : '';
-      return this.finish(`-ERR [SYS/TEMP] cannot list the maildrop${text === '' ? '' : `: ${text}`}\r\n`);
+      return this.finish(`-ERR [SYS/TEMP] cannot list the maildrop${text === '' ? '' : `: ${oneLine(text)}`}\r\n`);
     }
     counters.loginsSucceeded++;
     this.state = { kind: 'transaction', listing: list.messages, deleted: new Set() };
-    this.write(`+OK ${auth.text}\r\n`);
+    this.status(true, auth.text);
   }
 
   private stls(): void {
@@ -360,7 +365,7 @@ export class Pop3Connection {
     const reply = await this.request({ kind: 'popRetr', msgId: picked.message.msgId });
     if (this.ended) return;
     if (reply === undefined || reply.kind !== 'popRetr') return this.write('-ERR [SYS/TEMP] temporary failure, try again later\r\n');
-    if (!reply.ok || reply.body === undefined) return this.write(`-ERR ${withCode(reply.text, 'no such message')}\r\n`);
+    if (!reply.ok || reply.body === undefined) return this.status(false, withCode(reply.text, 'no such message'));
     this.config.counters.retrievals++;
     const body = topLines === undefined ? reply.body : topOf(reply.body, topLines);
     this.write(`+OK ${topLines === undefined ? `${reply.body.length} octets` : 'top of message follows'}\r\n${multiLine(body)}`);
@@ -372,7 +377,7 @@ export class Pop3Connection {
     const reply = await this.request({ kind: 'popDele', msgId: picked.message.msgId });
     if (this.ended) return;
     if (reply === undefined || reply.kind !== 'popDele') return this.write('-ERR [SYS/TEMP] temporary failure, try again later\r\n');
-    if (!reply.ok) return this.write(`-ERR ${withCode(reply.text, 'no such message')}\r\n`);
+    if (!reply.ok) return this.status(false, withCode(reply.text, 'no such message'));
     state.deleted.add(picked.n);
     this.config.counters.deletesMarked++;
     this.write(`+OK message ${picked.n} deleted\r\n`);
@@ -382,7 +387,7 @@ export class Pop3Connection {
     const reply = await this.request({ kind: 'popRset' });
     if (this.ended) return;
     if (reply === undefined || reply.kind !== 'popRset') return this.write('-ERR [SYS/TEMP] temporary failure, try again later\r\n');
-    if (!reply.ok) return this.write(`-ERR ${withCode(reply.text, undefined)}\r\n`);
+    if (!reply.ok) return this.status(false, withCode(reply.text, undefined));
     state.deleted.clear();
     const octets = state.listing.reduce((sum, m) => sum + m.sizeBytes, 0);
     this.write(`+OK maildrop has ${state.listing.length} messages (${octets} octets)\r\n`);
@@ -394,8 +399,13 @@ export class Pop3Connection {
     const reply = await this.request({ kind: 'popQuit' });
     if (this.ended) return;
     if (reply === undefined || reply.kind !== 'popQuit') return this.finish('-ERR [SYS/TEMP] some deleted messages not removed\r\n');
-    this.finish(reply.ok ? `+OK ${reply.text}\r\n` : `-ERR ${withCode(reply.text, undefined)}\r\n`);
+    this.finish(`${reply.ok ? '+OK' : '-ERR'} ${oneLine(reply.ok ? reply.text : withCode(reply.text, undefined))}\r\n`);
   }
+}
+
+/** `text` with control characters (CR, LF, NUL, ...) replaced by spaces. */
+function oneLine(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f]/g, ' ');
 }
 
 /**

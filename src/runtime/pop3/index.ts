@@ -2,6 +2,7 @@
 // (connection.ts) are gateway sessions. Limits and defaults: docs/runtime-smtp-pop3.md.
 import net from 'node:net';
 import tls from 'node:tls';
+import type { SessionId } from '../../pure/types.js';
 import type { NodeGateway, RuntimeLogger } from '../contracts.js';
 import { AddressLimit, normaliseAddress } from '../front-end/address-limit.js';
 import { positiveOption, silentLogger, type TlsMaterial } from '../front-end/options.js';
@@ -91,8 +92,17 @@ export async function startPop3Server(options: Pop3Options): Promise<Pop3ServerH
       socket.end('-ERR [SYS/TEMP] too many connections from your address, try again later\r\n');
       return;
     }
+    let session: SessionId;
+    try {
+      session = options.gateway.openSession('pop3', address);
+    } catch (err) {
+      // A node that cannot take sessions (booting, stopping) refuses the connection; the server stays up.
+      limit.release(address);
+      logger.error({ err, remoteAddress: address }, 'pop3: the node refused a session');
+      socket.end('-ERR [SYS/TEMP] service not available, try again later\r\n');
+      return;
+    }
     connectionsAccepted++;
-    const session = options.gateway.openSession('pop3', address);
     const connection = new Pop3Connection(socket, session, address, config, () => {
       open.delete(connection);
       limit.release(address);

@@ -168,8 +168,17 @@ export async function startSmtpServer(options: SmtpOptions): Promise<SmtpServerH
         logger.warn({ remoteAddress: address, limit: perAddress }, 'smtp: too many connections from one address');
         return callback(smtpError(421, `4.7.0 too many connections from ${address}, try again later`));
       }
+      let gatewaySession: SessionId;
+      try {
+        gatewaySession = gateway.openSession('smtp', address);
+      } catch (err) {
+        // A node that cannot take sessions (booting, stopping) refuses the connection; the server stays up.
+        limit.release(address);
+        logger.error({ err, remoteAddress: address }, 'smtp: the node refused a session');
+        return callback(smtpError(421, '4.3.0 service not available, try again later'));
+      }
       counters.connectionsAccepted++;
-      connections.set(session.id, { gatewaySession: gateway.openSession('smtp', address), address, busy: false });
+      connections.set(session.id, { gatewaySession, address, busy: false });
       callback();
     },
 

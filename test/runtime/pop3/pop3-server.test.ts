@@ -404,6 +404,30 @@ describe('POP3 front end refuses what it must', () => {
     expect(await d.command('QUIT', /\r\n/)).toBe('-ERR [SYS/TEMP] some messages were not deleted\r\n');
   });
 
+  it("control characters in the node's reply text cannot split a response", async () => {
+    const node = nodeWithMail();
+    const server = await start(node);
+    const c = await login(server.address.port);
+    node.override.set('popRetr', { kind: 'popRetr', ok: false, text: 'gone\r\n+OK injected' });
+    expect(await c.command('RETR 1', /\r\n/)).toBe('-ERR [SYS/TEMP] gone  +OK injected\r\n');
+    expect(await c.command('NOOP', /\r\n/)).toBe('+OK\r\n');
+  });
+
+  it('a node that cannot open a session: the connection is refused with -ERR [SYS/TEMP]; the server stays up', async () => {
+    const node = nodeWithMail();
+    const server = await start(node);
+    const open = node.openSession.bind(node);
+    node.openSession = () => {
+      throw new Error('booting');
+    };
+    const c = await RawClient.connect(server.address.port);
+    cleanups.push(async () => c.destroy());
+    await c.waitFor(/^-ERR \[SYS\/TEMP\] service not available/);
+    expect(await c.closedWithin(5_000)).toBe(true);
+    node.openSession = open;
+    expect(await (await login(server.address.port)).command('STAT', /\r\n/)).toMatch(/^\+OK 3 /);
+  });
+
   it('a listing failure after a good password ends the session with -ERR [SYS/TEMP]', async () => {
     const node = nodeWithMail();
     const server = await start(node);

@@ -347,6 +347,22 @@ describe('SMTP front end survives its clients', () => {
     expect(await c.command(`RCPT TO:<alice@${domain}>`, /^\d{3} /m)).toMatch(/^451 /m);
   });
 
+  it('a node that cannot open a session: the connection gets 421; the server stays up', async () => {
+    const node = nodeWithUsers();
+    const server = await start(node);
+    const open = node.openSession.bind(node);
+    node.openSession = () => {
+      throw new Error('booting');
+    };
+    const c = await RawClient.connect(server.address.port);
+    cleanups.push(async () => c.destroy());
+    await c.waitFor(/^421 4\.3\.0 service not available/);
+    expect(await c.closedWithin(5_000)).toBe(true);
+    node.openSession = open;
+    const next = await rawToData(server.address.port);
+    expect(await next.command('ok\r\n.', /^\d{3} /m)).toMatch(/^250 /m);
+  });
+
   it("the node's temporary failure (452 disk full) goes back to the client as is", async () => {
     const node = nodeWithUsers();
     const server = await start(node);
