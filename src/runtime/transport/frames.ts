@@ -141,18 +141,20 @@ export function decodeMessage(key: Key, nonce: Buffer, body: Buffer): Decoded<Me
 
 /**
  * Splits a byte stream into frame bodies. A length prefix above `maxFrameBytes` (or zero) is an error: the
- * stream cannot be trusted after it, so the caller closes the connection. Each body is allocated once at
- * its announced size and filled as chunks arrive (no quadratic re-concatenation for large frames).
+ * stream cannot be trusted after it, so the caller closes the connection. A body's chunks are gathered and
+ * joined once complete: memory follows the bytes actually received, not the size a (possibly hostile,
+ * unauthenticated) sender announces, and large frames are not re-concatenated chunk by chunk.
  */
 export class FrameReader {
   private head = Buffer.alloc(4);
   private headFill = 0;
-  private body: Buffer | undefined;
+  private bodyLength = -1;
+  private parts: Buffer[] = [];
   private bodyFill = 0;
 
   constructor(private readonly maxFrameBytes: number) {}
 
-  /** Bytes held for an incomplete frame (bounded by maxFrameBytes + 4). */
+  /** Bytes held for an incomplete frame (at most maxFrameBytes + 4). */
   get buffered(): number {
     return this.headFill + this.bodyFill;
   }
@@ -162,7 +164,7 @@ export class FrameReader {
     const out: Buffer[] = [];
     let at = 0;
     while (at < chunk.length) {
-      if (this.body === undefined) {
+      if (this.bodyLength < 0) {
         const n = Math.min(4 - this.headFill, chunk.length - at);
         chunk.copy(this.head, this.headFill, at, at + n);
         this.headFill += n;
@@ -170,16 +172,17 @@ export class FrameReader {
         if (this.headFill < 4) break;
         const len = this.head.readUInt32BE(0);
         if (len === 0 || len > this.maxFrameBytes) return `frame length ${len} outside 1..${this.maxFrameBytes}`;
-        this.body = Buffer.allocUnsafe(len);
+        this.bodyLength = len;
         this.bodyFill = 0;
       }
-      const n = Math.min(this.body.length - this.bodyFill, chunk.length - at);
-      chunk.copy(this.body, this.bodyFill, at, at + n);
+      const n = Math.min(this.bodyLength - this.bodyFill, chunk.length - at);
+      this.parts.push(chunk.subarray(at, at + n));
       this.bodyFill += n;
       at += n;
-      if (this.bodyFill === this.body.length) {
-        out.push(this.body);
-        this.body = undefined;
+      if (this.bodyFill === this.bodyLength) {
+        out.push(this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.bodyLength));
+        this.parts = [];
+        this.bodyLength = -1;
         this.headFill = 0;
         this.bodyFill = 0;
       }

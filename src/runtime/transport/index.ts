@@ -38,6 +38,12 @@ export interface TransportOptions {
   handshakeTimeoutMs?: number;
   /** Most inbound connections at once (default 256); more are refused. */
   maxInboundConnections?: number;
+  /**
+   * An outbound connection whose socket buffer has not drained for this long is closed and re-made (default
+   * 15,000 ms): a peer that stopped reading, or a machine that vanished without a reset, would otherwise
+   * hold its connection (and every later frame) until TCP gives up many minutes later.
+   */
+  stallTimeoutMs?: number;
 }
 
 export interface TransportStatsDetail extends TransportStats {
@@ -54,6 +60,9 @@ export interface TransportStatsDetail extends TransportStats {
   /** Connection attempts that failed (refused, timed out, bad challenge). */
   readonly connectFailures: number;
 }
+
+/** TCP keepalive idle time: finds connections to vanished machines while nothing is being sent. */
+const KEEPALIVE_MS = 10_000;
 
 const silent: TransportLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -78,6 +87,7 @@ interface Settings {
   readonly backoffBaseMs: number;
   readonly backoffMaxMs: number;
   readonly handshakeTimeoutMs: number;
+  readonly stallTimeoutMs: number;
   readonly logger: TransportLogger;
   readonly counters: Counters;
 }
@@ -94,6 +104,7 @@ class PeerLink {
   private failures = 0;
   private everConnected = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private stallTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
@@ -126,8 +137,14 @@ class PeerLink {
     this.socket?.destroy();
   }
 
+  private clearStall(): void {
+    if (this.stallTimer !== undefined) clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
+  }
+
   close(): void {
     this.closed = true;
+    this.clearStall();
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     this.socket?.destroy();
     this.queue = [];
@@ -166,6 +183,7 @@ class PeerLink {
       socket.destroy();
     };
     socket.setNoDelay(true);
+    socket.setKeepAlive(true, KEEPALIVE_MS);
     socket.setTimeout(this.s.handshakeTimeoutMs, () => fail('no challenge from the peer in time'));
     socket.on('data', (chunk: Buffer) => {
       if (this.nonce !== undefined) return; // the acceptor sends one challenge and nothing else
@@ -181,9 +199,13 @@ class PeerLink {
       established = true;
       this.flush();
     });
-    socket.on('drain', () => this.flush());
+    socket.on('drain', () => {
+      this.clearStall();
+      this.flush();
+    });
     socket.on('error', (e) => fail(e.message));
     socket.on('close', () => {
+      this.clearStall();
       if (this.socket === socket) {
         this.socket = undefined;
         this.nonce = undefined;
@@ -212,6 +234,14 @@ class PeerLink {
       }
     } finally {
       socket.uncork();
+    }
+    if (socket.writableNeedDrain && this.stallTimer === undefined) {
+      this.stallTimer = setTimeout(() => {
+        this.stallTimer = undefined;
+        this.s.logger.warn({ peer: this.id, bufferedBytes: socket.writableLength, queuedFrames: this.queuedFrames }, 'peer stopped reading; reconnecting');
+        this.failures++;
+        socket.destroy();
+      }, this.s.stallTimeoutMs);
     }
     if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.queueHead);
@@ -253,6 +283,7 @@ export class TcpTransport implements Transport {
       backoffBaseMs: positive(o.backoffBaseMs, 50, 'backoffBaseMs'),
       backoffMaxMs: positive(o.backoffMaxMs, 5_000, 'backoffMaxMs'),
       handshakeTimeoutMs: positive(o.handshakeTimeoutMs, 10_000, 'handshakeTimeoutMs'),
+      stallTimeoutMs: positive(o.stallTimeoutMs, 15_000, 'stallTimeoutMs'),
       logger: o.logger ?? silent,
       counters,
     };
@@ -364,6 +395,7 @@ export class TcpTransport implements Transport {
       socket.destroy();
     };
     socket.setNoDelay(true);
+    socket.setKeepAlive(true, KEEPALIVE_MS);
     socket.setTimeout(this.s.handshakeTimeoutMs, () => {
       if (sender === undefined) {
         this.s.logger.warn({ remote }, 'inbound connection sent no valid frame in time; closed');

@@ -208,7 +208,9 @@ describe('transport', () => {
     const key = frameKey(SECRET);
     const held: Socket[] = [];
     // Sends a valid challenge, then never reads: TCP buffers fill, then the sender's queue.
+    let sinkConnections = 0;
     const sink = createServer((s) => {
+      sinkConnections++;
       held.push(s);
       s.pause();
       s.write(encodeChallenge(key, 'slow', Buffer.alloc(16, 7)));
@@ -221,7 +223,7 @@ describe('transport', () => {
     });
     const sinkAddr = await listen(sink);
     const muteAddr = await listen(mute);
-    const n1 = await node('n1', '127.0.0.1', { queueLimit: 200, queueBytesLimit: 1 << 20, handshakeTimeoutMs: 200 });
+    const n1 = await node('n1', '127.0.0.1', { queueLimit: 200, queueBytesLimit: 1 << 20, handshakeTimeoutMs: 200, stallTimeoutMs: 300 });
     const n2 = await node('n2', '127.0.0.2');
     n1.t.setPeers(new Map([['slow', sinkAddr], ['mute', muteAddr], ['n2', n2.t.address]]));
     n2.t.setPeers(new Map([['n1', n1.t.address]]));
@@ -244,6 +246,21 @@ describe('transport', () => {
     // Two peers × 1 MiB of queue, plus at most one socket buffer (high-water mark and one frame).
     expect(maxQueued).toBeLessThanOrEqual(2 << 20);
     expect(maxBuffered).toBeLessThan(64 << 10);
+    // The stalled connection is given up and re-made (its peer might have vanished without a reset).
+    await waitFor('the stall noticed', () => n1.log.some(([m, o]) => m === 'peer stopped reading; reconnecting' && o.peer === 'slow'));
+    await waitFor('a new connection to the stalled peer', () => sinkConnections >= 2);
+  });
+
+  it('the frame reader holds only the bytes received, not the length announced', () => {
+    const r = new FrameReader(16 << 20);
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(16 << 20);
+    expect(r.push(Buffer.concat([head, Buffer.alloc(10)]))).toEqual([]);
+    expect(r.buffered).toBe(14);
+    const two = Buffer.concat([Buffer.from([0, 0, 0, 2, 7, 8]), Buffer.from([0, 0, 0, 1, 9])]);
+    const fresh = new FrameReader(100);
+    expect(fresh.push(two.subarray(0, 3))).toEqual([]);
+    expect(fresh.push(two.subarray(3))).toEqual([Buffer.from([7, 8]), Buffer.from([9])]);
   });
 
   it('a message larger than the frame limit is dropped and counted, not sent', async () => {
