@@ -121,6 +121,7 @@ export async function startSmtpServer(options: SmtpOptions): Promise<SmtpServerH
     bareLineEndingMessages: 0, recipientsRefused: 0, connectionErrors: 0,
   };
   let closing = false;
+  const hostname = options.hostname ?? defaults.hostname;
 
   /** Runs one transaction; a failed gateway call is a temporary failure, never an exception. */
   async function transact(state: ConnectionState, run: () => Promise<ClientReply>): Promise<ClientReply | Error> {
@@ -143,7 +144,6 @@ export async function startSmtpServer(options: SmtpOptions): Promise<SmtpServerH
     });
   }
 
-  const hostname = options.hostname ?? defaults.hostname;
   const server = new PromptSmtpServer({
     name: hostname,
     banner: 'Porcupine-TS',
@@ -248,7 +248,9 @@ export async function startSmtpServer(options: SmtpOptions): Promise<SmtpServerH
           closeIfClosing(session.id);
           return refuse(checked.code, checked.text);
         }
-        const recipients = session.envelope.rcptTo.map((r) => splitAddress(r.address).local);
+        // alice@ and ALICE@ are one mailbox: deliver once (user names are case-insensitive).
+        const byUser = new Map(session.envelope.rcptTo.map((r) => splitAddress(r.address).local).map((local) => [local.toLowerCase(), local]));
+        const recipients = [...byUser.values()];
         const sender = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
         const clientMsgId = messageIdOf(checked.body);
         const request = { kind: 'smtpData', sender, recipients, body: checked.body, ...(clientMsgId === undefined ? {} : { clientMsgId }) } as const;

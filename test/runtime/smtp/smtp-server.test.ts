@@ -164,6 +164,22 @@ describe('SMTP front end refuses what it must', () => {
     expect(server.stats().messagesTooBig).toBe(1);
   });
 
+  it('the same mailbox named twice (any case) is delivered to once', async () => {
+    const node = nodeWithUsers();
+    const server = await start(node);
+    const c = await RawClient.connect(server.address.port);
+    cleanups.push(async () => c.destroy());
+    await c.waitFor(/^220 /);
+    await c.command('EHLO x', /^250 /m);
+    await c.command('MAIL FROM:<a@other.test>', /^250 /m);
+    await c.command(`RCPT TO:<alice@${domain}>`, /^250 /m);
+    await c.command(`RCPT TO:<ALICE@${domain}>`, /^250 /m);
+    await c.command('DATA', /^354 /m);
+    expect(await c.command('once\r\n.', /^\d{3} /m)).toMatch(/^250 /m);
+    expect(node.requests.find((r) => r.request.kind === 'smtpData')?.request).toMatchObject({ recipients: ['ALICE'] });
+    expect(node.mailboxes.get('alice')).toHaveLength(1);
+  });
+
   it('more than maxRecipients recipients: 452 for the extra ones, the rest delivered', async () => {
     const node = nodeWithUsers();
     const server = await start(node, { maxRecipients: 2 });
