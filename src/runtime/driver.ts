@@ -77,6 +77,9 @@ export class NodeDriver implements NodeGateway {
   private diskFailed = false;
   private probeTimer: NodeJS.Timeout | undefined;
   private rebooting = false;
+  /** When the last reboot from disk happened, and the probe delay now (doubles while reboots do not help). */
+  private lastRebootAt = 0;
+  private probeDelayMs = 0;
   readonly counters = { steps: 0, reboots: 0, persistFailures: 0 };
 
   constructor(private readonly opts: DriverOptions) {
@@ -250,6 +253,10 @@ export class NodeDriver implements NodeGateway {
   private onDiskFailure(): void {
     if (this.diskFailed) return;
     this.diskFailed = true;
+    // A small probe write can succeed while larger writes still fail (a nearly full disk): when a write fails
+    // again soon after a reboot, wait twice as long before the next one (1 s, 2 s, 4 s, … 30 s).
+    const base = this.opts.diskProbeMs ?? 1000;
+    this.probeDelayMs = Date.now() - this.lastRebootAt < 30_000 ? Math.min(30_000, Math.max(base, this.probeDelayMs * 2)) : base;
     const probe = (): void => {
       this.probeTimer = setTimeout(() => {
         if (this.stopping) return;
@@ -258,7 +265,7 @@ export class NodeDriver implements NodeGateway {
           () => void this.rebootFromDisk(),
           () => probe(),
         );
-      }, this.opts.diskProbeMs ?? 1000);
+      }, this.probeDelayMs);
     };
     probe();
   }
@@ -281,6 +288,7 @@ export class NodeDriver implements NodeGateway {
       this.state = initialNodeState();
       this.diskFailed = false;
       this.counters.reboots++;
+      this.lastRebootAt = Date.now();
       this.rebooting = false;
       this.boot();
     } catch (err) {

@@ -3,7 +3,7 @@
 // killed by `stop()` (call it in afterAll, also when a test failed).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { adminRequest } from '../../../src/runtime/admin-client.js';
@@ -198,8 +198,11 @@ export class TestCluster {
     }
   }
 
+  /** Stops every node (SIGTERM, then SIGKILL after 10 s) and removes the temp dir unless KEEP_E2E=1. */
   async stop(): Promise<void> {
     await Promise.all([...this.procs.keys()].map((id) => this.terminate(id, 10_000).catch(() => undefined)));
+    if (process.env.KEEP_E2E === '1') process.stderr.write(`e2e cluster kept in ${this.dir}\n`);
+    else rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
