@@ -1,4 +1,4 @@
-// What the SMTP and POP3 front ends share: TLS material, the logger, a quiet default logger.
+// What the SMTP and POP3 front ends share: TLS material, a quiet default logger, option checks, the handle.
 import type { RuntimeLogger } from '../contracts.js';
 
 /** PEM key and certificate enabling STARTTLS (SMTP) and STLS (POP3). */
@@ -19,4 +19,13 @@ export function positiveOption(name: string, value: number | undefined, fallback
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer, got ${value}`);
   return value;
+}
+
+/** What starting a front end gives the node process. */
+export interface FrontEndHandle<Stats> {
+  /** The address actually bound (port 0 in the options means an OS-chosen port). */
+  readonly address: { readonly host: string; readonly port: number };
+  stats(): Stats;
+  /** Stops accepting, closes idle connections, lets in-flight transactions finish (bounded), then closes. */
+  close(): Promise<void>;
 }

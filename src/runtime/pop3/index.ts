@@ -5,7 +5,7 @@ import tls from 'node:tls';
 import type { SessionId } from '../../pure/types.js';
 import type { NodeGateway, RuntimeLogger } from '../contracts.js';
 import { AddressLimit, normaliseAddress } from '../front-end/address-limit.js';
-import { positiveOption, silentLogger, type TlsMaterial } from '../front-end/options.js';
+import { positiveOption, silentLogger, type FrontEndHandle, type TlsMaterial } from '../front-end/options.js';
 import { Pop3Connection, type Pop3Counters } from './connection.js';
 import { LoginThrottle, type LoginThrottleOptions } from './throttle.js';
 
@@ -42,12 +42,7 @@ export interface Pop3Stats extends Readonly<Pop3Counters> {
   readonly connectionsRefused: number;
 }
 
-export interface Pop3ServerHandle {
-  readonly address: { readonly host: string; readonly port: number };
-  stats(): Pop3Stats;
-  /** Stops accepting, closes idle connections, lets in-flight commands finish (bounded), then closes. */
-  close(): Promise<void>;
-}
+export type Pop3ServerHandle = FrontEndHandle<Pop3Stats>;
 
 const defaults = {
   hostname: 'porcupine',

@@ -8,7 +8,7 @@ import type { ClientReply } from '../../pure/io.js';
 import type { SessionId } from '../../pure/types.js';
 import type { NodeGateway, RuntimeLogger } from '../contracts.js';
 import { AddressLimit, normaliseAddress } from '../front-end/address-limit.js';
-import { positiveOption, silentLogger, type TlsMaterial } from '../front-end/options.js';
+import { positiveOption, silentLogger, type FrontEndHandle, type TlsMaterial } from '../front-end/options.js';
 import { checkBody, messageIdOf, type BareLineEndingPolicy } from './body.js';
 import { PromptSmtpServer } from './prompt-server.js';
 
@@ -63,12 +63,7 @@ export interface SmtpStats {
   readonly connectionErrors: number;
 }
 
-export interface SmtpServerHandle {
-  readonly address: { readonly host: string; readonly port: number };
-  stats(): SmtpStats;
-  /** Stops accepting, closes idle connections, lets in-flight transactions finish (bounded), then closes. */
-  close(): Promise<void>;
-}
+export type SmtpServerHandle = FrontEndHandle<SmtpStats>;
 
 /** An error whose responseCode smtp-server sends as the reply code. */
 function smtpError(code: number, text: string): Error & { responseCode: number } {

@@ -33,6 +33,8 @@ export class TestNode implements NodeGateway {
   readonly override = new Map<ClientRequest['kind'], ClientReply>();
   /** Each request waits this long before it is answered (a slow node). */
   delayMs = 0;
+  /** While set, openSession throws (a node that is booting or stopping). */
+  refuseSessions = false;
   /** Sessions that sent a request while another of theirs was in flight (must stay 0). */
   overlapping = 0;
   private sessionCounter = 0;
@@ -54,6 +56,7 @@ export class TestNode implements NodeGateway {
   }
 
   openSession(protocol: 'smtp' | 'pop3', remoteAddress: string): SessionId {
+    if (this.refuseSessions) throw new Error('the node is not taking sessions');
     const id = `t-${++this.sessionCounter}`;
     this.sessions.set(id, { protocol, remoteAddress, marked: new Set(), inFlight: false });
     return id;

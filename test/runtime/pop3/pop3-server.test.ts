@@ -416,15 +416,12 @@ describe('POP3 front end refuses what it must', () => {
   it('a node that cannot open a session: the connection is refused with -ERR [SYS/TEMP]; the server stays up', async () => {
     const node = nodeWithMail();
     const server = await start(node);
-    const open = node.openSession.bind(node);
-    node.openSession = () => {
-      throw new Error('booting');
-    };
+    node.refuseSessions = true;
     const c = await RawClient.connect(server.address.port);
     cleanups.push(async () => c.destroy());
     await c.waitFor(/^-ERR \[SYS\/TEMP\] service not available/);
     expect(await c.closedWithin(5_000)).toBe(true);
-    node.openSession = open;
+    node.refuseSessions = false;
     expect(await (await login(server.address.port)).command('STAT', /\r\n/)).toMatch(/^\+OK 3 /);
   });
 

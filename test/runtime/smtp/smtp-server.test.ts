@@ -27,11 +27,17 @@ function nodeWithUsers(): TestNode {
   return node;
 }
 
-/** Opens a raw session up to the DATA prompt for alice. */
-async function rawToData(port: number): Promise<RawClient> {
-  const c = await RawClient.connect(port);
+/** A raw connection that has been greeted (220), closed after the test. */
+async function greeted(port: number, localAddress?: string): Promise<RawClient> {
+  const c = await RawClient.connect(port, '127.0.0.1', localAddress);
   cleanups.push(async () => c.destroy());
   await c.waitFor(/^220 .*\r\n/);
+  return c;
+}
+
+/** Opens a raw session up to the DATA prompt for alice. */
+async function rawToData(port: number): Promise<RawClient> {
+  const c = await greeted(port);
   await c.command('EHLO client.test', /^250 .*\r\n/m);
   await c.command('MAIL FROM:<sender@other.test>', /^250 /m);
   await c.command(`RCPT TO:<alice@${domain}>`, /^250 /m);
@@ -101,9 +107,7 @@ describe('SMTP front end with real clients', () => {
     const tls = await selfSignedCertificate();
     cleanups.push(() => removeDir(tls.dir));
     const server = await start(node, { tls: { key: tls.key, cert: tls.cert } });
-    const c = await RawClient.connect(server.address.port);
-    cleanups.push(async () => c.destroy());
-    await c.waitFor(/^220 /);
+    const c = await greeted(server.address.port);
     expect(await c.command('EHLO x', /^250 /m)).toMatch(/STARTTLS/);
     const dir = await tempDir();
     const file = path.join(dir, 'mail.txt');
@@ -116,9 +120,7 @@ describe('SMTP front end with real clients', () => {
 
   it('without TLS material STARTTLS is neither offered nor accepted, and AUTH is not offered', async () => {
     const server = await start(nodeWithUsers());
-    const c = await RawClient.connect(server.address.port);
-    cleanups.push(async () => c.destroy());
-    await c.waitFor(/^220 /);
+    const c = await greeted(server.address.port);
     const ehlo = await c.command('EHLO x', /^250 /m);
     expect(ehlo).not.toMatch(/STARTTLS|AUTH/);
     expect(ehlo).toMatch(/SIZE \d+/);
@@ -130,9 +132,7 @@ describe('SMTP front end refuses what it must', () => {
   it('recipients: unknown user 550, bad name 553, other domain 550 (no relay), no domain 501; only in-domain ones reach the node', async () => {
     const node = nodeWithUsers();
     const server = await start(node);
-    const c = await RawClient.connect(server.address.port);
-    cleanups.push(async () => c.destroy());
-    await c.waitFor(/^220 /);
+    const c = await greeted(server.address.port);
     await c.command('EHLO x', /^250 /m);
     await c.command('MAIL FROM:<a@other.test>', /^250 /m);
     expect(await c.command(`RCPT TO:<nobody@${domain}>`, /^\d{3} /m)).toMatch(/^550 5\.1\.1 no such user/m);
@@ -167,9 +167,7 @@ describe('SMTP front end refuses what it must', () => {
   it('the same mailbox named twice (any case) is delivered to once', async () => {
     const node = nodeWithUsers();
     const server = await start(node);
-    const c = await RawClient.connect(server.address.port);
-    cleanups.push(async () => c.destroy());
-    await c.waitFor(/^220 /);
+    const c = await greeted(server.address.port);
     await c.command('EHLO x', /^250 /m);
     await c.command('MAIL FROM:<a@other.test>', /^250 /m);
     await c.command(`RCPT TO:<alice@${domain}>`, /^250 /m);
@@ -183,9 +181,7 @@ describe('SMTP front end refuses what it must', () => {
   it('more than maxRecipients recipients: 452 for the extra ones, the rest delivered', async () => {
     const node = nodeWithUsers();
     const server = await start(node, { maxRecipients: 2 });
-    const c = await RawClient.connect(server.address.port);
-    cleanups.push(async () => c.destroy());
-    await c.waitFor(/^220 /);
+    const c = await greeted(server.address.port);
     await c.command('EHLO x', /^250 /m);
     await c.command('MAIL FROM:<a@other.test>', /^250 /m);
     await c.command(`RCPT TO:<alice@${domain}>`, /^250 /m);
@@ -199,9 +195,7 @@ describe('SMTP front end refuses what it must', () => {
   it('a 1 MB command line gets 421 and the connection is closed; the server keeps serving others', async () => {
     const node = nodeWithUsers();
     const server = await start(node);
-    const c = await RawClient.connect(server.address.port);
-    cleanups.push(async () => c.destroy());
-    await c.waitFor(/^220 /);
+    const c = await greeted(server.address.port);
     c.send(`EHLO ${'a'.repeat(1024 * 1024)}\r\n`);
     await c.waitFor(/^421 .*too long/m);
     expect(await c.closedWithin(5_000)).toBe(true);
@@ -211,9 +205,7 @@ describe('SMTP front end refuses what it must', () => {
 
   it('a command line of maxLineLength octets is accepted, one octet more is refused', async () => {
     const server = await start(nodeWithUsers(), { maxLineLength: 100 });
-    const c = await RawClient.connect(server.address.port);
-    cleanups.push(async () => c.destroy());
-    await c.waitFor(/^220 /);
+    const c = await greeted(server.address.port);
     const ok = `EHLO ${'a'.repeat(100 - 2 - 5)}`; // 98 octets + CRLF
     expect(await c.command(ok, /^250 /m)).toMatch(/^250 /m);
     c.send(`NOOP ${'a'.repeat(100 - 2 - 4)}\r\n`); // 99 octets + CRLF
@@ -222,9 +214,7 @@ describe('SMTP front end refuses what it must', () => {
 
   it('ten unrecognised commands end the connection with 421', async () => {
     const server = await start(nodeWithUsers());
-    const c = await RawClient.connect(server.address.port);
-    cleanups.push(async () => c.destroy());
-    await c.waitFor(/^220 /);
+    const c = await greeted(server.address.port);
     for (let i = 0; i < 9; i++) await c.command(`BOGUS${i}`, /^500 /m);
     await c.command('BOGUS9', /^421 /m);
     expect(await c.closedWithin(5_000)).toBe(true);
@@ -232,9 +222,7 @@ describe('SMTP front end refuses what it must', () => {
 
   it('maxUnrecognisedCommands: the third unrecognised command ends the connection when the limit is 3', async () => {
     const server = await start(nodeWithUsers(), { maxUnrecognisedCommands: 3 });
-    const c = await RawClient.connect(server.address.port);
-    cleanups.push(async () => c.destroy());
-    await c.waitFor(/^220 /);
+    const c = await greeted(server.address.port);
     await c.command('BOGUS1', /^500 /m);
     await c.command('NOOP', /^250 /m);
     await c.command('BOGUS2', /^500 /m);
@@ -244,9 +232,7 @@ describe('SMTP front end refuses what it must', () => {
 
   it('maxUnrecognisedCommands above smtp-server\'s own 10 is honoured too', async () => {
     const server = await start(nodeWithUsers(), { maxUnrecognisedCommands: 12 });
-    const c = await RawClient.connect(server.address.port);
-    cleanups.push(async () => c.destroy());
-    await c.waitFor(/^220 /);
+    const c = await greeted(server.address.port);
     for (let i = 1; i < 12; i++) await c.command(`BOGUS${i}`, /^500 /m);
     await c.command('BOGUS12', /^421 /m);
     expect(await c.closedWithin(5_000)).toBe(true);
@@ -255,21 +241,15 @@ describe('SMTP front end refuses what it must', () => {
   it('connections per address: one over the limit gets 421; another address is still served', async () => {
     const node = nodeWithUsers();
     const server = await start(node, { host: '127.0.0.1', maxConnectionsPerAddress: 2 });
-    const held = [await RawClient.connect(server.address.port), await RawClient.connect(server.address.port)];
-    for (const h of held) cleanups.push(async () => h.destroy());
-    for (const h of held) await h.waitFor(/^220 /);
+    const held = [await greeted(server.address.port), await greeted(server.address.port)];
     const third = await RawClient.connect(server.address.port);
     cleanups.push(async () => third.destroy());
     await third.waitFor(/^421 .*too many connections/);
     expect(await third.closedWithin(5_000)).toBe(true);
-    const elsewhere = await RawClient.connect(server.address.port, '127.0.0.1', '127.0.0.2');
-    cleanups.push(async () => elsewhere.destroy());
-    await elsewhere.waitFor(/^220 /);
+    await greeted(server.address.port, '127.0.0.2');
     held[0].destroy();
     await eventually(() => server.stats().connectionsOpen === 2, 'the closed connection frees its slot');
-    const again = await RawClient.connect(server.address.port);
-    cleanups.push(async () => again.destroy());
-    await again.waitFor(/^220 /);
+    await greeted(server.address.port);
     expect(server.stats().connectionsRefused).toBe(1);
   });
 });
@@ -343,9 +323,7 @@ describe('SMTP front end survives its clients', () => {
   it('an idle connection gets 421 after idleTimeoutMs and the node is told the session ended', async () => {
     const node = nodeWithUsers();
     const server = await start(node, { idleTimeoutMs: 200 });
-    const c = await RawClient.connect(server.address.port);
-    cleanups.push(async () => c.destroy());
-    await c.waitFor(/^220 /);
+    const c = await greeted(server.address.port);
     await c.waitFor(/^421 .*[Tt]imeout/m, 5_000);
     expect(await c.closedWithin(5_000)).toBe(true);
     await eventually(() => node.ended.length === 1, 'endSession');
@@ -355,9 +333,7 @@ describe('SMTP front end survives its clients', () => {
     const node = nodeWithUsers();
     const server = await start(node);
     node.request = () => Promise.reject(new Error('driver down'));
-    const c = await RawClient.connect(server.address.port);
-    cleanups.push(async () => c.destroy());
-    await c.waitFor(/^220 /);
+    const c = await greeted(server.address.port);
     await c.command('EHLO x', /^250 /m);
     await c.command('MAIL FROM:<a@other.test>', /^250 /m);
     expect(await c.command(`RCPT TO:<alice@${domain}>`, /^\d{3} /m)).toMatch(/^451 /m);
@@ -366,15 +342,12 @@ describe('SMTP front end survives its clients', () => {
   it('a node that cannot open a session: the connection gets 421; the server stays up', async () => {
     const node = nodeWithUsers();
     const server = await start(node);
-    const open = node.openSession.bind(node);
-    node.openSession = () => {
-      throw new Error('booting');
-    };
+    node.refuseSessions = true;
     const c = await RawClient.connect(server.address.port);
     cleanups.push(async () => c.destroy());
     await c.waitFor(/^421 4\.3\.0 service not available/);
     expect(await c.closedWithin(5_000)).toBe(true);
-    node.openSession = open;
+    node.refuseSessions = false;
     const next = await rawToData(server.address.port);
     expect(await next.command('ok\r\n.', /^\d{3} /m)).toMatch(/^250 /m);
   });
@@ -390,9 +363,7 @@ describe('SMTP front end survives its clients', () => {
   it('close() lets an in-flight DATA finish with 250, closes idle connections at once, then resolves', async () => {
     const node = nodeWithUsers();
     const server = await startSmtpServer({ host: '127.0.0.1', port: 0, gateway: node, domains: [domain], closeTimeoutMs: 5_000 });
-    const idle = await RawClient.connect(server.address.port);
-    cleanups.push(async () => idle.destroy());
-    await idle.waitFor(/^220 /);
+    const idle = await greeted(server.address.port);
     const busy = await rawToData(server.address.port);
     node.delayMs = 300;
     busy.send('in flight\r\n.\r\n');
@@ -409,9 +380,7 @@ describe('SMTP front end survives its clients', () => {
   it('pipelined commands in one write are answered in order, one transaction at a time at the node', async () => {
     const node = nodeWithUsers();
     const server = await start(node);
-    const c = await RawClient.connect(server.address.port);
-    cleanups.push(async () => c.destroy());
-    await c.waitFor(/^220 /);
+    const c = await greeted(server.address.port);
     await c.command('EHLO x', /^250 /m);
     c.send(`MAIL FROM:<a@other.test>\r\nRCPT TO:<alice@${domain}>\r\nRCPT TO:<bob@${domain}>\r\nDATA\r\n`);
     await c.waitFor(/^354 /m);
