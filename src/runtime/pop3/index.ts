@@ -5,6 +5,7 @@ import tls from 'node:tls';
 import type { SessionId } from '../../pure/types.js';
 import type { NodeGateway, RuntimeLogger } from '../contracts.js';
 import { AddressLimit, normaliseAddress } from '../front-end/address-limit.js';
+import { listenOn } from '../front-end/listen.js';
 import { positiveOption, silentLogger, type FrontEndHandle, type TlsMaterial } from '../front-end/options.js';
 import { Pop3Connection, type Pop3Counters } from './connection.js';
 import { LoginThrottle, type LoginThrottleOptions } from './throttle.js';
@@ -107,21 +108,12 @@ export async function startPop3Server(options: Pop3Options): Promise<Pop3ServerH
   });
   server.on('error', (err: Error) => logger.error({ err: err.message }, 'pop3: server error'));
 
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
-    server.once('error', onError);
-    server.listen(options.port, options.host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  const bound = server.address();
-  if (bound === null || typeof bound === 'string') throw new Error('pop3: the server is not bound to a TCP port');
-  logger.info({ host: options.host, port: bound.port }, 'pop3: listening');
+  const port = await listenOn(server, 'pop3', options.host, options.port);
+  logger.info({ host: options.host, port }, 'pop3: listening');
 
   let closed: Promise<void> | undefined;
   return {
-    address: { host: options.host, port: bound.port },
+    address: { host: options.host, port },
     stats: () => ({ connectionsOpen: open.size, connectionsAccepted, connectionsRefused, ...counters }),
     close(): Promise<void> {
       closed ??= new Promise<void>((resolve) => {

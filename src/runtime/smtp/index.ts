@@ -8,6 +8,7 @@ import type { ClientReply } from '../../pure/io.js';
 import type { SessionId } from '../../pure/types.js';
 import type { NodeGateway, RuntimeLogger } from '../contracts.js';
 import { AddressLimit, normaliseAddress } from '../front-end/address-limit.js';
+import { listenOn } from '../front-end/listen.js';
 import { positiveOption, silentLogger, type FrontEndHandle, type TlsMaterial } from '../front-end/options.js';
 import { checkBody, messageIdOf, type BareLineEndingPolicy } from './body.js';
 import { PromptSmtpServer } from './prompt-server.js';
@@ -268,21 +269,12 @@ export async function startSmtpServer(options: SmtpOptions): Promise<SmtpServerH
     logger.warn({ err: err.message, code: err.code, remoteAddress: err.remoteAddress }, 'smtp: connection error');
   });
 
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
-    server.server.once('error', onError);
-    server.listen(options.port, options.host, () => {
-      server.server.off('error', onError);
-      resolve();
-    });
-  });
-  const bound = server.server.address();
-  if (bound === null || typeof bound === 'string') throw new Error('smtp: the server is not bound to a TCP port');
-  logger.info({ host: options.host, port: bound.port, domains: [...domains] }, 'smtp: listening');
+  const port = await listenOn(server.server, 'smtp', options.host, options.port);
+  logger.info({ host: options.host, port, domains: [...domains] }, 'smtp: listening');
 
   let closed: Promise<void> | undefined;
   return {
-    address: { host: options.host, port: bound.port },
+    address: { host: options.host, port },
     stats: () => ({ connectionsOpen: connections.size, ...counters }),
     close(): Promise<void> {
       closed ??= new Promise<void>((resolve) => {

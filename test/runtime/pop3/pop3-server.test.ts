@@ -413,6 +413,13 @@ describe('POP3 front end refuses what it must', () => {
     expect(await c.command('NOOP', /\r\n/)).toBe('+OK\r\n');
   });
 
+  it('a port already in use is one clear error naming the address', async () => {
+    const server = await start(nodeWithMail());
+    await expect(startPop3Server({ host: '127.0.0.1', port: server.address.port, gateway: nodeWithMail() })).rejects.toThrow(
+      `pop3: cannot listen on 127.0.0.1:${server.address.port}: listen EADDRINUSE`,
+    );
+  });
+
   it('a node that cannot open a session: the connection is refused with -ERR [SYS/TEMP]; the server stays up', async () => {
     const node = nodeWithMail();
     const server = await start(node);

@@ -339,6 +339,13 @@ describe('SMTP front end survives its clients', () => {
     expect(await c.command(`RCPT TO:<alice@${domain}>`, /^\d{3} /m)).toMatch(/^451 /m);
   });
 
+  it('a port already in use is one clear error naming the address', async () => {
+    const server = await start(nodeWithUsers());
+    await expect(startSmtpServer({ host: '127.0.0.1', port: server.address.port, gateway: nodeWithUsers(), domains: [domain] })).rejects.toThrow(
+      `smtp: cannot listen on 127.0.0.1:${server.address.port}: listen EADDRINUSE`,
+    );
+  });
+
   it('a node that cannot open a session: the connection gets 421; the server stays up', async () => {
     const node = nodeWithUsers();
     const server = await start(node);
