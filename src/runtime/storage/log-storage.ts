@@ -9,7 +9,7 @@
 //  - base = fold of every log before the current one; pending = the writes of the current log, in order.
 //    So fold(base, pending) is the durable state, and a snapshot of `base` at a log switch is exactly
 //    "every write of the logs before the new one".
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, rename, statfs, unlink, type FileHandle } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { applyHardWrite, type HardState, type HardWrite } from '../../pure/hard-state.js';
@@ -268,6 +268,16 @@ export class LogStorage implements NodeStorage {
     const next = this.gen + 1;
     let fh: FileHandle;
     try {
+      // A snapshot is at most the size of the last one plus the logs since; writing it must not take the
+      // space client writes need (they would fail with noSpace while it runs): skip it when space is short.
+      const need = 2 * (this.lastSnapshotBytes + this.logBytesSinceSnapshot);
+      const fs = await statfs(this.dir).catch(() => undefined); // unknown free space: go ahead
+      const free = fs === undefined ? Infinity : fs.bavail * fs.bsize;
+      if (free < need) {
+        this.snapshotBackoffBytes += this.opts.snapshotEveryBytes;
+        this.opts.logger.warn({ dir: this.dir, freeBytes: free, neededBytes: need }, 'too little free space for a snapshot; the logs are kept');
+        return;
+      }
       // Only the last log may end in garbage (recovery refuses a bad record in any other file).
       if (this.needsTruncate) await this.truncateToGood();
       fh = await open(pathIn(this.dir, logName(next)), 'w+');
@@ -294,9 +304,13 @@ export class LogStorage implements NodeStorage {
         this.base = state;
         await this.writeSnapshot(next, state);
       } catch (e) {
-        this.snapshotFailures++;
-        this.snapshotBackoffBytes += this.opts.snapshotEveryBytes;
-        this.opts.logger.warn({ dir: this.dir, generation: next, error: (e as Error).message }, 'snapshot failed; the logs are kept and replayed instead');
+        if (this.abortCompaction) {
+          this.opts.logger.info({ dir: this.dir, generation: next }, 'snapshot abandoned at close; the logs are replayed at the next open');
+        } else {
+          this.snapshotFailures++;
+          this.snapshotBackoffBytes += this.opts.snapshotEveryBytes;
+          this.opts.logger.warn({ dir: this.dir, generation: next, error: (e as Error).message }, 'snapshot failed; the logs are kept and replayed instead');
+        }
       } finally {
         this.compaction = undefined;
       }
