@@ -8,6 +8,9 @@ const USAGE = `porcupine — the Porcupine cluster mail service, its simulator a
 Usage: porcupine <command> [options]
 
 Commands:
+  cluster   start a local mail cluster (one process per node), print its addresses and a demo user
+  node      run one node of a cluster (on this machine or one of several)
+  user      add, change, list or remove users through any node
   sim       run a deterministic simulated cluster from a seed and print a summary
   campaign  run many seeded simulations in parallel and report the failing ones with their replay commands
   replay    re-run a recorded simulation trace and check it reaches identical state digests
@@ -18,12 +21,14 @@ Options:
   -h, --help     show help
   -V, --version  show the version
 
-Not yet available: the real SMTP/POP3 cluster (porcupine cluster / node) — it comes with the runtime
-issue; until then 'npm start' runs a simulated 5-node cluster.`;
+'npm start' builds and runs 'porcupine cluster --nodes 3' (data in ./data).`;
 
 type Command = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
+  cluster: async () => (await import('../runtime/cluster-command.js')).runClusterCommand,
+  node: async () => (await import('../runtime/node-process.js')).runNodeCommand,
+  user: async () => (await import('../runtime/user-command.js')).runUserCommand,
   sim: async () => (await import('./sim-command.js')).runSimCommand,
   campaign: async () => (await import('./campaign-command.js')).runCampaignCommand,
   replay: async () => (await import('./replay-command.js')).runReplayCommand,

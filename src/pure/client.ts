@@ -30,7 +30,9 @@ export type ClientRequest =
   /** The connection closed (without QUIT: no deletes, RFC 1939 §6); the node forgets the session. */
   | { readonly kind: 'sessionEnd' }
   /** Administration: create a user or set a password (verifier is opaque: scrypt in the runtime). */
-  | { readonly kind: 'adminSetUser'; readonly user: string; readonly verifier: string };
+  | { readonly kind: 'adminSetUser'; readonly user: string; readonly verifier: string }
+  /** Administration: the users with a profile (explicitly created, not removed), gathered from every member. */
+  | { readonly kind: 'adminListUsers' };
 
 export interface PopListing {
   readonly msgId: MsgId;
@@ -54,4 +56,6 @@ export type ClientReply =
   | { readonly kind: 'popDele'; readonly ok: boolean; readonly text: string }
   | { readonly kind: 'popRset'; readonly ok: boolean; readonly text: string }
   | { readonly kind: 'popQuit'; readonly ok: boolean; readonly deleted: number; readonly text: string }
-  | { readonly kind: 'adminSetUser'; readonly ok: boolean; readonly text: string };
+  | { readonly kind: 'adminSetUser'; readonly ok: boolean; readonly text: string }
+  /** `ok` false: some member did not answer in time; `users` is then what the others reported. */
+  | { readonly kind: 'adminListUsers'; readonly ok: boolean; readonly users: readonly string[]; readonly text: string };

@@ -26,7 +26,16 @@ export type Input =
   /** A `persist` effect has reached the disk durably (fsync of file and directory). */
   | { readonly kind: 'persisted'; readonly id: PersistId }
   /** A `checkPassword` effect finished (the runtime uses scrypt; the simulator a cheap stand-in). */
-  | { readonly kind: 'passwordChecked'; readonly id: number; readonly ok: boolean };
+  | { readonly kind: 'passwordChecked'; readonly id: number; readonly ok: boolean }
+  /**
+   * A `persist` effect could not be made durable (disk full, I/O error, storage closed). The waiting request
+   * gets a temporary failure (SMTP 452, POP QUIT -ERR [SYS/TEMP]) and is never acknowledged; the runtime
+   * restarts the node from its disk once writes succeed again (docs/decisions.md "A failed durable write").
+   */
+  | { readonly kind: 'persistFailed'; readonly id: PersistId; readonly reason: PersistFailure };
+
+/** Why a durable write failed; every reason is temporary for clients. */
+export type PersistFailure = 'noSpace' | 'ioError' | 'closed';
 
 export type Effect =
   | { readonly kind: 'send'; readonly to: NodeId; readonly message: Message }

@@ -54,7 +54,10 @@ export type Message =
       readonly load: LoadSample;
     }
   | { readonly kind: 'setProfile'; readonly rid: RequestId; readonly user: UserId; readonly verifier: string }
-  | { readonly kind: 'profileSet'; readonly rid: RequestId; readonly status: UserInfoStatus; readonly load: LoadSample }
+  | { readonly kind: 'profileSet'; readonly rid: RequestId; readonly status: UserInfoStatus; readonly load: LoadSample; readonly storageFailed?: true }
+  // proxy → every member: the users whose live profile the member holds (administration's user list)
+  | { readonly kind: 'listUsers'; readonly rid: RequestId }
+  | { readonly kind: 'userList'; readonly rid: RequestId; readonly users: readonly UserId[]; readonly load: LoadSample }
   // proxy → mailbox manager
   | {
       readonly kind: 'storeMsg';
@@ -64,7 +67,8 @@ export type Message =
       /** With replication: the R replicas chosen by the proxy, the receiver (coordinator) first. */
       readonly replicas?: readonly NodeId[];
     }
-  | { readonly kind: 'stored'; readonly rid: RequestId; readonly load: LoadSample }
+  /** `storageFailed`: the write could not be made durable (a full disk): a temporary failure, nothing stored. */
+  | { readonly kind: 'stored'; readonly rid: RequestId; readonly load: LoadSample; readonly storageFailed?: true }
   | { readonly kind: 'listDigests'; readonly rid: RequestId; readonly user: UserId }
   | { readonly kind: 'digests'; readonly rid: RequestId; readonly items: readonly Digest[]; readonly load: LoadSample }
   | { readonly kind: 'fetchMsg'; readonly rid: RequestId; readonly user: UserId; readonly msgId: MsgId }
@@ -73,7 +77,7 @@ export type Message =
   // that listed). A message can have copies outside its known replicas (a client's retry stored through a node
   // that never saw the first attempt): the tombstone goes to these nodes too, or such a copy reappears.
   | { readonly kind: 'deleteMsgs'; readonly rid: RequestId; readonly user: UserId; readonly msgIds: readonly MsgId[]; readonly holders?: readonly NodeId[] }
-  | { readonly kind: 'deleted'; readonly rid: RequestId; readonly load: LoadSample }
+  | { readonly kind: 'deleted'; readonly rid: RequestId; readonly load: LoadSample; readonly storageFailed?: true }
   // mailbox manager → user manager: a fragment appeared (present) or vanished here. `stamp` orders the
   // notices of one node so a late "vanished" cannot erase a newer "appeared".
   | { readonly kind: 'mailMapUpdate'; readonly user: UserId; readonly present: boolean; readonly stamp: number }

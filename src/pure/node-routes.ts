@@ -10,6 +10,7 @@ import { rpcSweepTimer } from './proxy/proxy-state.js';
 import { onLookupUser, onMailMapUpdate } from './soft-state/manager.js';
 import { send, trace, type StepCtx } from './step-context.js';
 import type { NodeId } from './types.js';
+import type { PersistFailure } from './io.js';
 import * as userDb from './user-db/user-db-manager.js';
 import { isReplicationTimer } from './replication/timers.js';
 import {
@@ -18,6 +19,7 @@ import {
   onReplicatedStore,
   onReplicationMessage,
   onReplicationPersisted,
+  onReplicationPersistFailed,
   onReplicationTimer,
   ownsReplicationPersist,
   replicationEnabled,
@@ -78,6 +80,10 @@ export function routeMessage(ctx: StepCtx, s: NodeState, from: NodeId, m: Messag
     case 'replReconcile':
     case 'replReconciled':
       return onReplicationMessage(ctx, s, from, m);
+    case 'listUsers':
+      send(ctx, from, { kind: 'userList', rid: m.rid, users: userDb.liveProfileUsers(s.hard.userDb), load: ctx.load });
+      return s;
+    case 'userList':
     case 'userInfo':
     case 'profileSet':
     case 'stored':
@@ -138,5 +144,21 @@ export function routePersisted(ctx: StepCtx, s: NodeState, id: number): NodeStat
   if (profile !== undefined) return patchNode(s, { userDb: userDb.onPersisted(ctx, s.userDb, id, profile) });
   if (ownsReplicationPersist(s, id)) return onReplicationPersisted(ctx, s, id);
   trace(ctx, 'Drop', { input: 'persisted', id, reason: 'no pending write' });
+  return s;
+}
+
+/**
+ * A write could not be made durable (io.ts `persistFailed`): whoever waits on it is told "not stored" (the
+ * proxy answers SMTP 452 / POP -ERR [SYS/TEMP]) and nothing is acknowledged. Memory keeps the write applied;
+ * the runtime reboots the node from its disk once writes succeed again (docs/decisions.md).
+ */
+export function routePersistFailed(ctx: StepCtx, s: NodeState, id: number, reason: PersistFailure): NodeState {
+  trace(ctx, 'Drop', { input: 'persistFailed', id, reason });
+  if (id === s.bootPersistId) return s; // not ready: requests get 451 until the runtime reboots the node
+  const write = s.mailbox.pending.get(id);
+  if (write !== undefined) return withMailbox(s, mailbox.onPersistFailed(ctx, s, id, write));
+  const profile = s.userDb.pending.get(id);
+  if (profile !== undefined) return patchNode(s, { userDb: userDb.onPersistFailed(ctx, s.userDb, id, profile) });
+  if (ownsReplicationPersist(s, id)) return onReplicationPersistFailed(ctx, s, id);
   return s;
 }

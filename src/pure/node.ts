@@ -7,7 +7,7 @@ import type { Input, NodeConfig, StepResult } from './io.js';
 import { spreadMax, spreadMin } from './load/limits.js';
 import { stampsPerIncarnation } from './mailbox/limits.js';
 import { emptyMailboxState } from './mailbox/mailbox.js';
-import { routeMessage, routePersisted, routeTimer, startLoadRing } from './node-routes.js';
+import { routeMessage, routePersisted, routePersistFailed, routeTimer, startLoadRing } from './node-routes.js';
 import { clusterView, initialNodeState, ownPending, patchNode, withProxy, type NodeState } from './node-state.js';
 import { onClientRequest } from './proxy/proxy.js';
 import { onPasswordChecked } from './proxy/retrieval.js';
@@ -53,6 +53,8 @@ function routeInput(ctx: StepCtx, s: NodeState, input: Exclude<Input, { kind: 'b
       return routePersisted(ctx, s, input.id);
     case 'passwordChecked':
       return withProxy(s, onPasswordChecked(ctx, s.proxy, input.id, input.ok));
+    case 'persistFailed':
+      return routePersistFailed(ctx, s, input.id, input.reason);
   }
   return assertNever(input, 'input');
 }

@@ -84,6 +84,7 @@ export function onPopReply(w: Workload, s: PopSession, reply: ClientReply): void
     case 'smtpData':
     case 'popRset':
     case 'adminSetUser':
+    case 'adminListUsers':
       // A reply to a request this session never made: a node bug (counted; the session ends).
       w.history.counters.strayReplies++;
       return w.close(s);

@@ -95,6 +95,11 @@ export class World<S> {
   readonly index = new Map<NodeId, number>();
   readonly counters: WorldCounters = { steps: 0, events: 0, droppedAtDownNode: 0, staleTimers: 0, traceEvents: 0, crashes: 0, restarts: 0 };
   readonly errors: ReducerError[] = [];
+  /**
+   * Nodes whose disk is full: their writes complete as `persistFailed` (nothing kept), as the runtime's do
+   * when a write gets ENOSPC. Set and cleared by a test or a fault schedule; empty by default.
+   */
+  readonly fullDisks = new Set<NodeId>();
   /** Set when a reducer threw: the run stops (an assertion failure is a bug to look at, not to survive). */
   halted = false;
   private timerGen = 0;
@@ -244,6 +249,10 @@ export class World<S> {
       case 'send':
         return this.send(node, e.to, e.message);
       case 'persist': {
+        if (this.fullDisks.has(slot.id)) {
+          const input: Input = { kind: 'persistFailed', id: e.id, reason: 'noSpace' };
+          return this.push(now + this.params.diskLatencyMs, { kind: 'input', node, inc: slot.inc, input });
+        }
         const doneAt = slot.disk.schedule(now, this.params.diskLatencyMs, this.params.diskServiceMsByNode?.[slot.id] ?? 0);
         return this.push(doneAt, { kind: 'persisted', node, inc: slot.inc, id: e.id, write: e.write });
       }

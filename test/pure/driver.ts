@@ -35,6 +35,8 @@ export class Cluster {
   stepMs = 0;
   /** Deliver every node-to-node message twice (duplication must be harmless). */
   duplicate = false;
+  /** Nodes whose disk refuses every write (full): persists complete as `persistFailed`, nothing is kept. */
+  readonly fullDisks = new Set<NodeId>();
 
   constructor(readonly config: NodeConfig) {}
 
@@ -79,6 +81,10 @@ export class Cluster {
         if (this.duplicate) this.queue.push({ node: e.to, input: { kind: 'message', from: node, message: e.message } });
         return;
       case 'persist':
+        if (this.fullDisks.has(node)) {
+          this.queue.push({ node, input: { kind: 'persistFailed', id: e.id, reason: 'noSpace' } });
+          return;
+        }
         this.disks.set(node, applyHardWrite(this.disks.get(node) ?? emptyHardState(), e.write));
         this.queue.push({ node, input: { kind: 'persisted', id: e.id } });
         return;
@@ -156,5 +162,7 @@ export function renderReply(r: ClientReply): string {
       return `popQuit ${r.ok ? '+OK' : '-ERR'} ${r.text}`;
     case 'adminSetUser':
       return `adminSetUser ${r.ok ? '+OK' : '-ERR'} ${r.text}`;
+    case 'adminListUsers':
+      return `adminListUsers ${r.ok ? '+OK' : '-ERR'} ${r.text} [${r.users.join(' ')}]`;
   }
 }

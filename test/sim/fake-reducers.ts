@@ -181,6 +181,8 @@ function stepReplica(s: ReplicaState, input: Input, env: Env, opts: ReplicaOptio
       fx.push({ kind: 'trace', action: 'Ack', args: { msgId: p.msgId } });
       return { state: { ...s, pending: rest }, effects: fx };
     }
+    case 'persistFailed':
+      return { state: s, effects: fx }; // the simulator's disks never fail here
     case 'passwordChecked': {
       const a = s.auth[input.id];
       if (a === undefined) return { state: s, effects: fx };

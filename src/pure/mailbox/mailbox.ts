@@ -151,6 +151,17 @@ export function onPersisted(ctx: StepCtx, s: MailboxStep, userMap: UserMap, id: 
   return { hard: s.hard, mailbox };
 }
 
+/** A write of ours failed (a full disk): its waiters hear "not stored"; no fragment notice is sent. */
+export function onPersistFailed(ctx: StepCtx, s: MailboxStep, id: number, p: PendingWrite): MailboxStep {
+  const mailbox = patchMailbox(s.mailbox, { pending: s.mailbox.pending.delete(id) });
+  if (p.kind === 'store') {
+    for (const w of p.waiters) send(ctx, w.from, { kind: 'stored', rid: w.rid, load: ctx.load, storageFailed: true });
+  } else {
+    send(ctx, p.waiter.from, { kind: 'deleted', rid: p.waiter.rid, load: ctx.load, storageFailed: true });
+  }
+  return { hard: s.hard, mailbox };
+}
+
 /** A fragment appeared or vanished here outside this module (replication applies pushed copies). */
 export function noteFragmentChange(ctx: StepCtx, mailbox: MailboxState, userMap: UserMap, user: UserId, present: boolean): MailboxState {
   return notify(ctx, mailbox, userMap, user, present);

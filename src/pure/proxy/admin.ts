@@ -21,8 +21,28 @@ export function onAdminSetUser(ctx: StepCtx, proxy: ProxyState, view: ClusterVie
 export function onAdminDone(ctx: StepCtx, proxy: ProxyState, call: Extract<Call, { kind: 'admin' }>, r: Extract<Message, { kind: 'profileSet' }> | 'timeout'): ProxyState {
   const s = proxy.sessions.get(call.session);
   if (s === undefined || s.kind !== 'admin') return proxy;
-  const ok = r !== 'timeout' && r.status === 'ok';
-  const text = ok ? `user ${s.user} saved` : `user manager unavailable (${r === 'timeout' ? 'timeout' : r.status})`;
+  const ok = r !== 'timeout' && r.status === 'ok' && r.storageFailed !== true;
+  const why = r === 'timeout' ? 'user manager unavailable (timeout)' : r.storageFailed === true ? 'insufficient storage at the user manager' : `user manager unavailable (${r.status})`;
+  const text = ok ? `user ${s.user} saved` : why;
   ctx.effects.push({ kind: 'reply', session: call.session, reply: { kind: 'adminSetUser', ok, text } });
+  return withSession(proxy, call.session, undefined);
+}
+
+/** A user listing asks every member for the live profiles it holds (profiles are partitioned and replicated). */
+export function onAdminListUsers(ctx: StepCtx, proxy: ProxyState, view: ClusterView, session: SessionId): ProxyState {
+  let p = proxy;
+  for (const to of view.members) p = startCall(ctx, p, { kind: 'adminList', session, to }, (rid) => ({ kind: 'listUsers', rid }));
+  return withSession(p, session, { kind: 'adminList', users: [], open: view.members.length, failed: false });
+}
+
+export function onAdminListDone(ctx: StepCtx, proxy: ProxyState, call: Extract<Call, { kind: 'adminList' }>, r: Extract<Message, { kind: 'userList' }> | 'timeout'): ProxyState {
+  const s = proxy.sessions.get(call.session);
+  if (s === undefined || s.kind !== 'adminList') return proxy;
+  const users = r === 'timeout' ? s.users : [...new Set([...s.users, ...r.users])];
+  const next = { kind: 'adminList', users, open: s.open - 1, failed: s.failed || r === 'timeout' } as const;
+  if (next.open > 0) return withSession(proxy, call.session, next);
+  const sorted = [...users].sort();
+  const text = next.failed ? 'some members did not answer: the list may be incomplete' : `${sorted.length} users`;
+  ctx.effects.push({ kind: 'reply', session: call.session, reply: { kind: 'adminListUsers', ok: !next.failed, users: sorted, text } });
   return withSession(proxy, call.session, undefined);
 }

@@ -196,9 +196,13 @@ function outstandingStores(proxy: ProxyState): Map<NodeId, number> {
 export function onStoreDone(ctx: StepCtx, proxy: ProxyState, call: Extract<Call, { kind: 'store' }>, r: Stored | 'timeout'): ProxyState {
   const s = proxy.sessions.get(call.session);
   if (s === undefined || s.kind !== 'smtpData') return proxy;
-  if (r !== 'timeout') trace(ctx, 'Deliver', { node: ctx.self, user: s.users[call.index], msgId: s.msgId, at: call.to });
-  return setResult(ctx, proxy, call.session, s, call.index, r === 'timeout' ? 451 : 250);
+  if (r !== 'timeout' && r.storageFailed !== true) trace(ctx, 'Deliver', { node: ctx.self, user: s.users[call.index], msgId: s.msgId, at: call.to });
+  // 452 (RFC 5321 §4.2.2 "insufficient system storage"): the chosen node's disk refused the write.
+  return setResult(ctx, proxy, call.session, s, call.index, r === 'timeout' ? 451 : r.storageFailed === true ? insufficientStorage : 250);
 }
+
+/** SMTP 452 for a recipient whose copy could not be stored; too many recipients is 452 as well (rcpt index). */
+const insufficientStorage = 452;
 
 function setResult(ctx: StepCtx, proxy: ProxyState, session: SessionId, s: SmtpDataSession, index: number, code: number): ProxyState {
   if (s.results[index] !== null) return proxy;
@@ -211,12 +215,13 @@ function setResult(ctx: StepCtx, proxy: ProxyState, session: SessionId, s: SmtpD
 }
 
 /** Enhanced status texts (RFC 3463) for the overall DATA reply. */
-function failureText(code: number): string {
+function failureText(code: number, results: readonly RecipientResult[]): string {
   switch (code) {
     case 451:
       return '4.3.0 temporary failure for some recipients, try again later';
     case 452:
-      return '4.5.3 too many recipients';
+      // 452 is both "too many recipients" (the recipients past recipientsMax) and "insufficient storage".
+      return results.length > recipientsMax ? '4.5.3 too many recipients' : '4.3.1 insufficient system storage';
     case 550:
       return '5.1.1 unknown recipients';
     case 552:
@@ -240,7 +245,7 @@ function overallCode(results: readonly RecipientResult[]): number {
 function finishData(ctx: StepCtx, proxy: ProxyState, session: SessionId, s: SmtpDataSession): ProxyState {
   const results = s.results.map((r, i) => r ?? { user: s.recipients[i], code: 451 });
   const code = overallCode(results);
-  const text = code === 250 ? `2.0.0 queued as ${s.msgId}` : failureText(code);
+  const text = code === 250 ? `2.0.0 queued as ${s.msgId}` : failureText(code, results);
   trace(ctx, 'Ack', { node: ctx.self, msgId: s.msgId, code });
   reply(ctx, session, { kind: 'smtpData', code, text, results });
   return withSession(proxy, session, undefined);

@@ -99,7 +99,7 @@ export function onQuitLookupDone(ctx: StepCtx, proxy: ProxyState, call: Extract<
 export function onDeleteDone(ctx: StepCtx, proxy: ProxyState, call: Extract<Call, { kind: 'delete' }>, r: Extract<Message, { kind: 'deleted' }> | 'timeout'): ProxyState {
   const s = proxy.sessions.get(call.session);
   if (s === undefined || s.kind !== 'pop' || s.phase !== 'quit') return proxy;
-  const next: PopSession = { ...s, open: s.open - 1, failed: s.failed || r === 'timeout' };
+  const next: PopSession = { ...s, open: s.open - 1, failed: s.failed || r === 'timeout' || r.storageFailed === true };
   return next.open === 0 ? finishQuit(ctx, proxy, call.session, next) : withSession(proxy, call.session, next);
 }
 

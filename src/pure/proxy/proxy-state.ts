@@ -96,7 +96,15 @@ export interface AdminSession {
   readonly user: UserId;
 }
 
-export type Session = SmtpRcptSession | SmtpTxnSession | SmtpDataSession | PopSession | AdminSession;
+/** A user listing: the members' answers merged so far. */
+export interface AdminListSession {
+  readonly kind: 'adminList';
+  readonly users: readonly UserId[];
+  readonly open: number;
+  readonly failed: boolean;
+}
+
+export type Session = SmtpRcptSession | SmtpTxnSession | SmtpDataSession | PopSession | AdminSession | AdminListSession;
 
 export type Call =
   | { readonly kind: 'rcpt'; readonly session: SessionId; readonly to: NodeId }
@@ -109,7 +117,8 @@ export type Call =
   | { readonly kind: 'delete'; readonly session: SessionId; readonly to: NodeId }
   /** QUIT with deletions: the user's current mail map, before the deletes are sent (B8). */
   | { readonly kind: 'quitLookup'; readonly session: SessionId; readonly to: NodeId }
-  | { readonly kind: 'admin'; readonly session: SessionId; readonly to: NodeId };
+  | { readonly kind: 'admin'; readonly session: SessionId; readonly to: NodeId }
+  | { readonly kind: 'adminList'; readonly session: SessionId; readonly to: NodeId };
 
 export interface ProxyState {
   readonly sessions: PMap<Session>;

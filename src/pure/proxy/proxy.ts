@@ -6,13 +6,13 @@ import type { ClientReply, ClientRequest } from '../client.js';
 import type { Message, RequestId } from '../messages.js';
 import { trace, type StepCtx } from '../step-context.js';
 import type { NodeId, SessionId } from '../types.js';
-import { onAdminDone, onAdminSetUser } from './admin.js';
+import { onAdminDone, onAdminListDone, onAdminListUsers, onAdminSetUser } from './admin.js';
 import { onDeliverLookupDone, onRcptDone, onSmtpData, onSmtpRcpt, onStoreDone } from './delivery.js';
 import { onDeleteDone, onPopDele, onPopQuit, onPopRset, onQuitLookupDone } from './pop-update.js';
 import { armSweep, endCall, patchProxy, withSession, type Call, type ClusterView, type ProxyState } from './proxy-state.js';
 import { onAuthDone, onDigestsDone, onFetchDone, onPopAuth, onPopList, onPopRetr } from './retrieval.js';
 
-export type ReplyMessage = Extract<Message, { kind: 'userInfo' | 'profileSet' | 'stored' | 'digests' | 'fetched' | 'deleted' }>;
+export type ReplyMessage = Extract<Message, { kind: 'userInfo' | 'profileSet' | 'stored' | 'digests' | 'fetched' | 'deleted' | 'userList' }>;
 
 /** The reply kind each call waits for. */
 const expectedReply: { readonly [K in Call['kind']]: ReplyMessage['kind'] } = {
@@ -25,6 +25,7 @@ const expectedReply: { readonly [K in Call['kind']]: ReplyMessage['kind'] } = {
   delete: 'deleted',
   quitLookup: 'userInfo',
   admin: 'profileSet',
+  adminList: 'userList',
 };
 
 /** A session running a transaction refuses another request until it is answered (clients are sequential). */
@@ -49,6 +50,8 @@ function busyReply(request: Exclude<ClientRequest, { kind: 'sessionEnd' }>): Cli
       return { kind: 'popQuit', ok: false, deleted: 0, text };
     case 'adminSetUser':
       return { kind: 'adminSetUser', ok: false, text };
+    case 'adminListUsers':
+      return { kind: 'adminListUsers', ok: false, users: [], text };
   }
   return assertNever(request, 'client request');
 }
@@ -89,6 +92,8 @@ export function onClientRequest(ctx: StepCtx, proxy: ProxyState, view: ClusterVi
       return withSession(proxy, session, undefined);
     case 'adminSetUser':
       return onAdminSetUser(ctx, proxy, view, session, request.user, request.verifier);
+    case 'adminListUsers':
+      return onAdminListUsers(ctx, proxy, view, session);
   }
   return assertNever(request, 'client request');
 }
@@ -157,6 +162,8 @@ function callDone(ctx: StepCtx, p: ProxyState, view: ClusterView, call: Call, r:
       return onQuitLookupDone(ctx, p, call, narrow(r, 'userInfo'));
     case 'admin':
       return onAdminDone(ctx, p, call, narrow(r, 'profileSet'));
+    case 'adminList':
+      return onAdminListDone(ctx, p, call, narrow(r, 'userList'));
   }
   return assertNever(call, 'call');
 }

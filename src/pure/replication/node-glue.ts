@@ -15,7 +15,7 @@ import { ackReplicasDefault, replicasDefault } from './limits.js';
 import type { ReplicationMessage } from './messages.js';
 import { messageObjectId } from './objects.js';
 import { managerOf } from '../user-map/user-map.js';
-import { bootReplication, defaultReplicationConfig, ownsPersist, stepReplication, type ReplicationInput } from './replication.js';
+import { bootReplication, defaultReplicationConfig, ownsPersist, stepReplication, storageFailureReason, type ReplicationInput } from './replication.js';
 import type { ReplicationEvent, ReplicationState, ReplicationStep } from './state.js';
 import type { Versioned } from './objects.js';
 import type { ReplicaManager } from './replica-manager.js';
@@ -57,6 +57,10 @@ export function ownsReplicationPersist(s: NodeState, id: number): boolean {
 
 export function onReplicationPersisted(ctx: StepCtx, s: NodeState, id: number): NodeState {
   return step(ctx, s, { kind: 'persisted', id });
+}
+
+export function onReplicationPersistFailed(ctx: StepCtx, s: NodeState, id: number): NodeState {
+  return step(ctx, s, { kind: 'persistFailed', id });
 }
 
 function ackReplicasOf(s: NodeState): number {
@@ -137,14 +141,15 @@ export function onReplicatedDelete(ctx: StepCtx, s0: NodeState, from: NodeId, m:
   return s;
 }
 
-function replyFor(kind: 'stored' | 'deleted' | 'profileSet', rid: RequestId, ctx: StepCtx): Message {
+function replyFor(kind: 'stored' | 'deleted' | 'profileSet', rid: RequestId, ctx: StepCtx, storageFailed = false): Message {
+  const failed = storageFailed ? ({ storageFailed: true } as const) : {};
   switch (kind) {
     case 'stored':
-      return { kind: 'stored', rid, load: ctx.load };
+      return { kind: 'stored', rid, load: ctx.load, ...failed };
     case 'deleted':
-      return { kind: 'deleted', rid, load: ctx.load };
+      return { kind: 'deleted', rid, load: ctx.load, ...failed };
     case 'profileSet':
-      return { kind: 'profileSet', rid, status: 'ok', load: ctx.load };
+      return { kind: 'profileSet', rid, status: 'ok', load: ctx.load, ...failed };
   }
   return assertNever(kind, 'reply kind');
 }
@@ -212,9 +217,13 @@ function onEvent(ctx: StepCtx, waits: ReplicaManager['waits'], ev: ReplicationEv
       send(ctx, w.from, replyFor(w.reply, w.rid, ctx));
       return waits.delete(ev.ref);
     }
-    case 'rejected':
-      // No answer: the proxy's RPC times out and the client retries (SMTP 451, POP QUIT error).
+    case 'rejected': {
+      // A full disk here: the caller hears "not stored" at once (SMTP 452, POP QUIT -ERR [SYS/TEMP]).
+      const w = waits.get(ev.ref);
+      if (ev.reason === storageFailureReason && w !== undefined) send(ctx, w.from, replyFor(w.reply, w.rid, ctx, true));
+      // Otherwise no answer: the proxy's RPC times out and the client retries (SMTP 451, POP QUIT error).
       return waits.delete(ev.ref);
+    }
   }
   return assertNever(ev, 'replication event');
 }

@@ -8,7 +8,7 @@ import type { Env, NodeId } from '../types.js';
 import { noBugs } from './bugs.js';
 import { onAck, onUpdate, sendPushes, type UpdateRequest } from './coordinator.js';
 import type { ReplicationHard } from './hard-state.js';
-import { zeroHlc } from './hlc.js';
+import { timestampEquals, zeroHlc } from './hlc.js';
 import { checkReplicationLimits, defaultReplicationLimits } from './limits.js';
 import { onAliveTimer, onBoot, onGcTimer, onReconcile, onReconciled, onReconcileTimer } from './maintenance.js';
 import type { ReplicationMessage } from './messages.js';
@@ -22,7 +22,9 @@ export type ReplicationInput =
   | { readonly kind: 'update'; readonly request: UpdateRequest }
   | { readonly kind: 'message'; readonly from: NodeId; readonly message: ReplicationMessage }
   | { readonly kind: 'timer'; readonly timer: TimerKey }
-  | { readonly kind: 'persisted'; readonly id: PersistId };
+  | { readonly kind: 'persisted'; readonly id: PersistId }
+  /** A write of ours could not be made durable (a full disk). */
+  | { readonly kind: 'persistFailed'; readonly id: PersistId };
 
 export const defaultReplicationConfig: ReplicationConfig = { limits: defaultReplicationLimits, bugs: noBugs };
 
@@ -69,6 +71,8 @@ function route(ctx: Ctx, s: ReplicationState, input: ReplicationInput): Replicat
       return onTimer(ctx, s, input.timer);
     case 'persisted':
       return onPersisted(ctx, s, input.id);
+    case 'persistFailed':
+      return onPersistFailed(ctx, s, input.id);
   }
   return assertNever(input, 'replication input');
 }
@@ -128,6 +132,26 @@ function onPersisted(ctx: Ctx, s0: ReplicationState, id: PersistId): Replication
   }
   return assertNever(w, 'pending write');
 }
+
+/**
+ * A write failed. Its `inflight` count is deliberately kept: acks for the object stay deferred, so no node is
+ * ever told this copy is durable (a duplicate push would otherwise be acked from memory). The update we
+ * coordinate whose own copy failed is rejected with reason 'storage' (its caller answers 452); the runtime
+ * reboots the node from disk once writes succeed again, which drops this soft state.
+ */
+function onPersistFailed(ctx: Ctx, s0: ReplicationState, id: PersistId): ReplicationState {
+  const w = s0.pending.get(id);
+  if (w === undefined) return s0;
+  const s: ReplicationState = { ...s0, pending: s0.pending.delete(id) };
+  if (w.kind !== 'put') return s;
+  const p = s.pushes.get(w.objectId);
+  if (p === undefined || p.selfDurable || !timestampEquals(p.ts, w.ts)) return s;
+  for (const waiter of p.waiters) ctx.events.push({ kind: 'rejected', ref: waiter.ref, reason: storageFailureReason });
+  return { ...s, pushes: s.pushes.delete(w.objectId) };
+}
+
+/** The `rejected` reason of an update whose coordinator could not write its own copy. */
+export const storageFailureReason = 'storage';
 
 /** The version a reader may see: quarantined replicas (stale rejoin) are invisible until reconciled. */
 export function readObject(s: ReplicationState, id: ObjectId): Versioned | undefined {

@@ -5,7 +5,7 @@ import type { Message, UserInfoStatus } from '../messages.js';
 import { PMap } from '../pmap.js';
 import { send, trace, type StepCtx } from '../step-context.js';
 import type { NodeId, UserId } from '../types.js';
-import { findProfile, type Profile, type UserDb } from '../user-db/user-db.js';
+import { findProfile, isLiveProfile, type Profile, type UserDb } from '../user-db/user-db.js';
 import { managerOf, type UserMap } from '../user-map/user-map.js';
 import { addFragmentNode, describeMailMap, fragmentNodes, removeFragmentNode, type MailMap } from './mail-map.js';
 
@@ -28,7 +28,9 @@ export function managesUser(userMap: UserMap, self: NodeId, user: UserId): boole
 }
 
 export function profileOf(state: ManagerState, db: UserDb, user: UserId): Profile | undefined {
-  return state.profiles.get(user) ?? findProfile(db, user);
+  const cached = state.profiles.get(user);
+  if (cached !== undefined) return isLiveProfile(cached) ? cached : undefined;
+  return findProfile(db, user);
 }
 
 type LookupUser = Extract<Message, { kind: 'lookupUser' }>;

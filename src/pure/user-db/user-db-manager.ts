@@ -7,6 +7,7 @@ import { PMap } from '../pmap.js';
 import { allocPersistId, send, trace, type StepCtx } from '../step-context.js';
 import type { NodeId, UserId } from '../types.js';
 import { managerOf, type UserMap } from '../user-map/user-map.js';
+import { isLiveProfile, type UserDb } from './user-db.js';
 
 export interface PendingProfile {
   readonly user: UserId;
@@ -34,6 +35,21 @@ export function onSetProfile(ctx: StepCtx, st: UserDbState, hard: HardState, use
   const write = { kind: 'setProfile', user: m.user, profile: { verifier: m.verifier } } as const;
   ctx.effects.push({ kind: 'persist', id, write });
   return { st: { pending: st.pending.set(id, { user: m.user, from, rid: m.rid }) }, hard: applyHardWrite(hard, write) };
+}
+
+/** Users with a live (not removed) explicit profile here; provisioned ranges are not listed. */
+export function liveProfileUsers(db: UserDb): UserId[] {
+  const out: UserId[] = [];
+  db.profiles.forEach((p, user) => {
+    if (isLiveProfile(p)) out.push(user);
+  });
+  return out.sort();
+}
+
+/** A profile write failed (a full disk): the caller hears it was not saved. */
+export function onPersistFailed(ctx: StepCtx, st: UserDbState, id: number, p: PendingProfile): UserDbState {
+  send(ctx, p.from, { kind: 'profileSet', rid: p.rid, status: 'ok', load: ctx.load, storageFailed: true });
+  return { pending: st.pending.delete(id) };
 }
 
 export function onPersisted(ctx: StepCtx, st: UserDbState, id: number, p: PendingProfile): UserDbState {

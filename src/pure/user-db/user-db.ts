@@ -43,10 +43,22 @@ function inRange(range: ProvisionedRange, user: UserId): boolean {
   return n < range.count;
 }
 
-/** The profile of a (canonical) user, or undefined if the user does not exist. */
+/**
+ * The verifier of a removed user (`porcupine user remove`): a profile write like any other, so removal is
+ * replicated, reconstructed and ordered with later re-creation exactly as a password change is. No real
+ * verifier is empty (scrypt verifiers start with "scrypt$", the simulator's with "v:").
+ */
+export const removedUserVerifier = '';
+
+/** Whether a profile stands for an existing user (a removed user's profile does not). */
+export function isLiveProfile(p: Profile | undefined): p is Profile {
+  return p !== undefined && p.verifier !== removedUserVerifier;
+}
+
+/** The profile of a (canonical) user, or undefined if the user does not exist (or was removed). */
 export function findProfile(db: UserDb, user: UserId): Profile | undefined {
   const explicit = db.profiles.get(user);
-  if (explicit !== undefined) return explicit;
+  if (explicit !== undefined) return isLiveProfile(explicit) ? explicit : undefined;
   for (const r of db.ranges) if (inRange(r, user)) return { verifier: r.verifier };
   return undefined;
 }
