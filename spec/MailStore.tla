@@ -53,10 +53,13 @@ Crash(n) ==
     /\ up' = up \ {n}
     /\ UNCHANGED <<mail, stored>>
 
-\* Recorded just before the restarted node's Boot, while it is still down.
-Restart(n) ==
+\* Recorded just before the restarted node's Boot, while it is still down. `lost`: the node's disk was
+\* lost for good (the simulator's loseDisk fault, a `fault` line just before the Restart): it comes back
+\* empty. The history `stored` keeps what was there, so durability stays checkable.
+Restart(n, lost) ==
     /\ n \notin up
-    /\ UNCHANGED vars
+    /\ IF lost THEN mail' = [mail EXCEPT ![n] = [u \in Users |-> {}]] ELSE UNCHANGED mail
+    /\ UNCHANGED <<up, stored>>
 
 \* The new incarnation number is durable.
 Ready(n) == n \in up /\ UNCHANGED vars
@@ -196,7 +199,7 @@ Next ==
     \E n \in Nodes :
         \/ Boot(n)
         \/ Crash(n)
-        \/ Restart(n)
+        \/ \E lost \in BOOLEAN : Restart(n, lost)
         \/ Ready(n)
         \/ \E u \in Users, m \in Msgs : Store(n, u, m)
         \/ \E u \in Users, m \in Msgs : StoreDuplicate(n, u, m)
@@ -249,11 +252,13 @@ MailWasStored ==
 \* A crash (and a boot) loses nothing durable.
 UpDownKeepsMail == [][up' # up => mail' = mail]_vars
 
-\* Mail leaves a fragment only through a Delete (or a replicated tombstone) at a running node.
+\* Mail leaves a fragment only through a Delete (or a replicated tombstone) at a running node, or with
+\* the whole disk of a node that is down.
 MailLeavesOnlyByDelete ==
     [][\A n \in Nodes, u \in Users :
           ~(mail[n][u] \subseteq mail'[n][u]) =>
-              /\ n \in up
-              /\ \/ \E ms \in DeleteSets : Delete(n, u, ms)
-                 \/ \E m \in Msgs : ReplPersist(n, u, m, "tombstone")]_vars
+              \/ /\ n \in up
+                 /\ \/ \E ms \in DeleteSets : Delete(n, u, ms)
+                    \/ \E m \in Msgs : ReplPersist(n, u, m, "tombstone")
+              \/ Restart(n, TRUE)]_vars
 =============================================================================

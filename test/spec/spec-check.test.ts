@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSpec } from '../../src/tla/check/index.js';
 import { loadWithCfg } from '../../src/tla/cli/load.js';
 import { reachableLabels, repoRoot } from './harness.js';
-import { mappedActions } from './refinement.js';
+import { mailStoreActions as mappedActions } from '../../src/conformance/index.js';
 
 const mcPath = path.join(repoRoot, 'spec/MCMailStore.tla');
 
