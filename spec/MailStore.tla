@@ -6,9 +6,11 @@
 (*   up    the nodes that are running;                                     *)
 (*   mail  for every node and user, the ids of the messages the node has   *)
 (*         made durable in that user's mailbox fragment.                   *)
-(* One history variable, `stored`, remembers every (node, user, message)   *)
-(* that a Store (or ReplPersist) made durable; the trace does not give   *)
-(* it, it follows from the steps (docs/spec.md).                           *)
+(* One history variable, `stored`, remembers for every message the        *)
+(* <<node, user>> pairs where a Store (or ReplPersist) made it durable;    *)
+(* the trace does not give it, it follows from the steps (docs/spec.md).   *)
+(* It is a function of the message (not a set of triples) so that the Ack  *)
+(* guard is one lookup: trace validation evaluates it at every Ack.        *)
 (*                                                                         *)
 (* Every action is named exactly like a trace event (STYLE.md habit 8;     *)
 (* src/pure/trace-actions.ts plus src/sim/trace.ts's SIM_TRACE_ACTIONS)  *)
@@ -31,13 +33,13 @@ vars == <<up, mail, stored>>
 TypeOK ==
     /\ up \subseteq Nodes
     /\ mail \in [Nodes -> [Users -> SUBSET Msgs]]
-    /\ stored \subseteq Nodes \X Users \X Msgs
+    /\ stored \in [Msgs -> SUBSET (Nodes \X Users)]
 
 \* The simulator starts with every node down and no mail (users are provisioned, not traced).
 Init ==
     /\ up = {}
     /\ mail = [n \in Nodes |-> [u \in Users |-> {}]]
-    /\ stored = {}
+    /\ stored = [m \in Msgs |-> {}]
 
 -----------------------------------------------------------------------------
 (* Node life cycle. A crash keeps the durable state: this is where a lost  *)
@@ -53,10 +55,13 @@ Crash(n) ==
     /\ up' = up \ {n}
     /\ UNCHANGED <<mail, stored>>
 
-\* Recorded just before the restarted node's Boot, while it is still down.
-Restart(n) ==
+\* Recorded just before the restarted node's Boot, while it is still down. `lost`: the node's disk was
+\* lost for good (the simulator's loseDisk fault, a `fault` line just before the Restart): it comes back
+\* empty. The history `stored` keeps what was there, so durability stays checkable.
+Restart(n, lost) ==
     /\ n \notin up
-    /\ UNCHANGED vars
+    /\ IF lost THEN mail' = [mail EXCEPT ![n] = [u \in Users |-> {}]] ELSE UNCHANGED mail
+    /\ UNCHANGED <<up, stored>>
 
 \* The new incarnation number is durable.
 Ready(n) == n \in up /\ UNCHANGED vars
@@ -68,7 +73,7 @@ Ready(n) == n \in up /\ UNCHANGED vars
 Store(n, u, m) ==
     /\ n \in up
     /\ mail' = [mail EXCEPT ![n][u] = @ \cup {m}]
-    /\ stored' = stored \cup {<<n, u, m>>}
+    /\ stored' = [stored EXCEPT ![m] = @ \cup {<<n, u>>}]
     /\ UNCHANGED up
 
 \* The message is already durable here; the request is answered without a write.
@@ -96,13 +101,13 @@ RejectRcpt(n) == n \in up /\ UNCHANGED vars
 \* The proxy at n learned that u's copy of m is durable at `at`: a Store there must have happened.
 Deliver(n, u, m, at) ==
     /\ n \in up
-    /\ <<at, u, m>> \in stored
+    /\ <<at, u>> \in stored[m]
     /\ UNCHANGED vars
 
 \* The DATA reply. 250 promises a durable copy (RFC 5321 §6.1): some Store of m must have happened.
 Ack(n, m, code) ==
     /\ n \in up
-    /\ code = 250 => \E at \in Nodes, u \in Users : <<at, u, m>> \in stored
+    /\ code = 250 => stored[m] # {}
     /\ UNCHANGED vars
 
 -----------------------------------------------------------------------------
@@ -166,7 +171,7 @@ ReplPersist(n, u, m, kind) ==
     /\ n \in up
     /\ IF kind = "message"
           THEN /\ mail' = [mail EXCEPT ![n][u] = @ \cup {m}]
-               /\ stored' = stored \cup {<<n, u, m>>}
+               /\ stored' = [stored EXCEPT ![m] = @ \cup {<<n, u>>}]
           ELSE /\ mail' = [mail EXCEPT ![n][u] = @ \ {m}]
                /\ UNCHANGED stored
     /\ UNCHANGED up
@@ -196,7 +201,7 @@ Next ==
     \E n \in Nodes :
         \/ Boot(n)
         \/ Crash(n)
-        \/ Restart(n)
+        \/ \E lost \in BOOLEAN : Restart(n, lost)
         \/ Ready(n)
         \/ \E u \in Users, m \in Msgs : Store(n, u, m)
         \/ \E u \in Users, m \in Msgs : StoreDuplicate(n, u, m)
@@ -244,16 +249,18 @@ Spec == Init /\ [][Next]_vars
 
 \* No message appears at a node by itself: each one got there by a Store (or ReplPersist) at that node.
 MailWasStored ==
-    \A n \in Nodes, u \in Users : \A m \in mail[n][u] : <<n, u, m>> \in stored
+    \A n \in Nodes, u \in Users : \A m \in mail[n][u] : <<n, u>> \in stored[m]
 
 \* A crash (and a boot) loses nothing durable.
 UpDownKeepsMail == [][up' # up => mail' = mail]_vars
 
-\* Mail leaves a fragment only through a Delete (or a replicated tombstone) at a running node.
+\* Mail leaves a fragment only through a Delete (or a replicated tombstone) at a running node, or with
+\* the whole disk of a node that is down.
 MailLeavesOnlyByDelete ==
     [][\A n \in Nodes, u \in Users :
           ~(mail[n][u] \subseteq mail'[n][u]) =>
-              /\ n \in up
-              /\ \/ \E ms \in DeleteSets : Delete(n, u, ms)
-                 \/ \E m \in Msgs : ReplPersist(n, u, m, "tombstone")]_vars
+              \/ /\ n \in up
+                 /\ \/ \E ms \in DeleteSets : Delete(n, u, ms)
+                    \/ \E m \in Msgs : ReplPersist(n, u, m, "tombstone")
+              \/ Restart(n, TRUE)]_vars
 =============================================================================

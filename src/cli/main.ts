@@ -14,7 +14,8 @@ Commands:
   sim       run a deterministic simulated cluster from a seed and print a summary
   campaign  run many seeded simulations in parallel and report the failing ones with their replay commands
   replay    re-run a recorded simulation trace and check it reaches identical state digests
-  tla       TLA+ tools: check (model checker), validate (trace validation), parse
+  tla       TLA+ tools: check (model checker), validate (trace validation, also of simulator traces), parse
+  trace     trace tools: view (a self-contained HTML sequence diagram of a simulator trace)
   help      show this help (also: porcupine <command> --help)
 
 Options:
@@ -33,6 +34,7 @@ const commands: Record<string, () => Promise<Command>> = {
   campaign: async () => (await import('./campaign-command.js')).runCampaignCommand,
   replay: async () => (await import('./replay-command.js')).runReplayCommand,
   tla: async () => (await import('../tla/cli/index.js')).runTlaCli,
+  trace: async () => (await import('./trace-command.js')).runTraceCommand,
 };
 
 function version(): string {

@@ -110,6 +110,12 @@ export interface LoadedSpec {
   /** Successors in TLC's order: disjuncts left to right, `\E x \in S` ascending, duplicates included. */
   successors(next: ExprHandle, s: State): readonly Transition[];
   evalState(e: ExprHandle, s: State): Value;
+  /**
+   * The successor states of one action of the root module with its parameters bound: `name(args)` from s.
+   * Undefined when the module has no operator `name` taking args.length parameters. Trace validation
+   * checks a recorded step this way instead of enumerating every label of Next.
+   */
+  actionSuccessors(name: string, args: readonly Value[], s: State): readonly State[] | undefined;
   /** Evaluate an action with unprimed variables from s and primed from t. */
   evalStep(e: ExprHandle, s: State, t: State): Value;
   /** ENABLED e in s. */

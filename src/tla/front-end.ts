@@ -11,6 +11,7 @@ import type { IR } from './eval/ir.js';
 import type { Ctx, Env } from './eval/env.js';
 import { ev } from './eval/eval.js';
 import { successors, initStates, enabled } from './eval/actions.js';
+import { Enumeration } from './eval/enumerate.js';
 import { toTemporal } from './eval/temporal.js';
 import type { ModScope } from './eval/scope.js';
 
@@ -99,6 +100,18 @@ class Spec implements LoadedSpec {
   successors(next: ExprHandle, s: State): readonly Transition[] {
     const h = this.h(next);
     return successors(h.ir, h.env, s, this.variables, { def: null, args: [] });
+  }
+
+  actionSuccessors(name: string, args: readonly Value[], s: State): readonly State[] | undefined {
+    const ent = this.scope.entities.get(name);
+    if (ent?.kind !== 'def' || ent.def.params.length !== args.length || ent.def.fnBounds !== null) return undefined;
+    // The call `name(args)` with the arguments as literals: the enumerator enters the body like any call.
+    const loc = ent.def.bodyLoc;
+    const lits: IR[] = args.map((v) => ({ k: 'lit', v, f: 0, m: Infinity, loc }));
+    const ir = new Binder(this.scope).entityRef(ent, name, lits, loc);
+    const out: State[] = [];
+    new Enumeration('next', s, this.variables, (t) => out.push(t), name).run(ir, null);
+    return out;
   }
 
   evalState(e: ExprHandle, s: State): Value {

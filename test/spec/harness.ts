@@ -1,11 +1,10 @@
-// Shared by the spec tests: run a small simulation with a 'mailboxes' trace, map it (refinement.ts), load
+// Shared by the spec tests: run a small simulation with a 'mailboxes' trace, map it (src/conformance), load
 // spec/MailStore.tla with the trace's constants and validate in-process.
 import path from 'node:path';
-import type { CfgConstant, LoadedSpec, State, ValueOps } from '../../src/tla/api.js';
-import { loadSpec, valueOps } from '../../src/tla/front-end.js';
-import { describeFailure, jsonToCfgValue, validateTrace, type ValidationResult } from '../../src/tla/trace/index.js';
+import type { State, LoadedSpec, ValueOps } from '../../src/tla/api.js';
+import { describeFailure, type ParsedTrace, type ValidationResult } from '../../src/tla/trace/index.js';
 import { makeConfig, runSimulation, type DeepPartial, type SimConfig } from '../../src/sim/index.js';
-import { mapTrace, type MappedTrace } from './refinement.js';
+import { validateSimTrace } from '../../src/conformance/index.js';
 
 import { REPO_ROOT } from '../support/paths.js';
 
@@ -33,26 +32,19 @@ export function simulate(config: SimConfig): string[] {
   return lines;
 }
 
-/** The spec with a mapped trace's header constants bound (what `porcupine tla validate` does without a cfg). */
-export async function loadFor(mapped: MappedTrace): Promise<LoadedSpec> {
-  const header = JSON.parse(mapped.lines[0]) as { constants: Record<string, unknown> };
-  const constants = new Map<string, CfgConstant>();
-  for (const [k, v] of Object.entries(header.constants)) constants.set(k, { kind: 'value', value: jsonToCfgValue(v, k) });
-  return loadSpec(specPath, constants);
-}
-
 export interface Validated {
-  readonly mapped: MappedTrace;
+  readonly mapped: ParsedTrace;
+  /** How many events the mapped trace has. */
+  readonly events: number;
   readonly result: ValidationResult;
   /** describeFailure's lines, or '' when valid: for assertion messages. */
   readonly why: string;
 }
 
 export async function validateRaw(rawLines: readonly string[]): Promise<Validated> {
-  const mapped = mapTrace(rawLines);
-  const spec = await loadFor(mapped);
-  const result = validateTrace(spec, mapped.lines, { ops: valueOps });
-  return { mapped, result, why: result.ok ? '' : describeFailure(result.failure).join('\n').slice(0, 2000) };
+  const v = await validateSimTrace(specPath, rawLines);
+  const result = v.result;
+  return { mapped: v.mapped, events: v.mapped.events.length, result, why: result.ok ? '' : describeFailure(result.failure).join('\n').slice(0, 2000) };
 }
 
 /** Action name → number of events in a raw trace. */

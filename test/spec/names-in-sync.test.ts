@@ -2,7 +2,7 @@
 //   1. the trace action names of the code: src/pure/trace-actions.ts, plus the events the simulator records
 //      itself (src/sim/trace.ts: SIM_TRACE_ACTIONS, i.e. Crash and Restart from faults.ts),
 //   2. the actions of spec/MailStore.tla (the operators its Next calls),
-//   3. the refinement mapping (test/spec/refinement.ts: argMapping, one entry per action),
+//   3. the refinement mapping (src/conformance/mailstore.ts: mailStoreArgs, one entry per action),
 // and for each action the mapping yields as many arguments as the spec's action label has.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +12,9 @@ import { SIM_TRACE_ACTIONS } from '../../src/sim/index.js';
 import { loadWithCfg } from '../../src/tla/cli/load.js';
 import { getParser, parseText, type Module } from '../../src/tla/parse/index.js';
 import { reachableLabels, repoRoot, specPath } from './harness.js';
-import { argMapping, mappedActions, simTraceActions } from './refinement.js';
+import { mailStoreActions as mappedActions, mailStoreArgs as argMapping } from '../../src/conformance/index.js';
+
+const simTraceActions: readonly string[] = SIM_TRACE_ACTIONS;
 
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
 
@@ -37,14 +39,14 @@ async function specActions(): Promise<string[]> {
 }
 
 describe('trace names, spec actions and refinement mapping agree', () => {
-  it("refinement.ts's own events are the simulator's list (src/sim/trace.ts SIM_TRACE_ACTIONS: Crash, Restart)", () => {
+  it("the mapping's own events are the simulator's list (src/sim/trace.ts SIM_TRACE_ACTIONS: Crash, Restart)", () => {
     // That the simulator records no other name is checked on real runs: trace-conformance.test.ts.
     expect(sorted(simTraceActions)).toEqual(sorted(SIM_TRACE_ACTIONS));
     expect(sorted(SIM_TRACE_ACTIONS)).toEqual(['Crash', 'Restart']);
   });
 
   it('the code and the simulator name no event the other does too', () => {
-    expect(traceActions.filter((a) => (simTraceActions as readonly string[]).includes(a))).toEqual([]);
+    expect(traceActions.filter((a) => simTraceActions.includes(a))).toEqual([]);
   });
 
   it("the spec's Next calls exactly the trace's actions", async () => {
@@ -60,6 +62,6 @@ describe('trace names, spec actions and refinement mapping agree', () => {
     const { spec, ops } = await loadWithCfg(path.join(repoRoot, 'spec/MCMailStore.tla'));
     const { arity } = reachableLabels(spec, ops);
     const ev = { i: 1, node: 'n1', action: '', args: { user: 'u1', msgId: 'm1', msgIds: ['m1'], at: 'n2', code: 250, kind: 'message' }, state: {} };
-    for (const a of mappedActions) expect(argMapping[a]({ ...ev, action: a }).length, a).toBe(arity.get(a));
+    for (const a of mappedActions) expect(argMapping[a]({ ...ev, t: 0, action: a }, { metaBefore: [] }).length, a).toBe(arity.get(a));
   });
 });

@@ -8,14 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { checkSpec } from '../../src/tla/check/index.js';
 import { loadWithCfg } from '../../src/tla/cli/load.js';
 import { reachableLabels, repoRoot } from './harness.js';
-import { mappedActions } from './refinement.js';
+import { mailStoreActions as mappedActions } from '../../src/conformance/index.js';
 
 const mcPath = path.join(repoRoot, 'spec/MCMailStore.tla');
 
 /*
  * The distinct-state count, by reasoning (also in MCMailStore.tla's header):
  * - `up` is any subset of Nodes: Boot and Crash add or remove one node and touch nothing else → 2^2 = 4.
- * - For each (node, user, message) triple the pair (<<n,u,m>> \in stored, m \in mail[n][u]) is one of
+ * - For each (node, user, message) triple the pair (<<n,u>> \in stored[m], m \in mail[n][u]) is one of
  *   (no, no) initially, (yes, yes) after a Store, (yes, no) after a Delete; (no, yes) is impossible
  *   (MailWasStored). Store and Delete of one triple touch no other triple, and `up` can be set to anything
  *   around them, so the 2*2*1 = 4 triples are independent → 3^4 = 81.

@@ -1,6 +1,6 @@
 // Simulator traces are behaviours of spec/MailStore.tla (DESIGN.md §5 "Conformance"): small runs without
 // faults, with network loss/duplication/reordering, and with crashes and restarts, each unreplicated and
-// replicated (NodeConfig.replicas = 2, the simulator's default), mapped by refinement.ts and validated
+// replicated (NodeConfig.replicas = 2, the simulator's default), mapped by src/conformance/mailstore.ts and validated
 // in-process. Then traces tampered with in ways a bug would show (a Store or ReplPersist missing, an action
 // misnamed, a delete of other ids, a tombstone passed off as a copy, a crash losing durable mail, a Deliver
 // claiming a copy where none was stored, a 250 without a stored copy, a node booting twice) must be
@@ -60,8 +60,8 @@ for (const mode of modes) {
             seen.set(key, (seen.get(key) ?? 0) + 1);
           }
           expect(v.result.ok, `${v.why}\nreplay: SEED=${seed} npx vitest run test/spec/trace-conformance.test.ts`).toBe(true);
-          expect(v.result.steps).toBe(v.mapped.events);
-          expect(v.mapped.events).toBeGreaterThan(50);
+          expect(v.result.steps).toBe(v.events);
+          expect(v.events).toBeGreaterThan(50);
         });
       }
     }

@@ -61,4 +61,19 @@ export const REGRESSIONS: readonly Regression[] = [
       trace: { checkpointEverySteps: 500 },
     }),
   },
+  {
+    file: 'mailstore-unreplicated-faults-3-nodes.ndjson',
+    why: "spec/MailStore.tla's unreplicated actions: Store, StoreDuplicate (a duplicated RPC), Delete (POP deletes), a crash and restart; per-user mailboxes in each event",
+    config: makeConfig({
+      seed: 8, nodes: 3, users: 3, messages: 10,
+      node: { replicas: 0 },
+      faults: { lossRate: 0.05, dupRate: 0.15, reorderRate: 0.1 },
+      schedule: [
+        { kind: 'crash', atMs: 5060, node: 'n2' },
+        { kind: 'restart', atMs: 5400, node: 'n2' },
+      ],
+      workload: { popFraction: 0.5, deleteProbability: 0.9, arrivalIntervalMs: 20 },
+      trace: { state: 'mailboxes', checkpointEverySteps: 200 },
+    }),
+  },
 ];

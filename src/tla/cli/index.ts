@@ -1,5 +1,6 @@
 // `porcupine tla ...`: check, validate, parse. The coordinator wires runTlaCli into the main command.
 import { runCheck } from './check-command.js';
+import { runCoverage } from './coverage-command.js';
 import { exitForError } from './errors.js';
 import { processIo, type CliIo } from './io.js';
 import { runParse } from './parse-command.js';
@@ -11,7 +12,9 @@ Commands:
   check SPEC.tla [--config CFG] [--workers 1] [--no-deadlock] [--dump-trace-json F] [--dump-itf F] [--tlc]
         model-check like TLC (one worker), TLC's report format and exit codes
   validate SPEC.tla TRACE.ndjson [--config CFG]
-        check that a recorded NDJSON trace is a behaviour of the spec
+        check that a recorded NDJSON trace (also a simulator trace, as recorded) is a behaviour of the spec
+  coverage SPEC.tla TRACE.ndjson... [--require-all]
+        per action of the spec, how many steps of the (validated) simulator traces exercised it
   parse FILE.tla
         parse and bind a module; print a summary
 
@@ -28,6 +31,8 @@ export async function runTlaCli(argv: string[], io: CliIo = processIo): Promise<
         return await runValidate(rest, io);
       case 'parse':
         return await runParse(rest, io);
+      case 'coverage':
+        return await runCoverage(rest, io);
       case undefined:
       case '--help':
       case 'help':

@@ -1,5 +1,7 @@
 // `porcupine tla validate SPEC.tla TRACE.ndjson [--config CFG]`.
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { headerConstants, noRefinementMessage, parseSimTrace, refinementFor, refinements } from '../../conformance/index.js';
 import { TlaError, type CfgConstant } from '../api.js';
 import { constantMap } from '../cfg/index.js';
 import { loadSpec, valueOps } from '../front-end.js';
@@ -8,21 +10,32 @@ import { parseArgs } from './args.js';
 import type { CliIo } from './io.js';
 import { defaultCfgPath, readCfg } from './load.js';
 
-export const VALIDATE_HELP = `Usage: porcupine tla validate SPEC.tla TRACE.ndjson [--config CFG] [--init Init] [--next Next]
+export const VALIDATE_HELP = `Usage: porcupine tla validate SPEC.tla TRACE.ndjson [--config CFG] [--init Init] [--next Next] [--enumerate]
 
-Checks that TRACE.ndjson is a behaviour of SPEC.tla. The first line is a header
+Checks that TRACE.ndjson is a behaviour of SPEC.tla.
+
+A simulator trace (porcupine sim --trace FILE; first line {"kind":"header","spec":"Porcupine",...}) is
+taken as recorded: the refinement mapping of the spec's module (src/conformance) turns each event into the
+spec's variables and action arguments, and the constants come from the trace. Mapped specs:
+${refinements.map((r) => `  spec/${r.module}.tla: ${r.summary}`).join("\n")}
+
+Otherwise the first line is a header
 {"module": ..., "constants": {...}}; each further line is an event
 {"i": step, "t": time, "node": id, "action": "ActionName", "args": {...}, "state": {var: value, ...}}.
 The first event (without an action, or with action "Init") must match an initial state; each later
 event must be a step of Next labelled with its action whose successor agrees with the variables given.
 Constants come from CFG (default SPEC.cfg when it exists), else from the header's "constants".
 
+An event that gives its arguments as a list is checked by evaluating the named action with them bound
+(fast); --enumerate enumerates every successor of Next for every event instead (the reference path, also
+used whenever the fast path finds no matching successor, so failures are explained the same way).
+
 Exit codes: 0 valid, 1 invalid (the line, expected action, differing variables and enabled actions are
 printed, and for a malformed trace line), 2 bad usage or an unreadable trace file, 150 spec error,
 151 cfg error.`;
 
 export async function runValidate(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, { values: ['--config', '--init', '--next', '--max-candidates'], switches: ['--help'] });
+  const args = parseArgs(argv, { values: ['--config', '--init', '--next', '--max-candidates'], switches: ['--help', '--enumerate'] });
   if (args.switches.has('--help')) {
     io.out(VALIDATE_HELP);
     return 0;
@@ -34,15 +47,30 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
   const [specPath, tracePath] = args.positional;
   if (!existsSync(specPath)) throw new TlaError('io', `cannot read the spec ${specPath}`);
   // An unreadable trace is bad usage (2), not a spec error: the help promises 150 only for the spec.
-  let traceText: string;
+  let text: string;
   try {
-    traceText = readFileSync(tracePath, 'utf8');
+    text = readFileSync(tracePath, 'utf8');
   } catch (e) {
     io.err(`porcupine tla validate: cannot read the trace ${tracePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     return 2;
   }
-  const trace = parseNdjson(traceText);
-  const spec = await loadSpec(specPath, constantsFor(specPath, args.values.get('--config'), trace));
+  let trace: ParsedTrace;
+  let simulator = false;
+  if (startsWithSimHeader(text)) {
+    // A simulator trace as recorded: map it with the refinement mapping of the spec's module.
+    const module = path.basename(specPath, '.tla');
+    const refinement = refinementFor(module);
+    if (refinement === undefined) {
+      io.err(`porcupine tla validate: ${tracePath} is a simulator trace, and there is ${noRefinementMessage(module)}`);
+      return 2;
+    }
+    trace = refinement.map(parseSimTrace(text));
+    simulator = true;
+  } else {
+    trace = parseNdjson(text);
+  }
+  const constants = simulator && !args.values.has('--config') ? headerConstants(trace) : constantsFor(specPath, args.values.get('--config'), trace);
+  const spec = await loadSpec(specPath, constants);
   if (trace.header.module !== undefined && trace.header.module !== spec.moduleName) {
     io.err(`Warning: the trace header names module ${String(trace.header.module)}, the spec is ${spec.moduleName}`);
   }
@@ -52,6 +80,7 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
     init: args.values.get('--init'),
     next: args.values.get('--next'),
     maxCandidates: args.values.has('--max-candidates') ? Number(args.values.get('--max-candidates')) : undefined,
+    direct: !args.switches.has('--enumerate'),
   });
   if (!r.ok) {
     for (const l of describeFailure(r.failure)) io.out(l);
@@ -68,4 +97,16 @@ function constantsFor(specPath: string, cfgArg: string | undefined, trace: Parse
   const m = new Map<string, CfgConstant>();
   for (const [k, v] of Object.entries(trace.header.constants ?? {})) m.set(k, { kind: 'value', value: jsonToCfgValue(v, k) });
   return m;
+}
+
+/** Whether the first non-blank line is the simulator's header (`"kind":"header"` with a `"spec"`). */
+function startsWithSimHeader(text: string): boolean {
+  const first = text.slice(0, Math.max(0, text.indexOf('\n')) || text.length).trim();
+  if (first === '') return false;
+  try {
+    const j = JSON.parse(first) as { kind?: unknown; spec?: unknown };
+    return j.kind === 'header' && typeof j.spec === 'string';
+  } catch {
+    return false;
+  }
 }

@@ -17,6 +17,12 @@ export interface ValidateOptions {
   readonly next?: string;
   /** Bound on the candidate-state set (default 10,000). */
   readonly maxCandidates?: number;
+  /**
+   * Check an event that names an operator of the spec and gives its arguments as a list by evaluating that
+   * operator with the arguments bound (default true). False: enumerate every successor of Next for every
+   * event (the reference path; the fast path falls back to it for any event it cannot confirm).
+   */
+  readonly direct?: boolean;
 }
 
 export interface ValidationFailure {
@@ -48,6 +54,8 @@ class Validator {
   private readonly max: number;
   private readonly varIndex: Map<string, number>;
   private readonly defCache = new Map<string, ExprHandle | undefined>();
+  /** Action names with no operator of the recorded arity (the fast path does not apply to them). */
+  private readonly noOperator = new Set<string>();
 
   constructor(
     private readonly spec: LoadedSpec,
@@ -82,6 +90,11 @@ class Validator {
     for (; k < events.length; k++) {
       const ev = events[k];
       const p = this.partial(ev);
+      const direct = this.direct(ev, cands, p);
+      if (direct !== undefined) {
+        cands = direct;
+        continue;
+      }
       const nextCands: State[] = [];
       const tried: Transition[] = [];
       for (const s of cands) {
@@ -98,6 +111,33 @@ class Validator {
       cands = found;
     }
     return { ok: true, steps: events.length, candidates: cands.length };
+  }
+
+  /**
+   * The fast path: the successors of the named action with the recorded arguments bound, restricted to the
+   * traced variables. Undefined when it does not apply (no list of arguments, no operator of that name and
+   * arity, the named definition is Next itself) or finds no successor: the enumeration of Next then decides
+   * and explains. It relies on every operator a trace names being a disjunct of Next over its parameters'
+   * domains, as the labels of our specs are (test/spec/names-in-sync.test.ts checks the names).
+   */
+  private direct(ev: TraceEvent, cands: readonly State[], p: Partial): State[] | undefined {
+    const a = ev.action;
+    if (this.opts.direct === false || a === undefined || !Array.isArray(ev.args) || a === (this.opts.next ?? 'Next')) return undefined;
+    if (this.noOperator.has(a)) return undefined;
+    const args = (ev.args as readonly unknown[]).map((j) => this.opts.ops.fromJson(j));
+    const found: State[] = [];
+    for (const s of cands) {
+      const succs = this.spec.actionSuccessors(a, args, s);
+      if (succs === undefined) {
+        this.noOperator.add(a);
+        return undefined;
+      }
+      for (const t of succs) if (this.matches(t, p)) found.push(t);
+    }
+    if (found.length === 0) return undefined;
+    const out = this.dedup(found);
+    if (out.length > this.max) throw new TlaError('trace', `line ${ev.line}: more than ${this.max} candidate states; the trace gives too few variables`);
+    return out;
   }
 
   private partial(ev: TraceEvent): Partial {

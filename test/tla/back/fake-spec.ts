@@ -55,6 +55,11 @@ export function fakeSpec(input: FakeSpecInput): LoadedSpec {
     initStates: () => input.init.map((s) => s as unknown as State),
     successors: (_next, s): Transition[] =>
       input.actions.flatMap((a, i) => a.next(asNums(s)).map((t) => ({ state: t as unknown as State, action: labels[i] }))),
+    // The fake's actions take no parameters: a named step is the action's own successors.
+    actionSuccessors: (name, args, s) => {
+      const a = input.actions.find((x) => x.name === name);
+      return a === undefined || args.length > 0 ? undefined : a.next(asNums(s)).map((t) => t as unknown as State);
+    },
     evalState: (e, s) => {
       const f = (e as FakeExpr).state;
       if (!f) throw new TlaError('eval', `not a state expression: ${e.text}`);

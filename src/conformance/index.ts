@@ -1,0 +1,58 @@
+// Trace conformance (DESIGN.md §5): the refinement mappings from simulator traces to the specs in spec/,
+// and validation of a simulator trace against a spec in one call (used by `porcupine tla validate`, the
+// property tests and `porcupine tla coverage`).
+import path from 'node:path';
+import { TlaError, type CfgConstant, type LoadedSpec } from '../tla/api.js';
+import { loadSpec, valueOps } from '../tla/front-end.js';
+import { jsonToCfgValue, validateParsed, type ParsedTrace, type ValidationResult } from '../tla/trace/index.js';
+import { mailStoreRefinement } from './mailstore.js';
+import type { Refinement } from './refinement.js';
+import { parseSimTrace, type SimTrace } from './sim-trace.js';
+
+export type { Refinement, ArgMap, MapContext } from './refinement.js';
+export { parseSimTrace, isSimHeader, type SimTrace, type SimEvent, type SimHeader } from './sim-trace.js';
+export { mailStoreRefinement, mailStoreArgs, mailStoreActions, mailStoreConstants, type MailStoreAction } from './mailstore.js';
+
+/** Every mapping, by the spec module it targets. */
+export const refinements: readonly Refinement[] = [mailStoreRefinement];
+
+/** The mapping for a spec module, or undefined. */
+export function refinementFor(module: string): Refinement | undefined {
+  return refinements.find((r) => r.module === module);
+}
+
+/** The one-line message when no mapping targets `module`. */
+export function noRefinementMessage(module: string): string {
+  return `no refinement mapping from simulator traces to ${module}; mappings exist for: ${refinements.map((r) => `spec/${r.module}.tla`).join(', ')}`;
+}
+
+/** A mapped trace's header constants, as the cfg would give them. */
+export function headerConstants(mapped: ParsedTrace): Map<string, CfgConstant> {
+  const m = new Map<string, CfgConstant>();
+  for (const [k, v] of Object.entries(mapped.header.constants ?? {})) m.set(k, { kind: 'value', value: jsonToCfgValue(v, k) });
+  return m;
+}
+
+/** The spec file of a module in the repository's spec/ folder. */
+export function specFile(repoRoot: string, module: string): string {
+  return path.join(repoRoot, 'spec', `${module}.tla`);
+}
+
+export interface SimValidation {
+  readonly refinement: Refinement;
+  readonly mapped: ParsedTrace;
+  readonly spec: LoadedSpec;
+  readonly result: ValidationResult;
+}
+
+/** Maps a simulator trace for the spec at `specPath` (module = file name) and validates it in-process. */
+export async function validateSimTrace(specPath: string, trace: SimTrace | string | readonly string[]): Promise<SimValidation> {
+  const module = path.basename(specPath, '.tla');
+  const refinement = refinementFor(module);
+  if (refinement === undefined) throw new TlaError('trace', noRefinementMessage(module));
+  const sim = typeof trace === 'string' || Array.isArray(trace) ? parseSimTrace(trace as string | readonly string[]) : (trace as SimTrace);
+  const mapped = refinement.map(sim);
+  const spec = await loadSpec(specPath, headerConstants(mapped));
+  const result = validateParsed(spec, mapped, { ops: valueOps });
+  return { refinement, mapped, spec, result };
+}

@@ -1,0 +1,27 @@
+// What a refinement mapping from simulator traces to one spec provides (DESIGN.md §5: the mappings live in
+// src/conformance, one module per spec). A mapping rewrites a simulator trace into the validator's input:
+// each event's state becomes the spec's variables (some or all of them) and its args become the values of
+// the spec action's parameters, in order. Metadata lines are dropped, but every event keeps the line number
+// of the original trace, so failures point into the file the user has.
+import type { ParsedTrace } from '../tla/trace/index.js';
+import type { SimEvent, SimTrace } from './sim-trace.js';
+
+/** The label arguments of one event (JSON values in ValueOps.fromJson's shapes), or a reason it cannot map. */
+export type ArgMap = (ev: SimEvent, ctx: MapContext) => readonly unknown[];
+
+/** What an argument mapping may know beyond the event: metadata lines that came just before it. */
+export interface MapContext {
+  /** Metadata lines since the previous event (e.g. the `fault` line of a disk loss before its Restart). */
+  readonly metaBefore: readonly Readonly<Record<string, unknown>>[];
+}
+
+export interface Refinement {
+  /** The spec module this mapping targets (the file spec/<module>.tla). */
+  readonly module: string;
+  /** One line for `--help` and error messages. */
+  readonly summary: string;
+  /** Action name → label arguments: exactly the spec's actions (test/spec/names-in-sync.test.ts). */
+  readonly actions: Readonly<Record<string, ArgMap>>;
+  /** The mapped trace: header constants for the spec, events with spec variables and label arguments. */
+  map(trace: SimTrace): ParsedTrace;
+}

@@ -1,0 +1,86 @@
+// Reading the simulator's own NDJSON traces (src/sim/trace.ts) for the refinement mappings: the header, the
+// events (lines with an "action") and the metadata lines (checkpoint, phase, fault, end) in between.
+import { TlaError } from '../tla/api.js';
+
+/** A simulator event line. `state` is the recorder's refinement: `up` plus `stored` counts or `mailboxes`. */
+export interface SimEvent {
+  readonly i: number;
+  readonly t: number;
+  readonly node: string;
+  readonly action: string;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly state: {
+    readonly up?: readonly string[];
+    readonly stored?: Readonly<Record<string, number>>;
+    readonly mailboxes?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+  };
+}
+
+/** A metadata line: `{"kind": "fault" | "phase" | "checkpoint" | "end", ...}`. */
+export interface SimMeta {
+  readonly kind: string;
+  readonly [field: string]: unknown;
+}
+
+export interface SimHeader {
+  readonly kind: 'header';
+  readonly spec: string;
+  readonly constants: { readonly Nodes?: readonly string[]; readonly Users?: number; readonly [k: string]: unknown };
+  readonly seed?: number;
+  readonly version?: string;
+  readonly config?: unknown;
+}
+
+/** One line of a simulator trace, by 1-based line number; blank lines are absent. */
+export type SimLine = { readonly line: number } & ({ readonly event: SimEvent } | { readonly meta: SimMeta });
+
+export interface SimTrace {
+  readonly header: SimHeader;
+  readonly lines: readonly SimLine[];
+}
+
+function isObject(j: unknown): j is Record<string, unknown> {
+  return typeof j === 'object' && j !== null && !Array.isArray(j);
+}
+
+/** True when a trace's first line is the simulator's header (`{"kind":"header","spec":...}`). */
+export function isSimHeader(j: unknown): j is SimHeader {
+  return isObject(j) && j.kind === 'header' && typeof j.spec === 'string';
+}
+
+/** Parses a simulator trace; one clear error per malformed line. */
+export function parseSimTrace(input: string | readonly string[]): SimTrace {
+  const texts = typeof input === 'string' ? input.split('\n') : input;
+  let header: SimHeader | undefined;
+  const lines: SimLine[] = [];
+  texts.forEach((text, k) => {
+    const line = k + 1;
+    if (text.trim() === '') return;
+    let j: unknown;
+    try {
+      j = JSON.parse(text);
+    } catch (e) {
+      throw new TlaError('trace', `line ${line}: not JSON (${(e as Error).message})`);
+    }
+    if (!isObject(j)) throw new TlaError('trace', `line ${line}: expected a JSON object`);
+    if (header === undefined) {
+      if (!isSimHeader(j)) throw new TlaError('trace', `line ${line}: expected the simulator header ({"kind":"header","spec":...})`);
+      header = j;
+      return;
+    }
+    if (typeof j.action === 'string') {
+      if (typeof j.node !== 'string' || !isObject(j.state)) throw new TlaError('trace', `line ${line}: a simulator event needs "node" and "state"`);
+      lines.push({ line, event: { i: Number(j.i), t: Number(j.t), node: j.node, action: j.action, args: isObject(j.args) ? j.args : {}, state: j.state } });
+    } else if (typeof j.kind === 'string') {
+      lines.push({ line, meta: j as SimMeta });
+    } else {
+      throw new TlaError('trace', `line ${line}: neither an event (no "action") nor a metadata line (no "kind")`);
+    }
+  });
+  if (header === undefined) throw new TlaError('trace', 'empty trace: no header line');
+  return { header, lines };
+}
+
+export function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
