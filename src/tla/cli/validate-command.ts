@@ -8,7 +8,7 @@ import { parseArgs } from './args.js';
 import type { CliIo } from './io.js';
 import { defaultCfgPath, readCfg } from './load.js';
 
-export const VALIDATE_HELP = `Usage: porcupine tla validate SPEC.tla TRACE.ndjson [--config CFG] [--init Init] [--next Next]
+export const VALIDATE_HELP = `Usage: porcupine tla validate SPEC.tla TRACE.ndjson [--config CFG] [--init Init] [--next Next] [--lib DIR]...
 
 Checks that TRACE.ndjson is a behaviour of SPEC.tla. The first line is a header
 {"module": ..., "constants": {...}}; each further line is an event
@@ -21,7 +21,7 @@ Exit codes: 0 valid, 1 invalid (the line, expected action, differing variables a
 printed), 2 bad usage, 150 spec error, 151 cfg error.`;
 
 export async function runValidate(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, { values: ['--config', '--init', '--next', '--max-candidates'], switches: ['--help'] });
+  const args = parseArgs(argv, { values: ['--config', '--lib', '--init', '--next', '--max-candidates'], switches: ['--help'] });
   if (args.switches.has('--help')) {
     io.out(VALIDATE_HELP);
     return 0;
@@ -34,7 +34,7 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
   if (!existsSync(specPath)) throw new TlaError('io', `cannot read the spec ${specPath}`);
   if (!existsSync(tracePath)) throw new TlaError('io', `cannot read the trace ${tracePath}`);
   const trace = parseNdjson(readFileSync(tracePath, 'utf8'));
-  const spec = await loadSpec(specPath, constantsFor(specPath, args.values.get('--config'), trace));
+  const spec = await loadSpec(specPath, constantsFor(specPath, args.values.get('--config'), trace), { libs: args.lists.get('--lib') ?? [] });
   if (trace.header.module !== undefined && trace.header.module !== spec.moduleName) {
     io.err(`Warning: the trace header names module ${String(trace.header.module)}, the spec is ${spec.moduleName}`);
   }

@@ -1,6 +1,6 @@
 // Building module scopes: EXTENDS (merged namespaces), INSTANCE ... WITH (substitutions), LOCAL,
 // standard modules (native builtins), nested modules, and the cfg's constants.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { TlaError, type CfgConstant, type CfgValue } from '../api.js';
@@ -18,9 +18,10 @@ export class ModuleLoader {
   private readonly modules = new Map<string, Module>();
   private readonly sources = new Map<string, string[]>();
 
+  /** `dirs`: the spec's folder first, then the library path (--lib, TLA_PATH), searched in order. */
   constructor(
     private readonly parser: Parser,
-    private readonly dir: string,
+    private readonly dirs: readonly string[],
   ) {}
 
   loadFile(file: string, text: string): Module[] {
@@ -38,13 +39,11 @@ export class ModuleLoader {
   get(name: string, loc: Loc): Module {
     const m = this.modules.get(name);
     if (m !== undefined) return m;
-    const file = join(this.dir, `${name}.tla`);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      throw new TlaError('semantic', `Cannot find module ${name} (looked for ${file})`, loc);
+    const file = this.dirs.map((d) => join(d, `${name}.tla`)).find((f) => existsSync(f));
+    if (file === undefined) {
+      throw new TlaError('semantic', `Cannot find module ${name} (looked for ${name}.tla in ${this.dirs.join(', ')})`, loc);
     }
+    const text = readFileSync(file, 'utf8');
     const mods = this.loadFile(file, text);
     const found = mods.find((x) => x.name === name);
     if (found === undefined) throw new TlaError('semantic', `File ${file} does not define module ${name}`, loc);
