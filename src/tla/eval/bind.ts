@@ -89,7 +89,12 @@ export class Binder {
         return this.lit(loc, str(e.value));
       case 'bool':
         return this.lit(loc, e.value);
-      case 'setSym':
+      case 'setSym': {
+        // Nat, Int and Real are definitions of the standard modules: a cfg override (`Nat <- NatOverride`)
+        // replaces them everywhere in the model, as in TLC.
+        const over = e.which === 'Nat' || e.which === 'Int' || e.which === 'Real' ? this.scope.entities.get(e.which) : undefined;
+        if (over !== undefined && over.kind !== 'builtin') return this.entityRef(over, e.which, [], loc);
+      }
         if (e.which === 'Real') this.fail(loc, 'unsupported', 'Real numbers');
         return this.lit(loc, e.which === 'BOOLEAN' ? setOf([false, true]) : lazy({ tag: e.which === 'Nat' ? 'nat' : e.which === 'Int' ? 'int' : 'string' }));
       case 'ref':
