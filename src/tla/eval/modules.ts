@@ -7,7 +7,7 @@ import { TlaError, type CfgConstant, type CfgValue } from '../api.js';
 import type { Bound, Expr, Loc, Module, Param, Unit } from '../parse/ast.js';
 import { parseText } from '../parse/index.js';
 import { type Value, int, str, modelValue, setOf, tuple } from '../values/index.js';
-import { standardModule, CORE_OPS } from '../stdlib/index.js';
+import { standardModule, CORE_OPS, COMMUNITY_OVERRIDES } from '../stdlib/index.js';
 import { Binder, BUILTIN_INFIX, type Local } from './bind.js';
 import { F_IMPURE, type BoundIR, type Def, type IR } from './ir.js';
 import type { Entity, ModScope } from './scope.js';
@@ -107,7 +107,12 @@ export class ScopeBuilder {
       if (std !== undefined) for (const [k, op] of std) scope.entities.set(k, { kind: 'builtin', op });
       else this.populate(scope, this.loader.get(ext, m.loc), mode, visited, collectAssumes);
     }
-    for (const u of m.units) this.unit(scope, u, mode, collectAssumes);
+    const overrides = COMMUNITY_OVERRIDES.get(m.name);
+    for (const u of m.units) {
+      const native = u.kind === 'opDef' ? overrides?.get(u.name) : undefined;
+      if (native !== undefined && u.kind === 'opDef' && native.arity === u.params.length) scope.entities.set(u.name, { kind: 'builtin', op: native });
+      else this.unit(scope, u, mode, collectAssumes);
+    }
   }
 
   private unit(scope: ModScope, u: Unit, mode: Mode, collectAssumes: boolean): void {
@@ -147,13 +152,19 @@ export class ScopeBuilder {
     if (std !== undefined) for (const [k, op] of std) inst.entities.set(k, { kind: 'builtin', op });
     else {
       const binder = new Binder(scope);
-      const subst = new Map(u.subst.map(([n, e]) => [n, binder.bind(e)] as const));
+      // `C <- Op` for an operator constant: Op is passed as an operator, not evaluated.
+      const subst = new Map(u.subst.map(([n, e]) => [n, e.kind === 'ref' && e.args === null && isOperator(scope.entities.get(e.name)) ? binder.opArg(e.name, e.loc) : binder.bind(e)] as const));
       const info: InstInfo = { prefix: u.name === null ? '' : `${u.name}!`, params: false };
       this.populate(inst, this.loader.get(u.module, u.loc), { kind: 'inst', outer: scope, subst, info }, new Set(), false);
     }
     if (u.name !== null) scope.entities.set(u.name, { kind: 'inst', scope: inst });
     else for (const [k, ent] of inst.entities) if (ent.kind === 'def' || ent.kind === 'builtin') scope.entities.set(k, ent);
   }
+}
+
+/** An entity that takes arguments (passed, not evaluated, when it is substituted for an operator constant). */
+function isOperator(t: Entity | undefined): boolean {
+  return (t?.kind === 'def' && t.def.params.length > 0) || (t?.kind === 'builtin' && t.op.arity > 0);
 }
 
 function instInfo(mode: Mode): InstInfo | null {

@@ -67,8 +67,11 @@ export const CORE_OPS: ReadonlyMap<string, Builtin> = new Map([
   }),
   builtin('powerset', 1, ([a], l) => lazy({ tag: 'subset', base: set(a, l, 'argument of SUBSET') })),
   builtin('union', 1, ([a], l) => {
+    const sets = forceSet(set(a, l, 'argument of UNION')).elems.map((s) => set(s, l, 'element of UNION'));
+    // UNION {[D -> Int]}: an infinite member keeps the union lazy (membership only).
+    if (!sets.every(isFiniteSet)) return lazy({ tag: 'cup', sets });
     const out: Value[] = [];
-    for (const s of forceSet(set(a, l, 'argument of UNION')).elems) out.push(...forceSet(set(s, l, 'element of UNION')).elems);
+    for (const s of sets) out.push(...forceSet(s).elems);
     return out.length === 0 ? EMPTY_SET : setOf(out);
   }),
   builtin('domain', 1, ([a], l) => mkSetSorted(domainOf(fn(a, l, 'argument of DOMAIN')))),

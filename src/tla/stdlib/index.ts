@@ -9,6 +9,7 @@ import { TLC } from './tlc.js';
 import { BAGS } from './bags.js';
 
 export { CORE_OPS };
+export { COMMUNITY_OVERRIDES } from './community.js';
 
 const MODULES: ReadonlyMap<string, ReadonlyMap<string, Builtin>> = new Map([
   ['Naturals', NATURALS],
