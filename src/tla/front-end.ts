@@ -1,7 +1,7 @@
 // The TLA+ front end as the back end sees it (api.ts): loadSpec parses the root file and the modules it
 // uses, binds the cfg's constants, and answers evaluation and enumeration questions.
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { delimiter, dirname } from 'node:path';
 import { TlaError, type CfgConstant, type ExprHandle, type LoadedSpec, type State, type TemporalFormula, type Transition, type ValueOps, type SourceLoc } from './api.js';
 import { getParser } from './parse/index.js';
 import { type Value, valueOps as ops, newInterningEpoch } from './values/index.js';
@@ -30,7 +30,18 @@ function isHandle(e: ExprHandle): e is Handle {
   return 'ir' in e;
 }
 
-export async function loadSpec(tlaPath: string, constants: ReadonlyMap<string, CfgConstant>): Promise<LoadedSpec> {
+/** Where modules outside the spec's folder are looked for: `libs` (e.g. --lib), then TLA_PATH (':'-separated, like TLC's -DTLA-Library). */
+export function libraryPath(libs: readonly string[] = []): string[] {
+  const env = process.env.TLA_PATH ?? '';
+  return [...libs, ...env.split(delimiter).filter((d) => d !== '')];
+}
+
+export interface LoadOptions {
+  /** Library folders searched after the spec's folder (TLA_PATH's are added after these). */
+  readonly libs?: readonly string[];
+}
+
+export async function loadSpec(tlaPath: string, constants: ReadonlyMap<string, CfgConstant>, opts: LoadOptions = {}): Promise<LoadedSpec> {
   const parser = await getParser();
   newInterningEpoch();
   internCfg(constants);
@@ -40,7 +51,7 @@ export async function loadSpec(tlaPath: string, constants: ReadonlyMap<string, C
   } catch {
     throw new TlaError('io', `Cannot read ${tlaPath}`);
   }
-  const loader = new ModuleLoader(parser, dirname(tlaPath));
+  const loader = new ModuleLoader(parser, [dirname(tlaPath), ...libraryPath(opts.libs)]);
   const mods = loader.loadFile(tlaPath, text);
   if (mods.length === 0) throw new TlaError('parse', `No module in ${tlaPath}`);
   const vars: string[] = [];

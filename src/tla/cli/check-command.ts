@@ -15,6 +15,8 @@ Model-checks SPEC.tla breadth-first like TLC with one worker and prints TLC's re
 
 Options:
   --config CFG          the model's .cfg file (default: SPEC.cfg beside the spec)
+  --lib DIR             a folder searched for modules after the spec's own (repeatable; the
+                        TLA_PATH environment variable, ':'-separated, is searched after these)
   --workers N           only 1 is supported (TLC's -workers 1 semantics)
   --no-deadlock         do not report deadlocks (like CHECK_DEADLOCK FALSE / TLC -deadlock)
   --dump-trace-json F   write the counterexample as TLC's -dumpTrace json (array of states)
@@ -30,7 +32,7 @@ property, 14 Assert, 75 evaluation error, 150 spec error, 151 cfg error, 2 bad u
 
 export async function runCheck(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['--config', '--workers', '--dump-trace-json', '--dump-itf', '--progress-ms'],
+    values: ['--config', '--lib', '--workers', '--dump-trace-json', '--dump-itf', '--progress-ms'],
     switches: ['--no-deadlock', '--tlc', '--help'],
   });
   if (args.switches.has('--help')) {
@@ -55,7 +57,7 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
   const cfgPath = args.values.get('--config') ?? defaultCfgPath(specPath);
   let loaded: Loaded;
   try {
-    loaded = await loadWithCfg(specPath, cfgPath);
+    loaded = await loadWithCfg(specPath, cfgPath, { libs: args.lists.get('--lib') ?? [] });
   } catch (e) {
     return exitForError(e, io);
   }

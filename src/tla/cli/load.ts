@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { TlaError, type LoadedSpec, type ValueOps } from '../api.js';
 import { constantMap, parseCfg, type CfgModel } from '../cfg/index.js';
-import { loadSpec, valueOps } from '../front-end.js';
+import { loadSpec, valueOps, type LoadOptions } from '../front-end.js';
 
 export interface Loaded {
   readonly spec: LoadedSpec;
@@ -20,10 +20,10 @@ export function readCfg(cfgPath: string): CfgModel {
   return parseCfg(readFileSync(cfgPath, 'utf8'), cfgPath);
 }
 
-export async function loadWithCfg(specPath: string, cfgPath = defaultCfgPath(specPath)): Promise<Loaded> {
+export async function loadWithCfg(specPath: string, cfgPath = defaultCfgPath(specPath), opts: LoadOptions = {}): Promise<Loaded> {
   if (!existsSync(specPath)) throw new TlaError('io', `cannot read the spec ${specPath}`);
   const cfg = readCfg(cfgPath);
-  const spec = await loadSpec(specPath, constantMap(cfg));
+  const spec = await loadSpec(specPath, constantMap(cfg), opts);
   for (const c of cfg.constants) {
     if (c.module !== undefined && c.module !== spec.moduleName) {
       throw new TlaError('unsupported', `${cfgPath}:${c.pos.line}:${c.pos.col}: "${c.name} <-[${c.module}] ..." overrides inside another module are not supported`);

@@ -7,13 +7,14 @@ import { parseArgs } from './args.js';
 import type { CliIo } from './io.js';
 import { defaultCfgPath, readCfg } from './load.js';
 
-export const PARSE_HELP = `Usage: porcupine tla parse FILE.tla [--config CFG]
+export const PARSE_HELP = `Usage: porcupine tla parse FILE.tla [--config CFG] [--lib DIR]...
 
 Parses FILE.tla and the modules it EXTENDS/INSTANCEs, binds constants from CFG (default FILE.cfg when it
-exists) and prints the module name, variables, assumptions and the standard definitions it finds.`;
+exists) and prints the module name, variables, assumptions and the standard definitions it finds. Modules are looked for beside FILE, then in each --lib DIR, then in
+the folders of the TLA_PATH environment variable.`;
 
 export async function runParse(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, { values: ['--config'], switches: ['--help'] });
+  const args = parseArgs(argv, { values: ['--config', '--lib'], switches: ['--help'] });
   if (args.switches.has('--help')) {
     io.out(PARSE_HELP);
     return 0;
@@ -26,7 +27,7 @@ export async function runParse(argv: readonly string[], io: CliIo): Promise<numb
   if (!existsSync(file)) throw new TlaError('io', `cannot read ${file}`);
   const cfgPath = args.values.get('--config') ?? defaultCfgPath(file);
   const constants = existsSync(cfgPath) ? constantMap(readCfg(cfgPath)) : new Map();
-  const spec = await loadSpec(file, constants);
+  const spec = await loadSpec(file, constants, { libs: args.lists.get('--lib') ?? [] });
   io.out(`Module ${spec.moduleName}`);
   io.out(`Variables: ${spec.variables.length > 0 ? spec.variables.join(', ') : '(none)'}`);
   const asm = spec.assumptions();

@@ -10,7 +10,7 @@ import { parseArgs } from './args.js';
 import type { CliIo } from './io.js';
 import { defaultCfgPath, readCfg } from './load.js';
 
-export const VALIDATE_HELP = `Usage: porcupine tla validate SPEC.tla TRACE.ndjson [--config CFG] [--init Init] [--next Next] [--enumerate]
+export const VALIDATE_HELP = `Usage: porcupine tla validate SPEC.tla TRACE.ndjson [--config CFG] [--init Init] [--next Next] [--enumerate] [--lib DIR]...
 
 Checks that TRACE.ndjson is a behaviour of SPEC.tla.
 
@@ -35,7 +35,7 @@ printed, and for a malformed trace line), 2 bad usage or an unreadable trace fil
 151 cfg error.`;
 
 export async function runValidate(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, { values: ['--config', '--init', '--next', '--max-candidates'], switches: ['--help', '--enumerate'] });
+  const args = parseArgs(argv, { values: ['--config', '--lib', '--init', '--next', '--max-candidates'], switches: ['--help', '--enumerate'] });
   if (args.switches.has('--help')) {
     io.out(VALIDATE_HELP);
     return 0;
@@ -70,7 +70,7 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
     trace = parseNdjson(text);
   }
   const constants = simulator && !args.values.has('--config') ? headerConstants(trace) : constantsFor(specPath, args.values.get('--config'), trace);
-  const spec = await loadSpec(specPath, constants);
+  const spec = await loadSpec(specPath, constants, { libs: args.lists.get('--lib') ?? [] });
   if (trace.header.module !== undefined && trace.header.module !== spec.moduleName) {
     io.err(`Warning: the trace header names module ${String(trace.header.module)}, the spec is ${spec.moduleName}`);
   }

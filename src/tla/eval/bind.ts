@@ -89,7 +89,12 @@ export class Binder {
         return this.lit(loc, str(e.value));
       case 'bool':
         return this.lit(loc, e.value);
-      case 'setSym':
+      case 'setSym': {
+        // Nat, Int and Real are definitions of the standard modules: a cfg override (`Nat <- NatOverride`)
+        // replaces them everywhere in the model, as in TLC.
+        const over = e.which === 'Nat' || e.which === 'Int' || e.which === 'Real' ? this.scope.entities.get(e.which) : undefined;
+        if (over !== undefined && over.kind !== 'builtin') return this.entityRef(over, e.which, [], loc);
+      }
         if (e.which === 'Real') this.fail(loc, 'unsupported', 'Real numbers');
         return this.lit(loc, e.which === 'BOOLEAN' ? setOf([false, true]) : lazy({ tag: e.which === 'Nat' ? 'nat' : e.which === 'Int' ? 'int' : 'string' }));
       case 'ref':
@@ -322,8 +327,17 @@ export class Binder {
       case 'const':
         if (ent.value === undefined) this.fail(loc, 'semantic', `The constant parameter ${name} is not assigned a value by the configuration file`);
         return this.lit(loc, ent.value);
-      case 'ir':
-        return ent.ir;
+      case 'ir': {
+        // An operator constant replaced by an operator (`INSTANCE M WITH C <- LAMBDA s, l : TRUE`, `C <- Op`).
+        const ir = ent.ir;
+        if (ir.k === 'opRef' && args.length > 0 && ir.target.kind !== 'local') {
+          const t = ir.target;
+          if (t.kind === 'builtin') return this.node(loc, { k: 'bi', op: t.op, args }, args, t.op.impure === true ? F_IMPURE : 0);
+          if (t.def.params.length !== args.length) this.fail(loc, 'semantic', `${name} expects ${t.def.params.length} arguments`);
+          return this.node(loc, { k: 'call', def: t.def, args }, args, t.def.flags());
+        }
+        return ir;
+      }
       case 'inst':
         return this.fail(loc, 'semantic', `Module instance ${name} used as a value`);
       case 'builtin': {
@@ -353,7 +367,7 @@ export class Binder {
   }
 
   /** An operator given as an argument: a name, a symbol, or LAMBDA. */
-  private opArg(op: string, loc: Loc): IR {
+  opArg(op: string, loc: Loc): IR {
     const j = this.findLocal(op);
     let target: OpTarget;
     if (j >= 0) target = { kind: 'local', d: this.locals.length - 1 - j };

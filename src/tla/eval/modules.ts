@@ -1,13 +1,13 @@
 // Building module scopes: EXTENDS (merged namespaces), INSTANCE ... WITH (substitutions), LOCAL,
 // standard modules (native builtins), nested modules, and the cfg's constants.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { TlaError, type CfgConstant, type CfgValue } from '../api.js';
 import type { Bound, Expr, Loc, Module, Param, Unit } from '../parse/ast.js';
 import { parseText } from '../parse/index.js';
 import { type Value, int, str, modelValue, setOf, tuple } from '../values/index.js';
-import { standardModule, CORE_OPS } from '../stdlib/index.js';
+import { standardModule, CORE_OPS, COMMUNITY_OVERRIDES } from '../stdlib/index.js';
 import { Binder, BUILTIN_INFIX, type Local } from './bind.js';
 import { F_IMPURE, type BoundIR, type Def, type IR } from './ir.js';
 import type { Entity, ModScope } from './scope.js';
@@ -18,9 +18,10 @@ export class ModuleLoader {
   private readonly modules = new Map<string, Module>();
   private readonly sources = new Map<string, string[]>();
 
+  /** `dirs`: the spec's folder first, then the library path (--lib, TLA_PATH), searched in order. */
   constructor(
     private readonly parser: Parser,
-    private readonly dir: string,
+    private readonly dirs: readonly string[],
   ) {}
 
   loadFile(file: string, text: string): Module[] {
@@ -38,13 +39,11 @@ export class ModuleLoader {
   get(name: string, loc: Loc): Module {
     const m = this.modules.get(name);
     if (m !== undefined) return m;
-    const file = join(this.dir, `${name}.tla`);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      throw new TlaError('semantic', `Cannot find module ${name} (looked for ${file})`, loc);
+    const file = this.dirs.map((d) => join(d, `${name}.tla`)).find((f) => existsSync(f));
+    if (file === undefined) {
+      throw new TlaError('semantic', `Cannot find module ${name} (looked for ${name}.tla in ${this.dirs.join(', ')})`, loc);
     }
+    const text = readFileSync(file, 'utf8');
     const mods = this.loadFile(file, text);
     const found = mods.find((x) => x.name === name);
     if (found === undefined) throw new TlaError('semantic', `File ${file} does not define module ${name}`, loc);
@@ -108,7 +107,12 @@ export class ScopeBuilder {
       if (std !== undefined) for (const [k, op] of std) scope.entities.set(k, { kind: 'builtin', op });
       else this.populate(scope, this.loader.get(ext, m.loc), mode, visited, collectAssumes);
     }
-    for (const u of m.units) this.unit(scope, u, mode, collectAssumes);
+    const overrides = COMMUNITY_OVERRIDES.get(m.name);
+    for (const u of m.units) {
+      const native = u.kind === 'opDef' ? overrides?.get(u.name) : undefined;
+      if (native !== undefined && u.kind === 'opDef' && native.arity === u.params.length) scope.entities.set(u.name, { kind: 'builtin', op: native });
+      else this.unit(scope, u, mode, collectAssumes);
+    }
   }
 
   private unit(scope: ModScope, u: Unit, mode: Mode, collectAssumes: boolean): void {
@@ -148,13 +152,19 @@ export class ScopeBuilder {
     if (std !== undefined) for (const [k, op] of std) inst.entities.set(k, { kind: 'builtin', op });
     else {
       const binder = new Binder(scope);
-      const subst = new Map(u.subst.map(([n, e]) => [n, binder.bind(e)] as const));
+      // `C <- Op` for an operator constant: Op is passed as an operator, not evaluated.
+      const subst = new Map(u.subst.map(([n, e]) => [n, e.kind === 'ref' && e.args === null && isOperator(scope.entities.get(e.name)) ? binder.opArg(e.name, e.loc) : binder.bind(e)] as const));
       const info: InstInfo = { prefix: u.name === null ? '' : `${u.name}!`, params: false };
       this.populate(inst, this.loader.get(u.module, u.loc), { kind: 'inst', outer: scope, subst, info }, new Set(), false);
     }
     if (u.name !== null) scope.entities.set(u.name, { kind: 'inst', scope: inst });
     else for (const [k, ent] of inst.entities) if (ent.kind === 'def' || ent.kind === 'builtin') scope.entities.set(k, ent);
   }
+}
+
+/** An entity that takes arguments (passed, not evaluated, when it is substituted for an operator constant). */
+function isOperator(t: Entity | undefined): boolean {
+  return (t?.kind === 'def' && t.def.params.length > 0) || (t?.kind === 'builtin' && t.op.arity > 0);
 }
 
 function instInfo(mode: Mode): InstInfo | null {

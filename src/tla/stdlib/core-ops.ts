@@ -1,6 +1,6 @@
 // Set operators of the TLA+ language itself (not of a standard module): \cup, \cap, \, \subseteq, \X,
 // SUBSET, UNION, DOMAIN.
-import { type Value, forceSet, member, setOf, mkSetSorted, lazy, domainOf, EMPTY_SET, compare } from '../values/index.js';
+import { type Value, forceSet, member, setOf, mkSetSorted, lazy, domainOf, EMPTY_SET, compare, isFiniteSet, printValue } from '../values/index.js';
 import type { Builtin } from '../eval/ir.js';
 import { builtin, fn, set } from './util.js';
 
@@ -24,14 +24,28 @@ function union(a: readonly Value[], b: readonly Value[]): Value[] {
 }
 
 export const CORE_OPS: ReadonlyMap<string, Builtin> = new Map([
-  builtin('cup', 2, ([a, b], l) => mkSetSorted(union(forceSet(set(a, l, 'first argument of \\cup')).elems, forceSet(set(b, l, 'second argument of \\cup')).elems))),
+  builtin('cup', 2, ([a, b], l) => {
+    const sa = set(a, l, 'first argument of \\cup');
+    const sb = set(b, l, 'second argument of \\cup');
+    // An infinite side (Nat \cup {-1}) stays lazy: only membership is asked of it.
+    if (!isFiniteSet(sa) || !isFiniteSet(sb)) return lazy({ tag: 'cup', sets: [sa, sb] });
+    return mkSetSorted(union(forceSet(sa).elems, forceSet(sb).elems));
+  }),
   builtin('cap', 2, ([a, b], l) => {
+    const sa = set(a, l, 'first argument of \\cap');
     const sb = set(b, l, 'second argument of \\cap');
-    return mkSetSorted(forceSet(set(a, l, 'first argument of \\cap')).elems.filter((x) => member(x, sb)));
+    if (!isFiniteSet(sa)) {
+      if (isFiniteSet(sb)) return mkSetSorted(forceSet(sb).elems.filter((x) => member(x, sa)));
+      return lazy({ tag: 'filter', base: sa, pred: (x) => member(x, sb), text: `${printValue(sa)} \\cap ${printValue(sb)}` });
+    }
+    return mkSetSorted(forceSet(sa).elems.filter((x) => member(x, sb)));
   }),
   builtin('setminus', 2, ([a, b], l) => {
+    const sa = set(a, l, 'first argument of \\');
     const sb = set(b, l, 'second argument of \\');
-    return mkSetSorted(forceSet(set(a, l, 'first argument of \\')).elems.filter((x) => !member(x, sb)));
+    // Nat \ {0}: an infinite set minus another stays lazy (membership only), as in TLC.
+    if (!isFiniteSet(sa)) return lazy({ tag: 'filter', base: sa, pred: (x) => !member(x, sb), text: `${printValue(sa)} \\ ${printValue(sb)}` });
+    return mkSetSorted(forceSet(sa).elems.filter((x) => !member(x, sb)));
   }),
   builtin('subseteq', 2, ([a, b], l) => {
     const sb = set(b, l, 'second argument of \\subseteq');
@@ -53,8 +67,11 @@ export const CORE_OPS: ReadonlyMap<string, Builtin> = new Map([
   }),
   builtin('powerset', 1, ([a], l) => lazy({ tag: 'subset', base: set(a, l, 'argument of SUBSET') })),
   builtin('union', 1, ([a], l) => {
+    const sets = forceSet(set(a, l, 'argument of UNION')).elems.map((s) => set(s, l, 'element of UNION'));
+    // UNION {[D -> Int]}: an infinite member keeps the union lazy (membership only).
+    if (!sets.every(isFiniteSet)) return lazy({ tag: 'cup', sets });
     const out: Value[] = [];
-    for (const s of forceSet(set(a, l, 'argument of UNION')).elems) out.push(...forceSet(set(s, l, 'element of UNION')).elems);
+    for (const s of sets) out.push(...forceSet(s).elems);
     return out.length === 0 ? EMPTY_SET : setOf(out);
   }),
   builtin('domain', 1, ([a], l) => mkSetSorted(domainOf(fn(a, l, 'argument of DOMAIN')))),

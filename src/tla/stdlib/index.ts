@@ -9,6 +9,7 @@ import { TLC } from './tlc.js';
 import { BAGS } from './bags.js';
 
 export { CORE_OPS };
+export { COMMUNITY_OVERRIDES } from './community.js';
 
 const MODULES: ReadonlyMap<string, ReadonlyMap<string, Builtin>> = new Map([
   ['Naturals', NATURALS],
@@ -19,8 +20,12 @@ const MODULES: ReadonlyMap<string, ReadonlyMap<string, Builtin>> = new Map([
   ['Bags', BAGS],
 ]);
 
-/** Standard modules that exist in TLC but that we refuse rather than risk a wrong answer. */
-const REFUSED = new Set(['Reals', 'RealTime', 'TLCExt', 'Randomization', 'Json', 'IOUtils', 'CSV', 'Functions', 'SequencesExt', 'FiniteSetsExt']);
+/**
+ * Standard modules that exist in TLC but that we refuse rather than risk a wrong answer. The CommunityModules
+ * (Functions, SequencesExt, FiniteSetsExt, IOUtils, ...) are not here: they are read from their TLA+ definitions
+ * on the library path (--lib, TLA_PATH), like any other module.
+ */
+const REFUSED = new Set(['Reals', 'RealTime', 'Randomization']);
 
 /** The operators of a standard module, or undefined when `name` is not one. */
 export function standardModule(name: string): ReadonlyMap<string, Builtin> | undefined {

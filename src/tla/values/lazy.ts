@@ -83,6 +83,8 @@ function enumerateLazy(v: LazySet): SetValue {
       const base = forceSet(asSet(sp.base, 'set filter')).elems;
       return mkSetSorted(base.filter((e) => sp.pred(e)));
     }
+    case 'cup':
+      return setOf(sp.sets.flatMap((x) => forceSet(asSet(x, '\\cup')).elems));
   }
 }
 
@@ -159,6 +161,8 @@ export function member(v: Value, s: SetValue | LazySet): boolean {
     }
     case 'filter':
       return member(v, asSet(sp.base, 'set filter')) && sp.pred(v);
+    case 'cup':
+      return sp.sets.some((x) => member(v, asSet(x, '\\cup')));
   }
 }
 
@@ -186,6 +190,7 @@ export function isFiniteSet(s: SetValue | LazySet): boolean {
       return fin(sp.dom) && fin(sp.rng);
     case 'product':
     case 'recset':
+    case 'cup':
       return sp.sets.every(fin);
     case 'filter':
       return fin(sp.base);

@@ -53,6 +53,8 @@ function printLazy(v: LazySet): string {
       return `[${sp.names.map((n, i) => `${n.s} : ${printValue(sp.sets[i])}`).join(', ')}]`;
     case 'seq':
       return `Seq(${printValue(sp.base)})`;
+    case 'cup':
+      return sp.sets.map(printValue).join(' \\cup ');
     case 'filter':
       return sp.text;
   }

@@ -64,6 +64,8 @@ export type LazySetSpec =
   | { readonly tag: 'product'; readonly sets: readonly Value[] }
   | { readonly tag: 'recset'; readonly names: readonly StrValue[]; readonly sets: readonly Value[] }
   | { readonly tag: 'seq'; readonly base: Value }
+  /** `A \cup B` where one side is infinite: membership in either. */
+  | { readonly tag: 'cup'; readonly sets: readonly Value[] }
   /** A set given by a membership predicate over a base set (`{x \in Nat : P}`), from the evaluator. */
   | {
       readonly tag: 'filter';

@@ -1,0 +1,46 @@
+// The corpus table of `npm run bench:tla`: every row of ../shared/tla-corpus/manifest.tsv run as a fresh
+// `porcupine tla check` process (start-up included, like TLC's tlc_seconds), with our verdict and counts,
+// TLC's, whether they match, both times and the ratio (TLC's time / ours: above 1 means we are faster).
+//   npx tsc -p tsconfig.json && node dist/bench/tla-corpus.js [FILTER] [--timeout-s N]
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { corpusDir, mismatches, readManifest, rowName, runChild, type CorpusOutcome, type CorpusRow } from './tla/corpus.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = [path.resolve(here, '../..'), path.resolve(here, '..')].find((d) => existsSync(path.join(d, 'package.json'))) ?? process.cwd();
+
+function verdict(exit: number, distinct: number | undefined, generated: number | undefined): string {
+  return `${exit} ${distinct ?? '-'}/${generated ?? '-'}`;
+}
+
+export function corpusTable(filter = '', timeoutS = 300): { matched: number; total: number } {
+  const cli = path.join(repoRoot, 'dist/src/cli/main.js');
+  if (!existsSync(cli)) throw new Error(`compile first (npx tsc -p tsconfig.json): ${cli} is missing`);
+  const dir = corpusDir(repoRoot);
+  const rows = readManifest(dir).filter((r) => rowName(r).includes(filter));
+  console.log('| model | ours: exit distinct/generated | TLC | match | our s | TLC s | TLC/ours |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  let matched = 0;
+  const failures: [CorpusRow, CorpusOutcome, string[]][] = [];
+  for (const r of rows) {
+    const o = runChild(dir, r, cli, timeoutS * 1000);
+    const diffs = mismatches(r, o);
+    if (diffs.length === 0) matched++;
+    else failures.push([r, o, diffs]);
+    const ours = verdict(o.exit, o.distinct, o.generated);
+    const tlc = verdict(r.tlcExit, r.distinct, r.generated);
+    console.log(`| ${rowName(r)} | ${ours} | ${tlc} | ${diffs.length === 0 ? 'yes' : 'NO'} | ${o.seconds.toFixed(1)} | ${r.tlcSeconds.toFixed(1)} | ${(r.tlcSeconds / o.seconds).toFixed(2)} |`);
+  }
+  console.log(`\n${matched} of ${rows.length} corpus models match TLC.`);
+  for (const [r, o, diffs] of failures) console.log(`- ${rowName(r)}: ${diffs.join('; ')}${o.error === '' && o.stderr ? ` [${o.stderr}]` : ''}`);
+  return { matched, total: rows.length };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const args = process.argv.slice(2);
+  const t = args.indexOf('--timeout-s');
+  const timeoutS = t >= 0 ? Number(args[t + 1]) : 300;
+  const filter = args.filter((a, i) => !a.startsWith('--') && (t < 0 || i !== t + 1))[0] ?? '';
+  corpusTable(filter, timeoutS);
+}
