@@ -43,7 +43,10 @@ export const failure: Experiment = {
     }));
   },
   rows(point, r): Row[] {
-    return r.timeline.map(([tS, rate]) => ({ ...point.fields, timeS: tS, throughput: Math.round(rate * 1000) / 1000 }));
+    const faults = point.spec.faults ?? [];
+    const failAtS = (faults.find((f) => f.kind === 'crash')?.atMs ?? 0) / 1000;
+    const returnAtS = (faults.find((f) => f.kind === 'restart')?.atMs ?? 0) / 1000;
+    return r.timeline.map(([tS, rate]) => ({ ...point.fields, timeS: tS, throughput: Math.round(rate * 1000) / 1000, failAtS, returnAtS }));
   },
   charts(rows) {
     return [

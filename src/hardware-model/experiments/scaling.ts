@@ -4,14 +4,14 @@ import { paperCluster } from '../machines.js';
 import { CHART_CONFIG } from '../plot.js';
 import { VL, metricsRow, windows, type Experiment, type Point, type Scale } from './types.js';
 
-export const SCALING_SIZES_SHORT: readonly number[] = [1, 2, 4, 8, 15, 22, 30];
+export const SCALING_SIZES_SHORT: readonly number[] = [1, 4, 10, 20, 30];
 
 export const scaling: Experiment = {
   name: 'scaling',
   title: 'Throughput against cluster size',
   summary: "the paper's 30 PCs, 1…30 nodes, with and without replication (experiment 4; bench:model times it)",
   points(scale: Scale): Point[] {
-    const w = windows(scale, { rampMs: 5_000, measureMs: 20_000 }, { rampMs: 3_000, measureMs: 8_000 });
+    const w = windows(scale, { rampMs: 5_000, measureMs: 20_000 }, { rampMs: 2_000, measureMs: 6_000 });
     const sizes = scale === 'full' ? Array.from({ length: 30 }, (_, i) => i + 1) : SCALING_SIZES_SHORT;
     return [0, 2].flatMap((replicas) =>
       sizes.map((n) => ({
