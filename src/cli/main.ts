@@ -16,6 +16,7 @@ Commands:
   replay    re-run a recorded simulation trace and check it reaches identical state digests
   tla       TLA+ tools: check (model checker), validate (trace validation, also of simulator traces), parse
   trace     trace tools: view (a self-contained HTML sequence diagram of a simulator trace)
+  model     the hardware model of the paper's 1999 cluster: list and run experiments (CSV + SVG)
   help      show this help (also: porcupine <command> --help)
 
 Options:
@@ -35,6 +36,7 @@ const commands: Record<string, () => Promise<Command>> = {
   replay: async () => (await import('./replay-command.js')).runReplayCommand,
   tla: async () => (await import('../tla/cli/index.js')).runTlaCli,
   trace: async () => (await import('./trace-command.js')).runTraceCommand,
+  model: async () => (await import('./model-command.js')).runModelCommand,
 };
 
 function version(): string {

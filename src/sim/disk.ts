@@ -82,6 +82,16 @@ export class Disk {
     return doneAt;
   }
 
+  /**
+   * Accept a write whose completion time someone else computed (the hardware model's disks); completions
+   * stay in issue order, as with `schedule`.
+   */
+  scheduleAt(doneAt: number): number {
+    this.lastDoneAt = Math.max(this.lastDoneAt, doneAt);
+    if (++this.inFlight > this.inFlightPeak) this.inFlightPeak = this.inFlight;
+    return this.lastDoneAt;
+  }
+
   /** The write reached the platter: fold it into the durable state. */
   complete(write: HardWrite): void {
     this.inFlight--;

@@ -24,6 +24,17 @@ export interface SessionBase {
   sentAt: number;
 }
 
+/** Choices the hardware model makes (src/hardware-model); absent = the simulator's own workload. */
+export interface WorkloadOptions {
+  /** Body size of each message in bytes (default uniform in [mean/2, 3·mean/2), WorkloadConfig.bodyBytesMean). */
+  readonly bodyBytes?: (rng: Prng) => number;
+  /**
+   * Closed loop: keep this many client sessions (or SMTP retries waiting) going at all times, each starting
+   * the next as soon as it ends, instead of arrivals at `arrivalIntervalMs` ("the cluster saturated").
+   */
+  readonly clients?: number;
+}
+
 export class Workload {
   readonly sessions = new Map<SessionId, Session>();
   /** Nodes that left the cluster for good: their disks no longer count as holding copies (set by the driver). */
@@ -42,6 +53,9 @@ export class Workload {
   private readonly fillerBase: string;
   /** Bound once: an arrival is scheduled per session, and a fresh closure each time is garbage. */
   private readonly arriveFn = (): void => this.arrive();
+  private readonly clients: number;
+  private refillScheduled = false;
+  private readonly refillFn = (): void => this.refill();
 
   constructor(
     readonly world: World<unknown>,
@@ -51,14 +65,19 @@ export class Workload {
     private readonly users: number,
     private readonly messages: number,
     private readonly seed: number,
+    private readonly options: WorkloadOptions = {},
   ) {
+    this.clients = options.clients ?? 0;
     this.zipf = config.distribution === 'zipf' ? new ZipfSampler(users, config.zipfExponent) : undefined;
-    this.fillerBase = 'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(Math.ceil((config.bodyBytesMean * 2) / 36) + 2);
+    // The model's size distribution has a tail to 1 MB: the filler must be long enough for its largest body.
+    const longest = options.bodyBytes !== undefined ? 1 << 20 : config.bodyBytesMean * 2;
+    this.fillerBase = 'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(Math.ceil(longest / 36) + 2);
   }
 
   /** Start arrivals at `t`; the fault phase ends when `done()` holds. */
   start(t: number): void {
     if (this.messages === 0) this.arrivalsDone = true;
+    else if (this.clients > 0) this.world.at(t, this.refillFn);
     else this.world.at(t, this.arriveFn);
   }
 
@@ -142,6 +161,7 @@ export class Workload {
   /** Close a session normally: the connection ends (the node forgets the session). */
   close(s: Session): void {
     this.sessions.delete(s.id);
+    this.scheduleRefill();
     this.world.clientRequest(s.node, { kind: 'client', session: s.id, request: { kind: 'sessionEnd' } });
     if (s.kind === 'pop') s.onClosed(s);
   }
@@ -149,6 +169,7 @@ export class Workload {
   retryLater(msg: OfferedMessage): void {
     if (this.stopped || msg.attempts >= this.config.smtpAttemptsMax) {
       this.history.counters.failed++;
+      this.scheduleRefill();
       return;
     }
     this.retriesPending++;
@@ -159,6 +180,25 @@ export class Workload {
   }
 
   // ---- arrivals ----
+
+  /**
+   * Closed loop: top the clients up once the current instant's replies are handled (a session that ends
+   * with a retry keeps its client busy: the retry is counted before the refill runs).
+   */
+  private scheduleRefill(): void {
+    if (this.clients === 0 || this.refillScheduled) return;
+    this.refillScheduled = true;
+    this.world.at(this.world.now, this.refillFn);
+  }
+
+  private refill(): void {
+    this.refillScheduled = false;
+    // Bounded: each pass offers a message or opens a POP session (a busy maildrop falls back to a message).
+    while (!this.stopped && !this.arrivalsDone && this.sessions.size + this.retriesPending < this.clients) {
+      if (!this.rng.chance(this.config.popFraction) || !this.startRandomPop()) this.offerMessage();
+      if (this.offered >= this.messages) this.arrivalsDone = true;
+    }
+  }
 
   private arrive(): void {
     if (this.rng.chance(this.config.popFraction)) this.startRandomPop();
@@ -182,14 +222,16 @@ export class Workload {
     startSmtp(this, { k, user, clientMsgId, body: this.makeBody(k, user, clientMsgId), attempts: 0 });
   }
 
-  private startRandomPop(): void {
+  /** False when no session started (the maildrop is locked, or every node is down). */
+  private startRandomPop(): boolean {
     const user = userName(this.pickUser());
-    if (this.popBusy.has(user)) return; // one POP session per maildrop at a time (RFC 1939 §8 lock)
+    if (this.popBusy.has(user)) return false; // one POP session per maildrop at a time (RFC 1939 §8 lock)
     const opened = this.openSession();
-    if (opened === undefined) return;
+    if (opened === undefined) return false;
     this.popBusy.add(user);
     this.history.counters.popSessions++;
     startPop(this, opened, user, false, (s) => this.popBusy.delete(s.user));
+    return true;
   }
 
   private pickUser(): number {
@@ -198,7 +240,7 @@ export class Workload {
 
   private makeBody(k: number, user: UserId, clientMsgId: string): string {
     const mean = this.config.bodyBytesMean;
-    const size = Math.floor(mean / 2 + this.rng.nextFloat() * mean);
+    const size = this.options.bodyBytes !== undefined ? this.options.bodyBytes(this.rng) : Math.floor(mean / 2 + this.rng.nextFloat() * mean);
     const head = `Message-ID: ${clientMsgId}\r\nFrom: sender${k % 97}@example.org\r\nTo: ${user}@porcupine\r\nSubject: message ${k}\r\n\r\n`;
     const start = k % 36;
     return head + this.fillerBase.slice(start, start + Math.max(0, size - head.length)) + '\r\n';
@@ -259,6 +301,7 @@ export class Workload {
       this.world.clientRequest(s.node, { kind: 'client', session: s.id, request: { kind: 'sessionEnd' } });
     }
     this.sessions.delete(s.id);
+    this.scheduleRefill();
     if (s.kind === 'smtp') this.retryLater(s.msg);
     else s.onBroken(s);
   }

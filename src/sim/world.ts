@@ -7,6 +7,7 @@ import type { ClientReply, Effect, Input, NodeConfig, StepResult } from '../pure
 import type { HardState, HardWrite } from '../pure/hard-state.js';
 import type { Message } from '../pure/messages.js';
 import type { Env, NodeId, SessionId } from '../pure/types.js';
+import type { CostHooks } from './costs.js';
 import { Disk, type DiskBugs } from './disk.js';
 import { EventQueue } from './event-queue.js';
 import { Network } from './network.js';
@@ -54,6 +55,8 @@ export interface WorldParams {
   readonly checkPassword: (password: string, verifier: string) => boolean;
   /** Seeded disk bugs (test/sim/trace-observes.test.ts only). */
   readonly diskBugs?: DiskBugs;
+  /** The hardware model's costs (costs.ts); absent = zero-cost timing. */
+  readonly costs?: CostHooks;
 }
 
 type SimEvent =
@@ -61,6 +64,8 @@ type SimEvent =
   | { readonly kind: 'input'; readonly node: number; readonly inc: number; readonly input: Input }
   | { readonly kind: 'timer'; readonly node: number; readonly inc: number; readonly key: string; readonly gen: number }
   | { readonly kind: 'persisted'; readonly node: number; readonly inc: number; readonly id: number; readonly write: HardWrite }
+  /** With costs: an input whose CPU work is done; the step runs now (only for that incarnation). */
+  | { readonly kind: 'run'; readonly node: number; readonly inc: number; readonly input: Input }
   | { readonly kind: 'call'; readonly fn: () => void };
 
 interface NodeSlot<S> {
@@ -72,6 +77,8 @@ interface NodeSlot<S> {
   readonly timers: Map<string, number>;
   readonly disk: Disk;
   skewMs: number;
+  /** With costs: when this node's CPU finishes the work queued so far. */
+  cpuFreeAt: number;
   /** Events queued for this node and their peak (the load-imbalance statistic). */
   pending: number;
   pendingPeak: number;
@@ -118,7 +125,7 @@ export class World<S> {
       this.index.set(id, i);
       return {
         id, state: reducer.initialState(), up: false, inc: 0, timers: new Map(), disk: new Disk(params.initialHard, params.diskBugs),
-        skewMs: 0, pending: 0, pendingPeak: 0, steps: 0,
+        skewMs: 0, cpuFreeAt: 0, pending: 0, pendingPeak: 0, steps: 0,
       };
     });
   }
@@ -161,6 +168,8 @@ export class World<S> {
     slot.inc++;
     slot.timers.clear();
     slot.disk.crash();
+    slot.cpuFreeAt = 0;
+    this.params.costs?.onCrash(node);
     slot.state = this.reducer.initialState();
     this.counters.crashes++;
     this.hooks.onNodeDown?.(node);
@@ -179,7 +188,9 @@ export class World<S> {
   /** Hand a client request to a node's front end (arrives now; dropped if that incarnation died). */
   clientRequest(node: number, input: Input): void {
     const slot = this.nodes[node];
-    this.push(this.now, { kind: 'input', node, inc: slot.inc, input });
+    const costs = this.params.costs;
+    const t = costs !== undefined && input.kind === 'client' ? costs.requestArrivesAt(node, this.now, input.request) : this.now;
+    this.push(t, { kind: 'input', node, inc: slot.inc, input });
   }
 
   digests(): Record<NodeId, string> {
@@ -206,19 +217,35 @@ export class World<S> {
     }
     switch (ev.kind) {
       case 'input':
-        return this.step(slot, ev.node, ev.input);
+        return this.deliver(slot, ev.node, ev.input);
       case 'timer':
         if (slot.timers.get(ev.key) !== ev.gen) {
           this.counters.staleTimers++;
           return;
         }
         slot.timers.delete(ev.key);
-        return this.step(slot, ev.node, { kind: 'timer', timer: ev.key });
+        return this.deliver(slot, ev.node, { kind: 'timer', timer: ev.key });
       case 'persisted':
         slot.disk.complete(ev.write);
-        return this.step(slot, ev.node, { kind: 'persisted', id: ev.id });
+        return this.deliver(slot, ev.node, { kind: 'persisted', id: ev.id });
+      case 'run':
+        return this.step(slot, ev.node, ev.input);
     }
     assertNever(ev, 'event');
+  }
+
+  /**
+   * Hand an input to the node: at once with zero-cost timing; with costs, after the CPU work it takes,
+   * queued behind the node's earlier work (one CPU, first come first served).
+   */
+  private deliver(slot: NodeSlot<S>, node: number, input: Input): void {
+    const costs = this.params.costs;
+    if (costs === undefined) return this.step(slot, node, input);
+    const now = this.queue.time;
+    const doneAt = Math.max(now, slot.cpuFreeAt) + costs.cpuMs(node, input);
+    if (doneAt <= now) return this.step(slot, node, input);
+    slot.cpuFreeAt = doneAt;
+    this.push(doneAt, { kind: 'run', node, inc: slot.inc, input });
   }
 
   private step(slot: NodeSlot<S>, node: number, input: Input): void {
@@ -253,11 +280,20 @@ export class World<S> {
           const input: Input = { kind: 'persistFailed', id: e.id, reason: 'noSpace' };
           return this.push(now + this.params.diskLatencyMs, { kind: 'input', node, inc: slot.inc, input });
         }
-        const doneAt = slot.disk.schedule(now, this.params.diskLatencyMs, this.params.diskServiceMsByNode?.[slot.id] ?? 0);
+        const costs = this.params.costs;
+        const doneAt =
+          costs === undefined
+            ? slot.disk.schedule(now, this.params.diskLatencyMs, this.params.diskServiceMsByNode?.[slot.id] ?? 0)
+            : slot.disk.scheduleAt(costs.persistDoneAt(node, now, e.write));
         return this.push(doneAt, { kind: 'persisted', node, inc: slot.inc, id: e.id, write: e.write });
       }
-      case 'reply':
-        return this.hooks.onReply(node, e.session, e.reply);
+      case 'reply': {
+        const costs = this.params.costs;
+        if (costs === undefined) return this.hooks.onReply(node, e.session, e.reply);
+        const t = costs.replyArrivesAt(node, now, e.reply);
+        if (t <= now) return this.hooks.onReply(node, e.session, e.reply);
+        return this.at(t, () => this.hooks.onReply(node, e.session, e.reply));
+      }
       case 'setTimer': {
         const gen = ++this.timerGen;
         slot.timers.set(e.timer, gen);
@@ -285,7 +321,9 @@ export class World<S> {
     const copies = this.network.route(from, to);
     if (copies === 0) return;
     const input: Input = { kind: 'message', from: this.nodes[from].id, message };
-    const now = this.queue.time;
+    const costs = this.params.costs;
+    // With costs the message first crosses the model's network (the shared segment), then the link's delay.
+    const now = costs === undefined ? this.queue.time : costs.messageArrivesAt(from, to, this.queue.time, message);
     this.push(now + this.network.delays[0], { kind: 'input', node: to, inc: -1, input });
     if (copies === 2) this.push(now + this.network.delays[1], { kind: 'input', node: to, inc: -1, input });
   }
