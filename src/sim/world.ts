@@ -52,6 +52,8 @@ export interface WorldParams {
   readonly initialHard: HardState;
   /** Cheap stand-in for scrypt: does `password` match `verifier`? */
   readonly checkPassword: (password: string, verifier: string) => boolean;
+  /** Count the JSON size of every sent message (for cost reports such as `porcupine audit`); off by default. */
+  readonly countMessageBytes?: boolean;
 }
 
 type SimEvent =
@@ -84,6 +86,10 @@ export interface WorldCounters {
   traceEvents: number;
   crashes: number;
   restarts: number;
+  /** Messages handed to the network by `send` effects (before loss or duplication): the RPC cost. */
+  sends: number;
+  /** Bytes of those messages as JSON, counted only when WorldParams.countMessageBytes is set (it costs a stringify). */
+  sendBytes: number;
 }
 
 export class World<S> {
@@ -91,8 +97,10 @@ export class World<S> {
   readonly network: Network;
   readonly nodes: NodeSlot<S>[];
   readonly index = new Map<NodeId, number>();
-  readonly counters: WorldCounters = { steps: 0, events: 0, droppedAtDownNode: 0, staleTimers: 0, traceEvents: 0, crashes: 0, restarts: 0 };
+  readonly counters: WorldCounters = { steps: 0, events: 0, droppedAtDownNode: 0, staleTimers: 0, traceEvents: 0, crashes: 0, restarts: 0, sends: 0, sendBytes: 0 };
   readonly errors: ReducerError[] = [];
+  /** Messages sent, by message kind (cost reports; cheap: one map update per send). */
+  readonly sendsByKind = new Map<string, number>();
   /** Set when a reducer threw: the run stops (an assertion failure is a bug to look at, not to survive). */
   halted = false;
   private timerGen = 0;
@@ -269,6 +277,9 @@ export class World<S> {
   }
 
   private send(from: number, toId: NodeId, message: Message): void {
+    this.counters.sends++;
+    this.sendsByKind.set(message.kind, (this.sendsByKind.get(message.kind) ?? 0) + 1);
+    if (this.params.countMessageBytes === true) this.counters.sendBytes += JSON.stringify(message).length;
     const to = this.index.get(toId);
     if (to === undefined) return; // a node we never had: like an address nobody answers at
     const copies = this.network.route(from, to);
