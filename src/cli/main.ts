@@ -11,6 +11,7 @@ Commands:
   sim       run a deterministic simulated cluster from a seed and print a summary
   replay    re-run a recorded simulation trace and check it reaches identical state digests
   tla       TLA+ tools: check (model checker), validate (trace validation), parse
+  audit     compare two revisions for code review: behaviour, checks, specs, costs, names
   help      show this help (also: porcupine <command> --help)
 
 Options:
@@ -26,6 +27,7 @@ const commands: Record<string, () => Promise<Command>> = {
   sim: async () => (await import('./sim-command.js')).runSimCommand,
   replay: async () => (await import('./replay-command.js')).runReplayCommand,
   tla: async () => (await import('../tla/cli/index.js')).runTlaCli,
+  audit: async () => (await import('./audit-command.js')).runAuditCommand,
 };
 
 function version(): string {
