@@ -4,7 +4,7 @@
 // (GIT_INDEX_FILE), which sees tracked and untracked-but-not-ignored files exactly as `git add -A` would,
 // without changing the user's index.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -82,6 +82,9 @@ export function buildRevision(repo: string, label: string, commit: string, workR
   rmSync(dir, { recursive: true, force: true });
   git(repo, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
   const lock = (d: string): string => (existsSync(join(d, 'package-lock.json')) ? readFileSync(join(d, 'package-lock.json'), 'utf8') : '');
+  // A checkout whose node_modules is itself a link (committed by mistake, or snapshotted) gets a fresh one.
+  const modules = join(dir, 'node_modules');
+  if (existsSync(modules) || isLink(modules)) rmSync(modules, { recursive: true, force: true });
   if (existsSync(join(repo, 'node_modules')) && lock(repo) === lock(dir)) {
     symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'), 'dir');
   } else {
@@ -95,6 +98,14 @@ export function buildRevision(repo: string, label: string, commit: string, workR
     throw new Error(`${label} (${commit.slice(0, 10)}) does not build:\n${(build.stdout + build.stderr).slice(-3000)}`);
   }
   return { label, commit, dir, cli: join(dir, 'dist', 'src', 'cli', 'main.js') };
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /** Removes the worktrees (and their registrations) an audit made. */

@@ -56,22 +56,36 @@ export async function checkModel(rev: BuiltRevision, cfg: string, timeoutMs: num
 }
 
 /**
- * The actions a spec defines: operator definitions whose body primes a variable, other than Next and the
- * definitions that only combine other actions (a body that mentions no prime is not an action). This reads
- * the source text, so it needs no evaluator and works on any revision's spec.
+ * The actions a spec defines: the operator definitions that Next refers to, directly or through other
+ * definitions, whose body primes a variable or says UNCHANGED (so invariants and temporal properties that mention primes
+ * but are not part of Next are not counted). This reads the source text, so it needs no evaluator and
+ * works on any revision's spec.
  */
 export function specActions(tlaSource: string): string[] {
-  const defs = [...tlaSource.matchAll(/^([A-Z][A-Za-z0-9_]*)\s*(\([^)]*\))?\s*==/gm)];
-  const actions: string[] = [];
+  const source = tlaSource.replace(/\(\*[\s\S]*?\*\)/g, '').replace(/\\\*.*$/gm, '');
+  const defs = [...source.matchAll(/^([A-Z][A-Za-z0-9_]*)\s*(\([^)]*\))?\s*==/gm)];
+  const bodies = new Map<string, string>();
   for (let i = 0; i < defs.length; i++) {
     const start = (defs[i].index ?? 0) + defs[i][0].length;
-    const end = i + 1 < defs.length ? (defs[i + 1].index ?? tlaSource.length) : tlaSource.length;
-    const body = tlaSource.slice(start, end).replace(/\(\*[\s\S]*?\*\)/g, '').replace(/\\\*.*$/gm, '');
-    const name = defs[i][1];
-    if (name === 'Next' || name === 'Spec' || name === 'Init') continue;
-    if (/[A-Za-z_][A-Za-z0-9_]*'/.test(body)) actions.push(name);
+    const end = i + 1 < defs.length ? (defs[i + 1].index ?? source.length) : source.length;
+    bodies.set(defs[i][1], source.slice(start, end).split(/^={4,}/m)[0]);
   }
-  return [...new Set(actions)].sort();
+  const next = bodies.get('Next');
+  if (next === undefined) return [];
+  const actions = new Set<string>();
+  const seen = new Set<string>(['Next']);
+  const visit = (body: string): void => {
+    for (const m of body.matchAll(/[A-Z][A-Za-z0-9_]*/g)) {
+      const name = m[0];
+      const b = bodies.get(name);
+      if (b === undefined || seen.has(name)) continue;
+      seen.add(name);
+      if (/[A-Za-z_][A-Za-z0-9_]*'|\bUNCHANGED\b/.test(b)) actions.add(name);
+      else visit(b);
+    }
+  };
+  visit(next);
+  return [...actions].sort();
 }
 
 /** Specs of a revision that are not model wrappers (spec/*.tla without the MC prefix), with their actions. */
