@@ -6,7 +6,7 @@ const short = (c: string): string => c.slice(0, 10);
 const fmt = (x: number | null, digits = 2): string => (x === null || !Number.isFinite(x) ? 'n/a' : Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toFixed(digits));
 const ratio = (r: CostRow): string => (r.ratio === null ? 'n/a' : `×${r.ratio.toFixed(3)}`);
 const j = (v: unknown, max = 400): string => {
-  const s = JSON.stringify(v);
+  const s = v === undefined ? 'undefined' : JSON.stringify(v);
   return s.length > max ? `${s.slice(0, max)}…` : s;
 };
 
@@ -134,7 +134,7 @@ body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;color:
 h1{font-size:1.4em} h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ddd}
 #verdict{padding:.8em 1em;border-radius:6px} .ok{background:#e8f6ea;border:1px solid #9ccfa4} .bad{background:#fdecea;border:1px solid #e6a39b}
 table{border-collapse:collapse;margin:.6em 0;width:100%} th,td{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top;font-size:13px;word-break:break-word}
-th{background:#f4f4f4} td.bad{color:#a00;font-weight:bold} code{background:#f4f4f4;padding:0 3px}
+th{background:#f4f4f4;white-space:nowrap} td.bad{color:#a00;font-weight:bold} code{background:#f4f4f4;padding:0 3px}
 </style></head><body>
 ${body.join('\n')}
 </body></html>

@@ -174,11 +174,11 @@ export async function runAuditCommand(argv: string[]): Promise<number> {
       simTimeoutMs: args.simTimeoutMs, specTimeoutMs: args.specTimeoutMs, progress: progress.report,
     });
     progress.end();
+    writeFileSync(join(out, 'report.json'), JSON.stringify(report, null, 2));
     const md = renderMarkdown(report);
     const html = renderHtml(report);
     writeFileSync(join(out, 'report.md'), md);
     writeFileSync(join(out, 'report.html'), html);
-    writeFileSync(join(out, 'report.json'), JSON.stringify(report, null, 2));
     process.stdout.write((args.format === 'json' ? JSON.stringify(report, null, 2) : args.format === 'html' ? html : md) + '\n');
     process.stderr.write(`audit: report written to ${join(out, 'report.md')}, report.html and report.json (traces under ${join(out, 'traces')})\n`);
     return report.exitCode;

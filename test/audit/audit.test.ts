@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium } from 'playwright-core';
 import type { AuditReport } from '../../src/audit/model.js';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -59,6 +60,10 @@ beforeAll(() => {
 }, 60_000);
 
 afterAll(() => {
+  if (process.env.AUDIT_TEST_KEEP !== undefined) {
+    process.stderr.write(`audit test: kept ${repo} and ${outRoot}\n`);
+    return;
+  }
   if (repo !== undefined) rmSync(repo, { recursive: true, force: true });
   if (outRoot !== undefined) rmSync(outRoot, { recursive: true, force: true });
 });
@@ -94,6 +99,36 @@ describe('porcupine audit', () => {
     expect(report.specs.models.some((m) => m.model === 'MCMailStore' && m.base?.verdict === 'ok')).toBe(true);
     git('reset', '-q', '--hard', baseCommit);
   }, 240_000);
+
+  it('renders the HTML report in a real browser with the verdict first and the five sections as tables', async () => {
+    const html = join(outRoot, 'bug', 'report.html');
+    expect(existsSync(html), 'the seeded-bug audit above writes report.html').toBe(true);
+    // Debian's chromium, driven by playwright-core (.ci/run installs it); flags as on a closed network.
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`file://${html}`);
+      const verdict = page.locator('#verdict');
+      await expect(verdict.textContent()).resolves.toMatch(/REGRESSED.*ackedDurable/s);
+      // Runs in the page: the browser's getComputedStyle, reached through globalThis (no DOM types in this project).
+      const background = await verdict.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
+      expect(background).not.toBe('rgba(0, 0, 0, 0)');
+      const headings = await page.locator('h2').allTextContents();
+      expect(headings).toEqual(['1. Behaviour', '2. Checks', '3. Specs', '4. Cost', '5. Names']);
+      expect(await page.locator('section table').count()).toBeGreaterThanOrEqual(5);
+      // The verdict is above every table: the first thing a reviewer reads.
+      const verdictBox = await verdict.boundingBox();
+      const firstTable = await page.locator('table').first().boundingBox();
+      expect((verdictBox?.y ?? 1e9) < (firstTable?.y ?? 0)).toBe(true);
+      await page.screenshot({ path: join(outRoot, 'bug', 'report.png'), fullPage: false });
+      expect(existsSync(join(outRoot, 'bug', 'report.png'))).toBe(true);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it('shows an extra RPC per delivery in the cost table', () => {
     const head = commitEdit('src/pure/proxy/proxy-state.ts', [
