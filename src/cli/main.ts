@@ -17,6 +17,7 @@ Commands:
   tla       TLA+ tools: check (model checker), validate (trace validation, also of simulator traces), parse
   trace     trace tools: view (a self-contained HTML sequence diagram of a simulator trace)
   model     the hardware model of the paper's 1999 cluster: list and run experiments (CSV + SVG)
+  audit     compare two revisions for code review: behaviour, checks, specs, costs, names
   help      show this help (also: porcupine <command> --help)
 
 Options:
@@ -37,6 +38,7 @@ const commands: Record<string, () => Promise<Command>> = {
   tla: async () => (await import('../tla/cli/index.js')).runTlaCli,
   trace: async () => (await import('./trace-command.js')).runTraceCommand,
   model: async () => (await import('./model-command.js')).runModelCommand,
+  audit: async () => (await import('./audit-command.js')).runAuditCommand,
 };
 
 function version(): string {

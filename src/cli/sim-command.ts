@@ -44,6 +44,8 @@ Options:
                      [{"kind":"crash","atMs":300,"node":"n2"}], "faults":{"clockSkewMsMax":200});
                      the flags above override it
   --json             print exactly one JSON object (the summary) on stdout
+  --count-bytes      also count the JSON bytes of every node-to-node message (summary cost.bytesSent;
+                     slower, off by default)
   -h, --help         show this help
 
 Exit status: 0 all checks passed, 1 a check failed, 2 bad usage.`;
@@ -56,6 +58,8 @@ interface SimArgs {
   readonly json: boolean;
   /** Adjustments made to the request (printed on stderr): e.g. R lowered to the cluster size. */
   readonly warnings: readonly string[];
+  /** Count the JSON bytes of every node-to-node message (summary cost.bytesSent). */
+  readonly countBytes: boolean;
 }
 
 export function parseIntFlag(flag: string, value: string | undefined, min: number): number {
@@ -124,6 +128,7 @@ export function parseSimArgs(argv: readonly string[]): SimArgs | 'help' {
   let traceState: 'counts' | 'mailboxes' | undefined;
   let tracePath: string | undefined;
   let json = false;
+  let countBytes = false;
   let base: DeepPartial<SimConfig> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -132,6 +137,7 @@ export function parseSimArgs(argv: readonly string[]): SimArgs | 'help' {
     switch (flag) {
       case '-h': case '--help': return 'help';
       case '--json': json = true; break;
+      case '--count-bytes': countBytes = true; break;
       case '--nodes': partial.nodes = parseIntFlag(flag, value(), 1); break;
       case '--users': partial.users = parseIntFlag(flag, value(), 1); break;
       case '--messages': partial.messages = parseIntFlag(flag, value(), 0); break;
@@ -177,7 +183,7 @@ export function parseSimArgs(argv: readonly string[]): SimArgs | 'help' {
   });
   const problems = validateConfig(config);
   if (problems.length > 0) throw new UsageError(problems.join('; '));
-  return { config, tracePath, json, warnings };
+  return { config, tracePath, json, warnings, countBytes };
 }
 
 /** The package version, from the nearest package.json above this module (works from src/ and dist/src/). */
@@ -241,7 +247,8 @@ export async function runSimCommand(argv: string[]): Promise<number> {
   }
   let result;
   try {
-    result = runSimulation(args.config, writer !== undefined ? { trace: { sink: writer.sink, version: packageVersion() } } : {});
+    const trace = writer !== undefined ? { sink: writer.sink, version: packageVersion() } : undefined;
+    result = runSimulation(args.config, { trace, countMessageBytes: args.countBytes });
   } finally {
     writer?.close();
   }

@@ -32,6 +32,8 @@ export interface SimOptions {
   readonly invariant?: (world: World<unknown>, node: number, input: Input) => string | undefined;
   /** Seeded disk bugs (test/sim/trace-observes.test.ts only: shows a trace cannot hide them). */
   readonly diskBugs?: DiskBugs;
+  /** Count the JSON bytes of every message sent (SimResult.cost.bytesSent); off by default as it costs time. */
+  readonly countMessageBytes?: boolean;
 }
 
 export interface PhaseTimes {
@@ -56,7 +58,11 @@ export interface SimResult {
   readonly nodesUp: readonly NodeId[];
   readonly world: WorldCounters;
   readonly network: NetworkCounters;
-  readonly disk: { readonly writesDurable: number; readonly writesLost: number };
+  readonly disk: { readonly writesDurable: number; readonly writesLost: number; readonly flushes: number };
+  /** Messages sent by kind (before network loss or duplication), in kind order. */
+  readonly sendsByKind: Readonly<Record<string, number>>;
+  /** Whether `world.sendBytes` was counted (SimOptions.countMessageBytes). */
+  readonly messageBytesCounted: boolean;
   readonly errors: readonly ReducerError[];
   /** Invariant violations (the run stopped at the first). */
   readonly violations: readonly string[];
@@ -103,6 +109,7 @@ export function runSimulation(config: SimConfig, options: SimOptions = {}): SimR
       initialHard: blankDisk,
       checkPassword: simCheckPassword,
       ...(options.diskBugs !== undefined ? { diskBugs: options.diskBugs } : {}),
+      countMessageBytes: options.countMessageBytes === true,
     },
     streamFor(config.seed, 'entropy'),
     streamFor(config.seed, 'network'),
@@ -119,7 +126,7 @@ export function runSimulation(config: SimConfig, options: SimOptions = {}): SimR
   recorder?.header(options.trace?.version ?? '0.0.0');
   const phases = runPhases({ config, schedule, world, workload, history, recorder, membership, monitor });
   const reconfig = { ...monitor.stats(), joins: membership.joins, leaves: membership.leaves, disksLost: membership.disksLost, destructions: membership.destructions };
-  return collect(config, world, history, violations, phases, recorder, { schedule, reconfig });
+  return collect(config, world, history, violations, phases, recorder, { schedule, reconfig }, options.countMessageBytes === true);
 }
 
 /**
@@ -251,6 +258,7 @@ function collect(
   phases: PhaseTimes,
   recorder: TraceRecorder | undefined,
   faults: Pick<SimResult, 'schedule' | 'reconfig'>,
+  messageBytesCounted: boolean,
 ): SimResult {
   // Digests render every node's whole state: computed on first use only (benchmarks never ask).
   let digests: Record<NodeId, string> | undefined;
@@ -263,17 +271,22 @@ function collect(
   const holders = holdersByUser(world);
   let writesDurable = 0;
   let writesLost = 0;
+  let flushes = 0;
   for (const n of world.nodes) {
     writesDurable += n.disk.writesDurable;
     writesLost += n.disk.writesLost;
+    flushes += n.disk.flushes;
   }
+  const sendsByKind: Record<string, number> = {};
+  for (const k of [...world.sendsByKind.keys()].sort()) sendsByKind[k] = world.sendsByKind.get(k) ?? 0;
   const result: SimResult = {
     config, history,
     get digests() {
       return computeDigests();
     },
     nodesUp: world.nodes.filter((n) => n.up).map((n) => n.id),
-    world: { ...world.counters }, network: { ...world.network.counters }, disk: { writesDurable, writesLost },
+    world: { ...world.counters }, network: { ...world.network.counters }, disk: { writesDurable, writesLost, flushes }, sendsByKind,
+    messageBytesCounted,
     errors: world.errors, violations, load: loadStats(world), holders, spread: spreadHistogram(holders), phases,
     steps: world.counters.steps, endMs: world.now, schedule: faults.schedule, reconfig: faults.reconfig,
   };

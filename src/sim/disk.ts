@@ -37,6 +37,11 @@ export class Disk {
   private storedBase = 0;
   writesDurable = 0;
   writesLost = 0;
+  /**
+   * Disk flushes: writes that complete at the same instant share one (the simulator's group commit), so this
+   * counts distinct completion times, the simulated analogue of the runtime's fsyncs.
+   */
+  flushes = 0;
 
   /** `base` and `log` folded, for observers; valid while `base` is `cache.base` and `log` has `cache.logLength` writes. */
   private cache: { base: HardState; logLength: number; state: HardState; stored: number } | undefined;
@@ -77,6 +82,7 @@ export class Disk {
   schedule(now: number, latencyMs: number, serviceMs = 0): number {
     this.busyUntil = Math.max(this.busyUntil, now) + serviceMs;
     const doneAt = Math.max(this.lastDoneAt, this.busyUntil + latencyMs);
+    if (doneAt > this.lastDoneAt || this.flushes === 0) this.flushes++;
     this.lastDoneAt = doneAt;
     if (++this.inFlight > this.inFlightPeak) this.inFlightPeak = this.inFlight;
     return doneAt;

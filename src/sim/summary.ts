@@ -50,6 +50,19 @@ export interface SimSummary {
   readonly anomalies: AnomalyWindows | null;
   readonly steps: number;
   readonly virtualMs: number;
+  /** What the run cost, in total (divide by `acknowledged` for per-message figures; `porcupine audit` does). */
+  readonly cost: {
+    readonly steps: number;
+    /** Node-to-node messages sent (requests, replies and notifications), before loss or duplication. */
+    readonly rpcs: number;
+    readonly rpcsByKind: Readonly<Record<string, number>>;
+    /** JSON bytes of those messages; null unless the run counted them (`porcupine sim --count-bytes`). */
+    readonly bytesSent: number | null;
+    /** Durable writes completed (persist effects that reached the simulated disk). */
+    readonly durableWrites: number;
+    /** Simulated disk flushes (writes completing together share one, like the runtime's group commit). */
+    readonly fsyncs: number;
+  };
   readonly checks: readonly CheckResult[];
   /** Every check passed, soft ones (spread bound) excepted. */
   readonly ok: boolean;
@@ -105,6 +118,14 @@ export function summarize(r: SimResult, checks: readonly CheckResult[]): SimSumm
     anomalies: r.config.recordClientOps ? anomalyWindows(r) : null,
     steps: r.steps,
     virtualMs: Math.round(r.endMs),
+    cost: {
+      steps: r.steps,
+      rpcs: r.world.sends,
+      rpcsByKind: r.sendsByKind,
+      bytesSent: r.messageBytesCounted ? r.world.sendBytes : null,
+      durableWrites: r.disk.writesDurable,
+      fsyncs: r.disk.flushes,
+    },
     checks,
     ok: checks.every((c) => c.ok || c.soft),
   };
@@ -144,6 +165,7 @@ export function formatSummary(s: SimSummary): string {
     ...(s.reconfig.lostWithReplicas > 0 ? [`              ${s.reconfig.lostWithReplicas} acknowledged messages lost with every replica (all their nodes left or lost their disks)`] : []),
     `converged     ${s.reconfig.convergeMs === null ? 'NOT within the heal phase' : `${s.reconfig.convergeMs} ms after heal start`} (same epoch, members and user map at every live node)`,
     ...formatAnomalies(s.anomalies),
+    `cost          ${s.cost.rpcs} RPCs, ${s.cost.durableWrites} durable writes in ${s.cost.fsyncs} disk flushes${s.cost.bytesSent === null ? '' : `, ${s.cost.bytesSent} bytes sent`}${s.acknowledged > 0 ? ` (per acknowledged message: ${(s.cost.steps / s.acknowledged).toFixed(1)} steps, ${(s.cost.rpcs / s.acknowledged).toFixed(1)} RPCs, ${(s.cost.durableWrites / s.acknowledged).toFixed(2)} writes)` : ''}`,
     'checks:',
     ...s.checks.map((c) => `  ${c.ok ? 'ok  ' : c.soft ? 'warn' : 'FAIL'} ${c.name}${c.ok ? '' : ` (${c.count}): ${c.examples.join('; ')}`}`),
     s.ok ? 'OK' : 'FAILED',

@@ -57,6 +57,8 @@ export interface WorldParams {
   readonly diskBugs?: DiskBugs;
   /** The hardware model's costs (costs.ts); absent = zero-cost timing. */
   readonly costs?: CostHooks;
+  /** Count the JSON size of every sent message (for cost reports such as `porcupine audit`); off by default. */
+  readonly countMessageBytes?: boolean;
 }
 
 type SimEvent =
@@ -93,6 +95,10 @@ export interface WorldCounters {
   traceEvents: number;
   crashes: number;
   restarts: number;
+  /** Messages handed to the network by `send` effects (before loss or duplication): the RPC cost. */
+  sends: number;
+  /** Bytes of those messages as JSON, counted only when WorldParams.countMessageBytes is set (it costs a stringify). */
+  sendBytes: number;
 }
 
 export class World<S> {
@@ -100,13 +106,15 @@ export class World<S> {
   readonly network: Network;
   readonly nodes: NodeSlot<S>[];
   readonly index = new Map<NodeId, number>();
-  readonly counters: WorldCounters = { steps: 0, events: 0, droppedAtDownNode: 0, staleTimers: 0, traceEvents: 0, crashes: 0, restarts: 0 };
+  readonly counters: WorldCounters = { steps: 0, events: 0, droppedAtDownNode: 0, staleTimers: 0, traceEvents: 0, crashes: 0, restarts: 0, sends: 0, sendBytes: 0 };
   readonly errors: ReducerError[] = [];
   /**
    * Nodes whose disk is full: their writes complete as `persistFailed` (nothing kept), as the runtime's do
    * when a write gets ENOSPC. Set and cleared by a test or a fault schedule; empty by default.
    */
   readonly fullDisks = new Set<NodeId>();
+  /** Messages sent, by message kind (cost reports; cheap: one map update per send). */
+  readonly sendsByKind = new Map<string, number>();
   /** Set when a reducer threw: the run stops (an assertion failure is a bug to look at, not to survive). */
   halted = false;
   private timerGen = 0;
@@ -316,6 +324,9 @@ export class World<S> {
   }
 
   private send(from: number, toId: NodeId, message: Message): void {
+    this.counters.sends++;
+    this.sendsByKind.set(message.kind, (this.sendsByKind.get(message.kind) ?? 0) + 1);
+    if (this.params.countMessageBytes === true) this.counters.sendBytes += JSON.stringify(message).length;
     const to = this.index.get(toId);
     if (to === undefined) return; // a node we never had: like an address nobody answers at
     const copies = this.network.route(from, to);
