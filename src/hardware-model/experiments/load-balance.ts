@@ -16,7 +16,7 @@ const POLICIES: readonly { readonly name: string; readonly loadPolicy: NodeConfi
 
 /** Skew = Zipf exponent of recipient popularity; 0 = uniform. */
 export const SKEWS_FULL: readonly number[] = [0, 0.5, 1, 1.5, 2];
-export const SKEWS_SHORT: readonly number[] = [0, 1, 2];
+export const SKEWS_SHORT: readonly number[] = [0, 2];
 
 export const loadBalance: Experiment = {
   name: 'load-balance',

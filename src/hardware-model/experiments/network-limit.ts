@@ -27,7 +27,7 @@ export const networkLimit: Experiment = {
           ...VL, config: CHART_CONFIG, title: 'Network-limited throughput (1 Gb/s shared segment)', width: 320, height: 240,
           data: { values }, mark: 'bar',
           encoding: {
-            x: { field: 'mix', type: 'nominal', title: 'workload' }, xOffset: { field: 'source' },
+            x: { field: 'mix', type: 'nominal', title: 'workload', axis: { labelAngle: 0 } }, xOffset: { field: 'source' },
             y: { field: 'value', type: 'quantitative', title: 'messages/s' },
             color: { field: 'source', type: 'nominal', scale: { range: ['#4c78a8', '#bbbbbb'] } },
           },
