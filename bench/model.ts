@@ -1,5 +1,5 @@
 // Benchmark: wall time of the hardware model's full size sweep (issue 11, experiment 4: the paper's
-// cluster at 1…30 nodes, with and without replication, 5 s ramp + 20 s measured per point). Goal: under
+// cluster at 1…30 nodes, with and without replication, 3 s ramp + 12 s measured per point after a 5 s boot). Goal: under
 // 2 minutes on the project's 2-core machines.
 //   npm run bench:model [-- --short]      (--short: the CI scale, fewer sizes and shorter windows)
 import { scaling } from '../src/hardware-model/experiments/scaling.js';

@@ -4,8 +4,7 @@
 import { PC_300_IDE, PC_350_IDE, withDisks, type Machine } from '../machines.js';
 import type { NodeConfig } from '../../pure/io.js';
 import { IDE_DISK, SCSI_DISK } from '../parameters.js';
-import { CHART_CONFIG } from '../plot.js';
-import { VL, metricsRow, windows, type Experiment, type Point, type Scale } from './types.js';
+import { facetedPolicyLines, metricsRow, windows, type Experiment, type Point, type Scale } from './types.js';
 
 const POLICIES: readonly NodeConfig['loadPolicy'][] = ['static', 'random', 'dynamic'];
 export const HETEROGENEOUS_BASE_NODES = 10;
@@ -37,22 +36,6 @@ export const heterogeneous: Experiment = {
   },
   rows: (point, r) => [metricsRow(point, r)],
   charts(rows) {
-    return [
-      {
-        name: 'heterogeneous',
-        spec: {
-          ...VL, config: CHART_CONFIG, data: { values: rows },
-          facet: { column: { field: 'upgrade', type: 'nominal', title: null } },
-          spec: {
-            width: 300, height: 240, mark: { type: 'line', point: true },
-            encoding: {
-              x: { field: 'upgraded', type: 'quantitative', title: `nodes upgraded (of ${BASE_NODES})` },
-              y: { field: 'throughput', type: 'quantitative', title: 'messages/s' },
-              color: { field: 'policy', type: 'nominal' },
-            },
-          },
-        },
-      },
-    ];
+    return [{ name: 'heterogeneous', spec: facetedPolicyLines(rows, 'upgrade', 'upgraded', `nodes upgraded (of ${BASE_NODES})`) }];
   },
 };
