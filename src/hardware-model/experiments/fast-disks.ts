@@ -20,7 +20,7 @@ export const fastDisks: Experiment = {
   },
   rows: (point, r) => [metricsRow(point, r)],
   charts(rows) {
-    const values = rows.map((r) => ({ ...r, setup: `${r.cluster}, replication ${r.replication}` }));
+    const values = rows.map((r) => ({ ...r, setup: r.replication === 'off' ? `${r.cluster}` : `${r.cluster}, R=2` }));
     return [
       {
         name: 'fast-disks',

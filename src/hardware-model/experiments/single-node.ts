@@ -33,8 +33,8 @@ export const singleNode: Experiment = {
     const thr = paper
       .filter((r) => r.replication === 'off')
       .flatMap((r) => [
-        { config: r.config, source: 'model', value: r.throughput },
-        { config: r.config, source: 'paper', value: targets[String(r.config)] ?? 0 },
+        { config: String(r.config).replace('300 MHz, ', ''), source: 'model', value: r.throughput },
+        { config: String(r.config).replace('300 MHz, ', ''), source: 'paper', value: targets[String(r.config)] ?? 0 },
       ]);
     const util = paper
       .filter((r) => r.replication === 'R=2')
@@ -61,7 +61,7 @@ export const singleNode: Experiment = {
         spec: {
           ...VL, config: CHART_CONFIG,
           hconcat: [
-            grouped('Throughput, one node', thr, 'config', 'messages/s'),
+            grouped('Throughput, one 300 MHz node', thr, 'config', 'messages/s'),
             grouped('Busy with replication (one disk)', util, 'resource', '% busy'),
             {
               title: 'Disk writes per delivery', width: 160, height: 220, data: { values: writes }, mark: 'bar',
