@@ -34,6 +34,12 @@ describe('porcupine model', () => {
     expect(r.stdout).toMatch(/single node, 1 IDE disk \[calibrated\]: paper 23 msg\/s, model [\d.]+ msg\/s/);
   });
 
+  it('--help tells the commands and options, and exits 0', () => {
+    const r = runCli(['model', '--help']);
+    expect(r.code).toBe(0);
+    for (const word of ['porcupine model list', 'porcupine model run NAME', '--out DIR', '--short']) expect(r.stdout).toContain(word);
+  });
+
   it('an unknown experiment is one clear line and exit 2', () => {
     const r = runCli(['model', 'run', 'nope']);
     expect(r.code).toBe(2);
