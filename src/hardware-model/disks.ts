@@ -1,11 +1,12 @@
 // The disks of one node: each serves one write at a time; a write goes to the disk of the node that will
 // finish it first (a node with several disks spreads its mailbox files over them [ours]).
-// Service time = positioned operations × positioning time + bytes / transfer rate (parameters.ts).
-import { POSITIONED_OPS_PER_SYNC_WRITE, type DiskSpec } from './parameters.js';
+// Service time = positioned operations (the fsync's data, inode and directory blocks) × (seek + half a
+// rotation) + bytes / transfer rate (parameters.ts).
+import { POSITIONED_OPS_PER_SYNC_WRITE, positionMs, type DiskSpec } from './parameters.js';
 
 export function writeServiceMs(disk: DiskSpec, bytes: number): number {
   if (disk.kind === 'infinite') return 0;
-  return POSITIONED_OPS_PER_SYNC_WRITE * disk.positionMs + bytes / (disk.transferMBps * 1000);
+  return POSITIONED_OPS_PER_SYNC_WRITE * positionMs(disk) + bytes / (disk.transferMBps * 1000);
 }
 
 export class NodeDisks {
