@@ -2,6 +2,7 @@
 // model was calibrated on it (single-node rows, PORCUPINE.md's discipline) or predicts it; where the model
 // cannot reach a target, `knownMiss` says why (docs/hardware-model.md has the long form) and the check then
 // expects the miss, so a model change that starts meeting it shows up as a stale explanation.
+import { HETEROGENEOUS_BASE_NODES } from './experiments/heterogeneous.js';
 import type { Row } from './experiments/types.js';
 
 export interface TargetCheck {
@@ -111,22 +112,40 @@ const CHECKS: Readonly<Record<string, Checker>> = {
     const staticDrop = t('homogeneous', 'static', hi) / t('homogeneous', 'static', lo);
     const dynFlat = t('homogeneous', 'dynamic, spread 2', hi) / t('homogeneous', 'dynamic, spread 2', lo);
     const randVsDyn = Math.max(...skews.map((s) => Math.abs(t('homogeneous', 'random', s) / t('homogeneous', 'dynamic, spread 2', s) - 1)));
-    const spreadGain = t('homogeneous', 'dynamic, spread 2', hi) / t('homogeneous', 'dynamic, spread 1', hi);
+    const spreadGain = (cluster: string): number =>
+      skews.reduce((acc, s) => acc + t(cluster, 'dynamic, spread 2', s) / t(cluster, 'dynamic, spread 1', s), 0) / skews.length;
     return [
       { name: 'static degrades with skew', basis: 'predicted', paper: 'degrades', model: `${pct(staticDrop)} of its no-skew throughput at skew ${hi}`, met: staticDrop <= 0.8 },
       { name: 'dynamic stays flat', basis: 'predicted', paper: 'flat', model: `${pct(dynFlat)} of its no-skew throughput at skew ${hi}`, met: dynFlat >= 0.9 },
       { name: 'random ≈ dynamic on a homogeneous cluster', basis: 'predicted', paper: '≈', model: `largest difference ${pct(randVsDyn)}`, met: randVsDyn <= 0.1 },
-      { name: 'spread > 1 helps under skew', basis: 'predicted', paper: 'helps', model: `spread 2 / spread 1 = ${f1(spreadGain)}× at skew ${hi}`, met: spreadGain > 1.05 },
+      {
+        name: 'spread > 1 helps (heterogeneous cluster)', basis: 'predicted', paper: 'helps',
+        model: `spread 2 / spread 1 = ${spreadGain('heterogeneous').toFixed(2)}× (mean over skews)`, met: spreadGain('heterogeneous') > 1.05,
+      },
+      {
+        name: 'spread > 1 helps (homogeneous cluster)', basis: 'predicted', paper: 'helps',
+        model: `spread 2 / spread 1 = ${spreadGain('homogeneous').toFixed(2)}× (mean over skews)`, met: spreadGain('homogeneous') > 1.05,
+        knownMiss:
+          'spread is only a lower bound in the load balancer (all of a user\'s fragment nodes are candidates), and under concurrent ' +
+          'deliveries to a popular user the mail maps lag, so even spread 1 spreads a hot mailbox over several nodes',
+      },
     ];
   },
   heterogeneous: (rows) => {
-    const ks = [...new Set(rows.map((r) => num(r, 'upgraded')))].sort((a, b) => a - b);
+    // A partial upgrade (the most nodes upgraded short of all: then the cluster is homogeneous again).
+    const ks = [...new Set(rows.map((r) => num(r, 'upgraded')))].filter((k) => k < HETEROGENEOUS_BASE_NODES).sort((a, b) => a - b);
+    const k = ks[ks.length - 1];
     const gain = (policy: string): number => {
-      const t = (k: number): number => num(find(rows, { upgrade: 'faster disk', policy, upgraded: k }), 'throughput');
-      return t(ks[ks.length - 1]) / t(ks[0]);
+      const t = (upgraded: number): number => num(find(rows, { upgrade: 'faster disk', policy, upgraded }), 'throughput');
+      return t(k) / t(ks[0]);
     };
+    const g = (p: string): string => `×${gain(p).toFixed(2)}`;
     return [
-      { name: 'dynamic uses added disks better than static', basis: 'predicted', paper: 'dynamic > static', model: `dynamic ×${f1(gain('dynamic'))}, static ×${f1(gain('static'))}`, met: gain('dynamic') > gain('static') * 1.05 },
+      {
+        name: `some nodes given a faster disk: dynamic gains more than static and random`, basis: 'predicted', paper: 'dynamic uses heterogeneity',
+        model: `${k} upgraded: dynamic ${g('dynamic')}, static ${g('static')}, random ${g('random')}`,
+        met: gain('dynamic') > 1.05 * Math.max(gain('static'), gain('random')),
+      },
     ];
   },
   failure: (rows) => {
@@ -138,20 +157,26 @@ const CHECKS: Readonly<Record<string, Checker>> = {
 };
 
 /**
- * Seconds from the failed nodes' return until throughput is back to 90% of its level before the failure
- * (Infinity if never). Rows carry `timeS` (interval start) and `throughput`; the fail and return times are
+ * Seconds from the failed nodes' return until throughput is back, for three samples in a row, to 90% of
+ * its level before the failure (Infinity if never). Rows carry `timeS` (interval start) and `throughput`; the fail and return times are
  * the experiment's (failure.ts), recorded on each row.
  */
 export function recoveryAfterReturnS(rows: readonly Row[]): number {
   if (rows.length === 0) return NaN;
   const failS = num(rows[0], 'failAtS');
   const returnS = num(rows[0], 'returnAtS');
+  // The level before the failure: the second half of the time before it (the first half includes the ramp).
   const before = rows.filter((r) => num(r, 'timeS') >= failS / 2 && num(r, 'timeS') < failS).map((r) => num(r, 'throughput'));
   const level = before.reduce((a, b) => a + b, 0) / Math.max(1, before.length);
   const after = rows.filter((r) => num(r, 'timeS') >= returnS);
-  const back = after.find((r) => num(r, 'throughput') >= 0.9 * level);
-  return back === undefined ? Infinity : num(back, 'timeS') - returnS;
+  // Recovered = SUSTAINED_INTERVALS samples in a row at ≥ 90% of that level (one good sample is noise).
+  for (let i = 0; i + SUSTAINED_INTERVALS <= after.length; i++) {
+    if (after.slice(i, i + SUSTAINED_INTERVALS).every((r) => num(r, 'throughput') >= 0.9 * level)) return num(after[i], 'timeS') - returnS;
+  }
+  return Infinity;
 }
+
+const SUSTAINED_INTERVALS = 3;
 
 export function checkTargets(experiment: string, rows: readonly Row[]): TargetCheck[] {
   const check = CHECKS[experiment];

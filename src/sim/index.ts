@@ -39,6 +39,9 @@
 // phase restores every link and restarts every crashed node (not those that left).
 // Replication: config.node.replicas defaults to 2 (0 = the unreplicated path); checkAll's ackedDurable
 // asks for effectiveAckReplicas(config.node) copies.
+// Costs (src/sim/costs.ts): WorldParams.costs — the hardware model's CPU time per step, disk completion per
+// persist and network arrival per message/client exchange (src/hardware-model); absent = zero-cost timing.
+// Workload options (closed-loop clients, a body-size sampler) are the model's too; runSimulation uses neither.
 // Also: result.schedule (the faults that ran), result.reconfig (views installed, membership changes,
 // joins/leaves/disks lost, convergeMs after heal), anomalyWindows / noAnomalyAfterBound (anomalies.ts).
 export { runSimulation, type SimOptions, type SimResult, type PhaseTimes } from './cluster.js';
@@ -59,6 +62,7 @@ export { EventQueue } from './event-queue.js';
 export { Network } from './network.js';
 export { Disk } from './disk.js';
 export { World, type NodeReducer, type ReducerError, type WorldHooks } from './world.js';
+export type { CostHooks } from './costs.js';
 export { ZipfSampler } from './zipf.js';
 export { fingerprint } from './digest.js';
 export { porcupineReducer, simCheckPassword, simVerifier } from './porcupine-reducer.js';

@@ -1,5 +1,5 @@
 // Experiment 7: the failure timeline. Eight 300 MHz/IDE nodes under load; two fail at 300 s and return at
-// 600 s; deliveries per second over time, with and without replication (the short scale: 60 s / 120 s).
+// 600 s; deliveries per second over time, with and without replication (the short scale: 20 s / 40 s).
 import { PC_300_IDE } from '../machines.js';
 import { CHART_CONFIG } from '../plot.js';
 import type { Row } from './types.js';
@@ -17,7 +17,7 @@ export interface FailureTimes {
 export function failureTimes(scale: Scale): FailureTimes {
   return scale === 'full'
     ? { failAtMs: 300_000, returnAtMs: 600_000, endMs: 900_000, sampleEveryMs: 10_000 }
-    : { failAtMs: 40_000, returnAtMs: 80_000, endMs: 140_000, sampleEveryMs: 5_000 };
+    : { failAtMs: 20_000, returnAtMs: 40_000, endMs: 80_000, sampleEveryMs: 4_000 };
 }
 
 export const failure: Experiment = {

@@ -20,7 +20,7 @@ export const fastDisks: Experiment = {
   },
   rows: (point, r) => [metricsRow(point, r)],
   charts(rows) {
-    const values = rows.map((r) => ({ ...r, setup: `${r.cluster}, replication ${r.replication}` }));
+    const values = rows.map((r) => ({ ...r, setup: r.replication === 'off' ? `${r.cluster}` : `${r.cluster}, R=2` }));
     return [
       {
         name: 'fast-disks',
@@ -28,17 +28,17 @@ export const fastDisks: Experiment = {
           ...VL, config: CHART_CONFIG, data: { values },
           hconcat: [
             {
-              title: 'Throughput', width: 240, height: 220, mark: 'bar',
+              title: 'Throughput', width: 320, height: 220, mark: 'bar',
               encoding: {
-                x: { field: 'setup', type: 'nominal', title: null }, xOffset: { field: 'disks' },
+                x: { field: 'setup', type: 'nominal', title: null, axis: { labelAngle: 0, labelLimit: 200 } }, xOffset: { field: 'disks' },
                 y: { field: 'throughput', type: 'quantitative', title: 'messages/s' },
                 color: { field: 'disks', type: 'nominal' },
               },
             },
             {
-              title: 'CPU busy (mean per node)', width: 240, height: 220, mark: 'bar',
+              title: 'CPU busy (mean per node)', width: 320, height: 220, mark: 'bar',
               encoding: {
-                x: { field: 'setup', type: 'nominal', title: null }, xOffset: { field: 'disks' },
+                x: { field: 'setup', type: 'nominal', title: null, axis: { labelAngle: 0, labelLimit: 200 } }, xOffset: { field: 'disks' },
                 y: { field: 'cpuUtil', type: 'quantitative', title: 'fraction busy', scale: { domain: [0, 1] } },
                 color: { field: 'disks', type: 'nominal' },
               },

@@ -3,8 +3,7 @@
 // homogeneous cluster (8 × 300 MHz/IDE) and on a heterogeneous one (the first 8 of the paper's 30 PCs).
 import { PC_300_IDE, paperCluster, type Machine } from '../machines.js';
 import type { NodeConfig } from '../../pure/io.js';
-import { CHART_CONFIG } from '../plot.js';
-import { VL, metricsRow, windows, type Experiment, type Point, type Scale } from './types.js';
+import { facetedPolicyLines, metricsRow, windows, type Experiment, type Point, type Scale } from './types.js';
 
 const POLICIES: readonly { readonly name: string; readonly loadPolicy: NodeConfig['loadPolicy']; readonly spread: number }[] = [
   { name: 'static', loadPolicy: 'static', spread: 1 },
@@ -16,7 +15,7 @@ const POLICIES: readonly { readonly name: string; readonly loadPolicy: NodeConfi
 
 /** Skew = Zipf exponent of recipient popularity; 0 = uniform. */
 export const SKEWS_FULL: readonly number[] = [0, 0.5, 1, 1.5, 2];
-export const SKEWS_SHORT: readonly number[] = [0, 1, 2];
+export const SKEWS_SHORT: readonly number[] = [0, 2];
 
 export const loadBalance: Experiment = {
   name: 'load-balance',
@@ -41,22 +40,6 @@ export const loadBalance: Experiment = {
   },
   rows: (point, r) => [metricsRow(point, r)],
   charts(rows) {
-    return [
-      {
-        name: 'load-balance',
-        spec: {
-          ...VL, config: CHART_CONFIG, data: { values: rows },
-          facet: { column: { field: 'cluster', type: 'nominal', title: null } },
-          spec: {
-            width: 300, height: 240, mark: { type: 'line', point: true },
-            encoding: {
-              x: { field: 'skew', type: 'quantitative', title: 'recipient skew (Zipf exponent; 0 = uniform)' },
-              y: { field: 'throughput', type: 'quantitative', title: 'messages/s' },
-              color: { field: 'policy', type: 'nominal' },
-            },
-          },
-        },
-      },
-    ];
+    return [{ name: 'load-balance', spec: facetedPolicyLines(rows, 'cluster', 'skew', 'recipient skew (Zipf exponent; 0 = uniform)') }];
   },
 };

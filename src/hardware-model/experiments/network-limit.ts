@@ -19,18 +19,25 @@ export const networkLimit: Experiment = {
   },
   rows: (point, r) => [metricsRow(point, r)],
   charts(rows) {
-    const values = [...rows.map((r) => ({ mix: r.mix, source: 'model', value: r.throughput })), { mix: 'paper (10% POP)', source: 'paper', value: 6500 }];
     return [
       {
         name: 'network-limit',
         spec: {
           ...VL, config: CHART_CONFIG, title: 'Network-limited throughput (1 Gb/s shared segment)', width: 320, height: 240,
-          data: { values }, mark: 'bar',
-          encoding: {
-            x: { field: 'mix', type: 'nominal', title: 'workload' }, xOffset: { field: 'source' },
-            y: { field: 'value', type: 'quantitative', title: 'messages/s' },
-            color: { field: 'source', type: 'nominal', scale: { range: ['#4c78a8', '#bbbbbb'] } },
-          },
+          layer: [
+            {
+              data: { values: rows }, mark: 'bar',
+              encoding: {
+                x: { field: 'mix', type: 'nominal', title: 'workload (4.7 KB messages)', axis: { labelAngle: 0 } },
+                y: { field: 'throughput', type: 'quantitative', title: 'messages/s', scale: { domain: [0, 7000] } },
+              },
+            },
+            { data: { values: [{ paper: 6500 }] }, mark: { type: 'rule', color: '#d62728', strokeDash: [6, 4] }, encoding: { y: { field: 'paper', type: 'quantitative' } } },
+            {
+              data: { values: [{ paper: 6500, label: 'paper: 6,500 msg/s' }] }, mark: { type: 'text', align: 'right', dy: -8, x: 'width', color: '#d62728' },
+              encoding: { y: { field: 'paper', type: 'quantitative' }, text: { field: 'label' } },
+            },
+          ],
         },
       },
     ];

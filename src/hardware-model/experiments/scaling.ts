@@ -11,7 +11,7 @@ export const scaling: Experiment = {
   title: 'Throughput against cluster size',
   summary: "the paper's 30 PCs, 1…30 nodes, with and without replication (experiment 4; bench:model times it)",
   points(scale: Scale): Point[] {
-    const w = windows(scale, { rampMs: 5_000, measureMs: 20_000 }, { rampMs: 2_000, measureMs: 6_000 });
+    const w = windows(scale, { rampMs: 3_000, measureMs: 12_000 }, { rampMs: 2_000, measureMs: 6_000 });
     const sizes = scale === 'full' ? Array.from({ length: 30 }, (_, i) => i + 1) : SCALING_SIZES_SHORT;
     return [0, 2].flatMap((replicas) =>
       sizes.map((n) => ({

@@ -33,8 +33,8 @@ export const singleNode: Experiment = {
     const thr = paper
       .filter((r) => r.replication === 'off')
       .flatMap((r) => [
-        { config: r.config, source: 'model', value: r.throughput },
-        { config: r.config, source: 'paper', value: targets[String(r.config)] ?? 0 },
+        { config: String(r.config).replace('300 MHz, ', ''), source: 'model', value: r.throughput },
+        { config: String(r.config).replace('300 MHz, ', ''), source: 'paper', value: targets[String(r.config)] ?? 0 },
       ]);
     const util = paper
       .filter((r) => r.replication === 'R=2')
@@ -46,10 +46,10 @@ export const singleNode: Experiment = {
       ]);
     const writes = rows.filter((r) => r.mix === 'smtp only').map((r) => ({ replication: r.replication, value: r.writesPerDelivery }));
     const grouped = (title: string, values: object[], x: string, y: string): object => ({
-      ...VL, config: CHART_CONFIG, title, width: 260, height: 220, data: { values },
+      ...VL, config: CHART_CONFIG, title, width: 300, height: 220, data: { values },
       mark: 'bar',
       encoding: {
-        x: { field: x, type: 'nominal', title: null },
+        x: { field: x, type: 'nominal', title: null, axis: { labelAngle: 0, labelLimit: 200 } },
         xOffset: { field: 'source' },
         y: { field: 'value', type: 'quantitative', title: y },
         color: { field: 'source', type: 'nominal', scale: { range: ['#4c78a8', '#bbbbbb'] } },
@@ -61,11 +61,11 @@ export const singleNode: Experiment = {
         spec: {
           ...VL, config: CHART_CONFIG,
           hconcat: [
-            grouped('Throughput, one node', thr, 'config', 'messages/s'),
+            grouped('Throughput, one 300 MHz node', thr, 'config', 'messages/s'),
             grouped('Busy with replication (one disk)', util, 'resource', '% busy'),
             {
               title: 'Disk writes per delivery', width: 160, height: 220, data: { values: writes }, mark: 'bar',
-              encoding: { x: { field: 'replication', type: 'nominal', title: null }, y: { field: 'value', type: 'quantitative', title: 'writes' } },
+              encoding: { x: { field: 'replication', type: 'nominal', title: 'replication', axis: { labelAngle: 0 } }, y: { field: 'value', type: 'quantitative', title: 'writes' } },
             },
           ],
         },

@@ -1,6 +1,6 @@
 // What an experiment is: a list of model runs (points), how each run becomes CSV rows, and the charts
 // drawn from those rows. `short` is the CI scale (short windows, fewer points); `full` the figures' scale.
-import type { ChartSpec } from '../plot.js';
+import { CHART_CONFIG, type ChartSpec } from '../plot.js';
 import type { ModelRunResult, ModelRunSpec } from '../run.js';
 
 export type Scale = 'full' | 'short';
@@ -57,4 +57,20 @@ export const VL = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json' }
 /** Windows of a point by scale: ramp (queues fill) then measurement, ms of virtual time. */
 export function windows(scale: Scale, full: { rampMs: number; measureMs: number }, short: { rampMs: number; measureMs: number }): { rampMs: number; measureMs: number } {
   return scale === 'full' ? full : short;
+}
+
+/** Throughput against `x`, one line per policy, one panel per value of `facet` (experiments 5 and 6). */
+export function facetedPolicyLines(rows: readonly Row[], facet: string, x: string, xTitle: string): ChartSpec {
+  return {
+    ...VL, config: CHART_CONFIG, data: { values: rows },
+    facet: { column: { field: facet, type: 'nominal', title: null } },
+    spec: {
+      width: 300, height: 240, mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: x, type: 'quantitative', title: xTitle },
+        y: { field: 'throughput', type: 'quantitative', title: 'messages/s' },
+        color: { field: 'policy', type: 'nominal' },
+      },
+    },
+  };
 }
