@@ -63,6 +63,8 @@ export interface TransportStatsDetail extends TransportStats {
 
 /** TCP keepalive idle time: finds connections to vanished machines while nothing is being sent. */
 const KEEPALIVE_MS = 10_000;
+/** A connection closed sooner than this after its handshake counts as a failure for the backoff. */
+const QUICK_CLOSE_MS = 1_000;
 
 const silent: TransportLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -175,6 +177,7 @@ class PeerLink {
     const reader = new FrameReader(this.s.maxFrameBytes);
     let failed = false;
     let established = false;
+    let establishedAt = 0;
     const fail = (why: string): void => {
       if (failed) return;
       failed = true;
@@ -197,6 +200,7 @@ class PeerLink {
       this.nonce = c.value.nonce;
       this.failures = 0;
       established = true;
+      establishedAt = Date.now();
       this.flush();
     });
     socket.on('drain', () => {
@@ -210,8 +214,10 @@ class PeerLink {
         this.socket = undefined;
         this.nonce = undefined;
       }
-      // A connection that never got its challenge is a failure (backoff); one that worked reconnects at once.
-      if (failed || !established) this.failures++;
+      // A connection that never got its challenge is a failure (backoff), and so is one the peer closed at
+      // once (it refuses our frames: an unknown sender or a bug; no busy reconnect loop). One that worked
+      // for a while reconnects at once.
+      if (failed || !established || Date.now() - establishedAt < QUICK_CLOSE_MS) this.failures++;
       if (this.queuedFrames > 0) this.connectSoon();
     });
     socket.connect({ host: this.address.host, port: this.address.port, localAddress: this.s.localAddress });
