@@ -1,12 +1,11 @@
 // The POP3 front end of a node (our own, RFC 1939 + RFC 2449 + RFC 2595): a TCP server whose connections
 // (connection.ts) are gateway sessions. Limits and defaults: docs/runtime-smtp-pop3.md.
 import net from 'node:net';
-import tls from 'node:tls';
 import type { SessionId } from '../../pure/types.js';
 import type { NodeGateway, RuntimeLogger } from '../contracts.js';
 import { AddressLimit, normaliseAddress } from '../front-end/address-limit.js';
 import { listenOn } from '../front-end/listen.js';
-import { positiveOption, silentLogger, type FrontEndHandle, type TlsMaterial } from '../front-end/options.js';
+import { positiveOption, secureContextOf, silentLogger, type FrontEndHandle, type TlsMaterial } from '../front-end/options.js';
 import { Pop3Connection, type Pop3Counters } from './connection.js';
 import { LoginThrottle, type LoginThrottleOptions } from './throttle.js';
 
@@ -24,6 +23,8 @@ export interface Pop3Options {
   readonly maxLineLength?: number;
   /** Unrecognised commands (or lines with NUL) before the connection is closed. Default 10. */
   readonly maxUnrecognisedCommands?: number;
+  /** Open connections in all; one more gets -ERR [SYS/TEMP] and is closed. Default 2000. */
+  readonly maxConnections?: number;
   /** Open connections per client address; one more gets -ERR [SYS/TEMP] and is closed. Default 50. */
   readonly maxConnectionsPerAddress?: number;
   /** Autologout timer (RFC 1939 §3: at least 10 minutes). Default 10 minutes. */
@@ -39,7 +40,7 @@ export interface Pop3Options {
 export interface Pop3Stats extends Readonly<Pop3Counters> {
   readonly connectionsOpen: number;
   readonly connectionsAccepted: number;
-  /** Connections refused because their address had maxConnectionsPerAddress open already. */
+  /** Connections refused by maxConnections or maxConnectionsPerAddress. */
   readonly connectionsRefused: number;
 }
 
@@ -49,6 +50,7 @@ const defaults = {
   hostname: 'porcupine',
   maxLineLength: 255,
   maxUnrecognisedCommands: 10,
+  maxConnections: 2000,
   maxConnectionsPerAddress: 50,
   idleTimeoutMs: 10 * 60_000,
   closeTimeoutMs: 10_000,
@@ -57,13 +59,14 @@ const defaults = {
 export async function startPop3Server(options: Pop3Options): Promise<Pop3ServerHandle> {
   const maxLineBytes = positiveOption('maxLineLength', options.maxLineLength, defaults.maxLineLength);
   const maxUnrecognisedCommands = positiveOption('maxUnrecognisedCommands', options.maxUnrecognisedCommands, defaults.maxUnrecognisedCommands);
+  const maxConnections = positiveOption('maxConnections', options.maxConnections, defaults.maxConnections);
   const perAddress = positiveOption('maxConnectionsPerAddress', options.maxConnectionsPerAddress, defaults.maxConnectionsPerAddress);
   const idleTimeoutMs = positiveOption('idleTimeoutMs', options.idleTimeoutMs, defaults.idleTimeoutMs);
   const closeTimeoutMs = positiveOption('closeTimeoutMs', options.closeTimeoutMs, defaults.closeTimeoutMs);
   if (maxLineBytes < 8) throw new RangeError('maxLineLength must leave room for a command and its CRLF');
   const logger = options.logger ?? silentLogger;
   const hostname = options.hostname ?? defaults.hostname;
-  const secureContext = options.tls === undefined ? undefined : tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert });
+  const secureContext = secureContextOf('pop3', options.tls);
   const throttle = new LoginThrottle(options.loginThrottle);
   const limit = new AddressLimit(perAddress);
   const counters: Pop3Counters = { loginsSucceeded: 0, loginsFailed: 0, loginsThrottled: 0, retrievals: 0, deletesMarked: 0, linesRefused: 0, idleTimeouts: 0 };
@@ -80,6 +83,12 @@ export async function startPop3Server(options: Pop3Options): Promise<Pop3ServerH
     const address = normaliseAddress(socket.remoteAddress);
     if (closing) {
       socket.end('-ERR [SYS/TEMP] server shutting down\r\n');
+      return;
+    }
+    if (open.size >= maxConnections) {
+      connectionsRefused++;
+      logger.warn({ remoteAddress: address, limit: maxConnections }, 'pop3: connection limit reached');
+      socket.end('-ERR [SYS/TEMP] too many connections, try again later\r\n');
       return;
     }
     if (!limit.acquire(address)) {

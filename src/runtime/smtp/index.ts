@@ -9,7 +9,7 @@ import type { SessionId } from '../../pure/types.js';
 import type { NodeGateway, RuntimeLogger } from '../contracts.js';
 import { AddressLimit, normaliseAddress } from '../front-end/address-limit.js';
 import { listenOn } from '../front-end/listen.js';
-import { positiveOption, silentLogger, type FrontEndHandle, type TlsMaterial } from '../front-end/options.js';
+import { positiveOption, secureContextOf, silentLogger, type FrontEndHandle, type TlsMaterial } from '../front-end/options.js';
 import { checkBody, messageIdOf, type BareLineEndingPolicy } from './body.js';
 import { PromptSmtpServer } from './prompt-server.js';
 
@@ -33,6 +33,8 @@ export interface SmtpOptions {
   readonly maxLineLength?: number;
   /** Unrecognised commands before the connection is closed with 421. Default 10. */
   readonly maxUnrecognisedCommands?: number;
+  /** Open connections in all; one more gets 421. Default 2000. */
+  readonly maxConnections?: number;
   /** Open connections per client address; one more gets 421. Default 50. */
   readonly maxConnectionsPerAddress?: number;
   /** A connection idle this long gets 421 and is closed (the node gets `sessionEnd`). Default 5 minutes. */
@@ -49,7 +51,7 @@ export interface SmtpOptions {
 export interface SmtpStats {
   readonly connectionsOpen: number;
   readonly connectionsAccepted: number;
-  /** Connections refused with 421 because their address had maxConnectionsPerAddress open already. */
+  /** Connections refused with 421 by maxConnections or maxConnectionsPerAddress. */
   readonly connectionsRefused: number;
   /** DATA transactions answered 250. */
   readonly messagesAccepted: number;
@@ -85,6 +87,7 @@ const defaults = {
   maxRecipients: 100,
   maxLineLength: 1000,
   maxUnrecognisedCommands: 10,
+  maxConnections: 2000,
   maxConnectionsPerAddress: 50,
   idleTimeoutMs: 5 * 60_000,
   closeTimeoutMs: 10_000,
@@ -101,6 +104,7 @@ export async function startSmtpServer(options: SmtpOptions): Promise<SmtpServerH
   const maxRecipients = positiveOption('maxRecipients', options.maxRecipients, defaults.maxRecipients);
   const maxLineLength = positiveOption('maxLineLength', options.maxLineLength, defaults.maxLineLength);
   const maxUnrecognised = positiveOption('maxUnrecognisedCommands', options.maxUnrecognisedCommands, defaults.maxUnrecognisedCommands);
+  const maxConnections = positiveOption('maxConnections', options.maxConnections, defaults.maxConnections);
   const perAddress = positiveOption('maxConnectionsPerAddress', options.maxConnectionsPerAddress, defaults.maxConnectionsPerAddress);
   const idleTimeoutMs = positiveOption('idleTimeoutMs', options.idleTimeoutMs, defaults.idleTimeoutMs);
   const closeTimeoutMs = positiveOption('closeTimeoutMs', options.closeTimeoutMs, defaults.closeTimeoutMs);
@@ -108,6 +112,7 @@ export async function startSmtpServer(options: SmtpOptions): Promise<SmtpServerH
   const domains = new Set(options.domains.map((d) => d.toLowerCase()));
   if (domains.size === 0) throw new RangeError('domains must name at least one mail domain of the cluster');
   if (maxLineLength < 3) throw new RangeError('maxLineLength must leave room for a command and its CRLF');
+  secureContextOf('smtp', options.tls); // checked here for a clear error; smtp-server builds its own
   const { gateway } = options;
   const logger = options.logger ?? silentLogger;
   const limit = new AddressLimit(perAddress);
@@ -159,6 +164,11 @@ export async function startSmtpServer(options: SmtpOptions): Promise<SmtpServerH
     onConnect(session: SMTPServerSession, callback: (err?: Error | null) => void): void {
       if (closing) return callback(smtpError(421, `${hostname} service shutting down`));
       const address = normaliseAddress(session.remoteAddress);
+      if (connections.size >= maxConnections) {
+        counters.connectionsRefused++;
+        logger.warn({ remoteAddress: address, limit: maxConnections }, 'smtp: connection limit reached');
+        return callback(smtpError(421, '4.7.0 too many connections, try again later'));
+      }
       if (!limit.acquire(address)) {
         counters.connectionsRefused++;
         logger.warn({ remoteAddress: address, limit: perAddress }, 'smtp: too many connections from one address');

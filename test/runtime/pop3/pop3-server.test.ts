@@ -413,6 +413,21 @@ describe('POP3 front end refuses what it must', () => {
     expect(await c.command('NOOP', /\r\n/)).toBe('+OK\r\n');
   });
 
+  it('maxConnections in all: one more from any address is refused', async () => {
+    const server = await start(nodeWithMail(), { maxConnections: 2 });
+    await connect(server.address.port);
+    await connect(server.address.port, '127.0.0.2');
+    const third = await RawClient.connect(server.address.port, '127.0.0.1', '127.0.0.3');
+    cleanups.push(async () => third.destroy());
+    await third.waitFor(/^-ERR \[SYS\/TEMP\] too many connections/);
+  });
+
+  it('an unusable TLS key or certificate is one clear error at start', async () => {
+    await expect(startPop3Server({ host: '127.0.0.1', port: 0, gateway: nodeWithMail(), tls: { key: 'not a key', cert: 'not a cert' } })).rejects.toThrow(
+      /^pop3: unusable TLS key or certificate: /,
+    );
+  });
+
   it('a port already in use is one clear error naming the address', async () => {
     const server = await start(nodeWithMail());
     await expect(startPop3Server({ host: '127.0.0.1', port: server.address.port, gateway: nodeWithMail() })).rejects.toThrow(

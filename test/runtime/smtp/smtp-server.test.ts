@@ -339,6 +339,21 @@ describe('SMTP front end survives its clients', () => {
     expect(await c.command(`RCPT TO:<alice@${domain}>`, /^\d{3} /m)).toMatch(/^451 /m);
   });
 
+  it('maxConnections in all: one more from any address gets 421', async () => {
+    const server = await start(nodeWithUsers(), { maxConnections: 2 });
+    await greeted(server.address.port);
+    await greeted(server.address.port, '127.0.0.2');
+    const third = await RawClient.connect(server.address.port, '127.0.0.1', '127.0.0.3');
+    cleanups.push(async () => third.destroy());
+    await third.waitFor(/^421 4\.7\.0 too many connections/);
+  });
+
+  it('an unusable TLS key or certificate is one clear error at start', async () => {
+    await expect(startSmtpServer({ host: '127.0.0.1', port: 0, gateway: nodeWithUsers(), domains: [domain], tls: { key: 'not a key', cert: 'not a cert' } })).rejects.toThrow(
+      /^smtp: unusable TLS key or certificate: /,
+    );
+  });
+
   it('a port already in use is one clear error naming the address', async () => {
     const server = await start(nodeWithUsers());
     await expect(startSmtpServer({ host: '127.0.0.1', port: server.address.port, gateway: nodeWithUsers(), domains: [domain] })).rejects.toThrow(
