@@ -107,6 +107,8 @@ class PeerLink {
   private everConnected = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private stallTimer: NodeJS.Timeout | undefined;
+  /** The current connection is being closed because it stalled (a failure for the backoff). */
+  private stalled = false;
   private closed = false;
 
   constructor(
@@ -198,7 +200,6 @@ class PeerLink {
       if (c.value.id !== this.id) return fail(`the peer says it is ${c.value.id}, expected ${this.id}`);
       socket.setTimeout(0);
       this.nonce = c.value.nonce;
-      this.failures = 0;
       established = true;
       establishedAt = Date.now();
       this.flush();
@@ -217,7 +218,9 @@ class PeerLink {
       // A connection that never got its challenge is a failure (backoff), and so is one the peer closed at
       // once (it refuses our frames: an unknown sender or a bug; no busy reconnect loop). One that worked
       // for a while reconnects at once.
-      if (failed || !established || Date.now() - establishedAt < QUICK_CLOSE_MS) this.failures++;
+      if (failed || !established || this.stalled || Date.now() - establishedAt < QUICK_CLOSE_MS) this.failures++;
+      else this.failures = 0;
+      this.stalled = false;
       if (this.queuedFrames > 0) this.connectSoon();
     });
     socket.connect({ host: this.address.host, port: this.address.port, localAddress: this.s.localAddress });
@@ -245,7 +248,7 @@ class PeerLink {
       this.stallTimer = setTimeout(() => {
         this.stallTimer = undefined;
         this.s.logger.warn({ peer: this.id, bufferedBytes: socket.writableLength, queuedFrames: this.queuedFrames }, 'peer stopped reading; reconnecting');
-        this.failures++;
+        this.stalled = true;
         socket.destroy();
       }, this.s.stallTimeoutMs);
     }

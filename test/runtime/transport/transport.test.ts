@@ -251,6 +251,21 @@ describe('transport', () => {
     await waitFor('a new connection to the stalled peer', () => sinkConnections >= 2);
   });
 
+  it('a sender whose frames are refused backs off instead of reconnecting in a busy loop', async () => {
+    const n1 = await node('n1', '127.0.0.1');
+    const stranger = await node('n9', '127.0.0.2', { backoffBaseMs: 20, backoffMaxMs: 1000 });
+    stranger.t.setPeers(new Map([['n1', n1.t.address]]));
+    for (let i = 0; i < 60; i++) {
+      stranger.t.send('n1', ring(i));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // 60 sends over ~600 ms: with backoff (20, 40, 80, 160, 320 ms … plus jitter) a handful of connections.
+    const refused = refusals(n1).filter((w) => w === 'unknown sender').length;
+    expect(refused).toBeGreaterThan(0);
+    expect(refused).toBeLessThanOrEqual(10);
+    expect(n1.got).toEqual([]);
+  });
+
   it('the frame reader holds only the bytes received, not the length announced', () => {
     const r = new FrameReader(16 << 20);
     const head = Buffer.alloc(4);
