@@ -300,6 +300,7 @@ export class Pop3Connection {
     this.socket.off('data', this.onData);
     this.reader.reset();
     this.queue.length = 0;
+    // The TLS socket reads the handle itself: a plain socket paused by a long pipeline does not stall it.
     this.paused = false;
     const secure = new tls.TLSSocket(this.socket, { isServer: true, secureContext: context });
     this.stream = secure;

@@ -471,35 +471,41 @@ describe('POP3 front end: timeouts, TLS upgrade and shutdown', () => {
     expect(server.stats().idleTimeouts).toBe(1);
   });
 
-  it('plaintext sent after STLS in the same packet is discarded, not run inside the TLS session', async () => {
-    const node = nodeWithMail();
-    const cert = await selfSignedCertificate();
-    cleanups.push(() => removeDir(cert.dir));
-    const server = await start(node, { tls: { key: cert.key, cert: cert.cert } });
-    const c = await connect(server.address.port);
-    c.socket.removeAllListeners('data');
-    const plain = c.socket;
-    const upgraded = new Promise<string>((resolve, reject) => {
-      let seen = '';
-      plain.on('data', (d: Buffer) => {
-        seen += d.toString('latin1');
-        if (!seen.includes('+OK begin TLS')) return;
-        plain.removeAllListeners('data');
-        const secure = tls.connect({ socket: plain, ca: cert.cert, servername: 'localhost' }, () => {
-          let text = '';
-          secure.on('data', (x: Buffer) => {
-            text += x.toString('latin1');
-            if (text.includes('\r\n')) resolve(text);
+  const injections: Record<string, string> = {
+    'one command': 'USER alice\r\n',
+    'a pipeline long enough to pause reading': `USER alice\r\n${'NOOP\r\n'.repeat(100)}`,
+  };
+  for (const [name, injected] of Object.entries(injections)) {
+    it(`plaintext sent after STLS in the same packet (${name}) is discarded, not run inside the TLS session`, async () => {
+      const node = nodeWithMail();
+      const cert = await selfSignedCertificate();
+      cleanups.push(() => removeDir(cert.dir));
+      const server = await start(node, { tls: { key: cert.key, cert: cert.cert } });
+      const c = await connect(server.address.port);
+      c.socket.removeAllListeners('data');
+      const plain = c.socket;
+      const upgraded = new Promise<string>((resolve, reject) => {
+        let seen = '';
+        plain.on('data', (d: Buffer) => {
+          seen += d.toString('latin1');
+          if (!seen.includes('+OK begin TLS')) return;
+          plain.removeAllListeners('data');
+          const secure = tls.connect({ socket: plain, ca: cert.cert, servername: 'localhost' }, () => {
+            let text = '';
+            secure.on('data', (x: Buffer) => {
+              text += x.toString('latin1');
+              if (text.includes('\r\n')) resolve(text);
+            });
+            secure.write('PASS alice-pw\r\n');
           });
-          secure.write('PASS alice-pw\r\n');
+          secure.on('error', reject);
         });
-        secure.on('error', reject);
       });
+      plain.write(`STLS\r\n${injected}`);
+      expect(await upgraded).toBe('-ERR send USER first\r\n');
+      expect(node.requests).toHaveLength(0);
     });
-    plain.write('STLS\r\nUSER alice\r\n');
-    expect(await upgraded).toBe('-ERR send USER first\r\n');
-    expect(node.requests).toHaveLength(0);
-  });
+  }
 
   it('close() lets an in-flight RETR finish, tells idle connections, then resolves and refuses new ones', async () => {
     const node = nodeWithMail();
