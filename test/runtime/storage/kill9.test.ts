@@ -3,7 +3,7 @@
 // group commits, sometimes mid-write), and after each kill opens the data dir and checks that every id the
 // child reported acknowledged is stored, and that any torn tail was dropped (the open succeeds).
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../properties/support/failure-trace.js';
@@ -90,6 +90,8 @@ describe('kill -9', () => {
       start += 100_000; // fresh ids per run: an unacknowledged write of the killed run may or may not be there
     }
     expect(allAcked.size).toBeGreaterThan(KILLS * 20);
+    // The runs went through snapshots (2 MiB threshold): kills also landed around compactions.
+    expect(readdirSync(t.dir).some((f) => f.endsWith('.snap'))).toBe(true);
     // Informative, not asserted (a kill lands mid-write only sometimes): how many torn tails recovery dropped.
     console.log(`kill -9: ${allAcked.size} acknowledged writes over ${KILLS} kills, all present; torn tails dropped: ${torn}`);
   });

@@ -133,6 +133,24 @@ describe('torn tails and corruption', () => {
     await expect(openStorage(dir)).rejects.toThrow(/not the last log/);
   });
 
+  it('a checksummed record that is not JSON is corruption (a bug, not a torn write): open refuses', async () => {
+    const dir = dataDir();
+    await writeAll(dir, [storeWrite(1)]);
+    appendFileSync(join(dir, LOG0), encodeRecord(RecordType.write, '{"kind":"storeMessage",'));
+    await expect(openStorage(dir)).rejects.toThrow(/checksummed record is not JSON/);
+  });
+
+  it('a write above the record limit is refused with ioError and nothing is written', async () => {
+    const dir = dataDir();
+    const s = await openStorage(dir, { maxRecordBytes: 1000 });
+    await expect(s.append(storeWrite(1, 2000))).rejects.toMatchObject({ failure: 'ioError' });
+    await s.append(storeWrite(2, 100));
+    await s.close();
+    const r = await openStorage(dir);
+    expect(canonical(r.recovered)).toEqual(canonical(fold([storeWrite(2, 100)])));
+    await r.close();
+  });
+
   it('a missing log between the snapshot and the last log is corruption', async () => {
     const dir = dataDir();
     await writeAll(dir, [storeWrite(1)]);
