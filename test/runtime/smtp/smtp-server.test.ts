@@ -118,6 +118,26 @@ describe('SMTP front end with real clients', () => {
     expect(node.mailboxes.get('alice')?.map((m) => m.body)).toEqual(['Subject: secret\r\n\r\nover tls\r\n']);
   });
 
+  it("STARTTLS with Python's smtplib.starttls(): the session after the upgrade delivers over TLS", async () => {
+    const node = nodeWithUsers();
+    const tls = await selfSignedCertificate();
+    cleanups.push(() => removeDir(tls.dir));
+    const server = await start(node, { tls: { key: tls.key, cert: tls.cert } });
+    const script = [
+      'import smtplib, ssl',
+      `ctx = ssl.create_default_context(cafile=${JSON.stringify(tls.certFile)})`,
+      `s = smtplib.SMTP("127.0.0.1", ${server.address.port}, timeout=10)`,
+      's.ehlo(); s.starttls(context=ctx); s.ehlo()',
+      'print(s.sock.version())',
+      `s.sendmail("py@other.test", ["bob@${domain}"], "Subject: tls\\r\\n\\r\\nsecret\\r\\n")`,
+      's.quit()',
+    ].join('\n');
+    const r = await run('python3', ['-c', script]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toMatch(/^TLSv1\.[23]$/);
+    expect(node.mailboxes.get('bob')?.map((m) => m.body)).toEqual(['Subject: tls\r\n\r\nsecret\r\n']);
+  });
+
   it('without TLS material STARTTLS is neither offered nor accepted, and AUTH is not offered', async () => {
     const server = await start(nodeWithUsers());
     const c = await greeted(server.address.port);
