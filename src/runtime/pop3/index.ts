@@ -19,6 +19,11 @@ export interface Pop3Options {
   readonly gateway: NodeGateway;
   /** Name in the greeting (default `porcupine`). */
   readonly hostname?: string;
+  /**
+   * Prefix of every UIDL (format.ts `uidlOf`): the same on every node of a cluster, different for a cluster
+   * started afresh, so clients that remember UIDLs do not mistake new messages for old. Default none.
+   */
+  readonly uidlNamespace?: string;
   /** Longest command line in octets including CRLF (RFC 2449 §4: 255). Longer: -ERR and close. */
   readonly maxLineLength?: number;
   /** Unrecognised commands (or lines with NUL) before the connection is closed. Default 10. */
@@ -66,6 +71,8 @@ export async function startPop3Server(options: Pop3Options): Promise<Pop3ServerH
   if (maxLineBytes < 8) throw new RangeError('maxLineLength must leave room for a command and its CRLF');
   const logger = options.logger ?? silentLogger;
   const hostname = options.hostname ?? defaults.hostname;
+  const uidlNamespace = options.uidlNamespace ?? '';
+  if (!/^[\x21-\x7e]{0,32}$/.test(uidlNamespace)) throw new RangeError('uidlNamespace must be at most 32 printable ASCII characters without spaces');
   const secureContext = secureContextOf('pop3', options.tls);
   const throttle = new LoginThrottle(options.loginThrottle);
   const limit = new AddressLimit(perAddress);
@@ -75,7 +82,7 @@ export async function startPop3Server(options: Pop3Options): Promise<Pop3ServerH
   const open = new Set<Pop3Connection>();
   let closing = false;
   const config = {
-    gateway: options.gateway, hostname, maxLineBytes, maxUnrecognisedCommands, idleTimeoutMs, secureContext, throttle, logger, counters,
+    gateway: options.gateway, hostname, uidlNamespace, maxLineBytes, maxUnrecognisedCommands, idleTimeoutMs, secureContext, throttle, logger, counters,
   };
 
   const server = net.createServer((socket) => {

@@ -225,6 +225,13 @@ describe('POP3 protocol details (raw sockets)', () => {
     expect(await uidls()).toBe(first);
   });
 
+  it('uidlNamespace prefixes every UIDL, so a fresh cluster reusing msgIds shows new UIDLs', async () => {
+    const server = await start(nodeWithMail(), { uidlNamespace: 'k7f3' });
+    const c = await login(server.address.port);
+    expect(await c.command('UIDL', multi)).toBe('+OK 3 messages\r\n1 k7f3.n1-1-1\r\n2 k7f3.n1-1-2\r\n3 k7f3.n1-1-3\r\n.\r\n');
+    await expect(startPop3Server({ host: '127.0.0.1', port: 0, gateway: nodeWithMail(), uidlNamespace: 'has space' })).rejects.toThrow(/uidlNamespace/);
+  });
+
   it('a connection that ends without QUIT deletes nothing; QUIT enters UPDATE and deletes', async () => {
     const node = nodeWithMail();
     const server = await start(node);
