@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HardWrite } from '../../../src/pure/hard-state.js';
 import { StorageError } from '../../../src/runtime/contracts.js';
-import { openStorage, StorageCorruptError } from '../../../src/runtime/storage/index.js';
+import { openStorage, processStart, StorageCorruptError } from '../../../src/runtime/storage/index.js';
 import { encodeRecord, RecordType } from '../../../src/runtime/storage/records.js';
 import { propertyParams } from '../../../properties/support/fc-params.js';
 import { canonical, collectingLogger, fold, hardWriteArb, storeWrite, tempDir } from './support.js';
@@ -66,10 +66,19 @@ describe('storage round trip', () => {
     await expect(s.append(storeWrite(1))).rejects.toMatchObject({ failure: 'closed' });
   });
 
-  it('a second process-level open of a live data directory is refused by its lock', async () => {
+  it('a data directory locked by another live process is refused; a lock whose pid was reused by another process is taken over', async () => {
     const dir = dataDir();
-    writeFileSync(join(dir, 'LOCK'), `${process.ppid}\n`); // a live process that is not us
+    const start = processStart(process.ppid);
+    if (process.platform === 'linux') expect(start).toMatch(/^\d+$/);
+    writeFileSync(join(dir, 'LOCK'), `${process.ppid} ${start ?? ''}\n`); // a live process that is not us
     await expect(openStorage(dir)).rejects.toThrow(/in use by process/);
+    if (start !== undefined) {
+      // The same pid with another start time: the owner died and its pid now belongs to someone else.
+      writeFileSync(join(dir, 'LOCK'), `${process.ppid} ${Number(start) - 1}\n`);
+      const s = await openStorage(dir);
+      expect(readFileSync(join(dir, 'LOCK'), 'utf8')).toBe(`${process.pid} ${processStart(process.pid)}\n`);
+      await s.close();
+    }
   });
 });
 
