@@ -45,6 +45,11 @@ export interface SmtpOptions {
   readonly bareLineEndings?: BareLineEndingPolicy;
   /** Key and certificate: STARTTLS is offered only when given. */
   readonly tls?: TlsMaterial;
+  /**
+   * Prepend a `Received:` trace header to each message (RFC 5321 §4.4). Default off: the stored body is then
+   * exactly what the client sent, which the simulator-versus-runtime comparison relies on.
+   */
+  readonly receivedHeader?: boolean;
   readonly logger?: RuntimeLogger;
 }
 
@@ -97,6 +102,15 @@ const defaults = {
 function splitAddress(address: string): { local: string; domain: string | undefined } {
   const at = address.lastIndexOf('@');
   return at < 0 ? { local: address, domain: undefined } : { local: address.slice(0, at), domain: address.slice(at + 1).toLowerCase() };
+}
+
+/** The RFC 5321 §4.4 trace header for a message received in `session` (folded, CRLF-terminated). */
+export function receivedHeader(session: SMTPServerSession, hostname: string, at: Date): string {
+  const helo = (session.hostNameAppearsAs || 'unknown').replace(/[^\x21-\x7e]/g, '').slice(0, 255); // a domain is at most 255
+  const address = normaliseAddress(session.remoteAddress);
+  const date = at.toUTCString().replace(/GMT$/, '+0000');
+  const via = session.secure ? 'ESMTPS' : 'ESMTP';
+  return `Received: from ${helo} ([${address}])\r\n\tby ${hostname} (Porcupine-TS) with ${via} id ${session.id};\r\n\t${date}\r\n`;
 }
 
 export async function startSmtpServer(options: SmtpOptions): Promise<SmtpServerHandle> {
@@ -259,7 +273,8 @@ export async function startSmtpServer(options: SmtpOptions): Promise<SmtpServerH
         const recipients = [...byUser.values()];
         const sender = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
         const clientMsgId = messageIdOf(checked.body);
-        const request = { kind: 'smtpData', sender, recipients, body: checked.body, ...(clientMsgId === undefined ? {} : { clientMsgId }) } as const;
+        const body = options.receivedHeader === true ? receivedHeader(session, hostname, new Date()) + checked.body : checked.body;
+        const request = { kind: 'smtpData', sender, recipients, body, ...(clientMsgId === undefined ? {} : { clientMsgId }) } as const;
         void transact(state, () => gateway.request(state.gatewaySession, request)).then((reply) => {
           closeIfClosing(session.id);
           if (reply instanceof Error) return refuse(451, '4.3.0 temporary failure, try again later');

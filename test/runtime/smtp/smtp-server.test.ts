@@ -138,6 +138,17 @@ describe('SMTP front end with real clients', () => {
     expect(node.mailboxes.get('bob')?.map((m) => m.body)).toEqual(['Subject: tls\r\n\r\nsecret\r\n']);
   });
 
+  it('receivedHeader: a Received trace header (RFC 5321 §4.4) is prepended; without it the body is as sent', async () => {
+    const node = nodeWithUsers();
+    const server = await start(node, { receivedHeader: true, hostname: 'n1.example.org' });
+    const c = await rawToData(server.address.port);
+    expect(await c.command('Subject: t\r\n\r\nbody\r\n.', /^\d{3} /m)).toMatch(/^250 /m);
+    const [stored] = node.mailboxes.get('alice') ?? [];
+    expect(stored.body).toMatch(
+      /^Received: from client\.test \(\[127\.0\.0\.1\]\)\r\n\tby n1\.example\.org \(Porcupine-TS\) with ESMTP id \S+;\r\n\t\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d \+0000\r\nSubject: t\r\n\r\nbody\r\n$/,
+    );
+  });
+
   it('without TLS material STARTTLS is neither offered nor accepted, and AUTH is not offered', async () => {
     const server = await start(nodeWithUsers());
     const c = await greeted(server.address.port);
