@@ -94,6 +94,9 @@ interface Settings {
   readonly counters: Counters;
 }
 
+/** Stands in for a payload already handed to the socket (so the queue array does not keep it alive). */
+const SENT = Buffer.alloc(0);
+
 /** The sending side towards one peer. */
 class PeerLink {
   private queue: Buffer[] = [];
@@ -235,6 +238,7 @@ class PeerLink {
     try {
       while (this.queueHead < this.queue.length && !socket.writableNeedDrain) {
         const payload = this.queue[this.queueHead];
+        this.queue[this.queueHead] = SENT; // release the payload now, not when the array is next compacted
         this.queueHead++;
         this.queuedBytes -= payload.length;
         this.seq++;
@@ -252,7 +256,10 @@ class PeerLink {
         socket.destroy();
       }, this.s.stallTimeoutMs);
     }
-    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+    if (this.queueHead === this.queue.length) {
+      this.queue = [];
+      this.queueHead = 0;
+    } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.queueHead);
       this.queueHead = 0;
     }
