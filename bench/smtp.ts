@@ -15,6 +15,7 @@ import { adminRequest } from '../src/runtime/admin-client.js';
 import { freePorts } from '../src/runtime/free-ports.js';
 import { popFetchAll, pool, smtpSend } from '../test/runtime/e2e/wire-client.js';
 import { numberFlag } from './flags.js';
+import { privateMasterCf } from '../test/runtime/e2e/postfix.js';
 
 const messages = numberFlag('--messages', 20_000);
 const sessions = numberFlag('--sessions', 32);
@@ -73,19 +74,6 @@ async function addUser(c: Cluster, name: string): Promise<void> {
 
 // ---- Postfix, delivering to a Maildir (virtual(8) fsyncs each delivery before it is done) ----
 
-function masterCf(port: number): string {
-  return readFileSync('/etc/postfix/master.cf', 'utf8')
-    .split('\n')
-    .map((line) => {
-      if (/^\s|^#|^$/.test(line)) return line;
-      const f = line.split(/\s+/);
-      if (f.length < 8) return line;
-      if (f[0] === 'smtp' && f[1] === 'inet') f[0] = `127.0.0.1:${port}`;
-      f[4] = 'n';
-      return f.join(' ');
-    })
-    .join('\n');
-}
 
 function startPostfix(dir: string, port: number): () => void {
   chmodSync(dir, 0o755);
@@ -100,7 +88,7 @@ function startPostfix(dir: string, port: number): () => void {
     'virtual_mailbox_domains = localhost', `virtual_mailbox_base = ${dir}/mail`, 'virtual_mailbox_maps = static:bench/',
     'virtual_uid_maps = static:65534', 'virtual_gid_maps = static:65534', 'virtual_destination_concurrency_limit = 20', '',
   ].join('\n'));
-  writeFileSync(join(dir, 'etc/master.cf'), masterCf(port));
+  writeFileSync(join(dir, 'etc/master.cf'), privateMasterCf(port));
   execFileSync('postfix', ['-c', join(dir, 'etc'), 'start'], { stdio: 'pipe' });
   return () => void spawnSync('postfix', ['-c', join(dir, 'etc'), 'stop'], { stdio: 'pipe' });
 }

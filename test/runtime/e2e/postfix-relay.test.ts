@@ -9,26 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../../../src/runtime/free-ports.js';
 import { eventually, TestCluster } from './harness.js';
 import { popFetchAll, smtpSend } from './wire-client.js';
+import { privateMasterCf } from './postfix.js';
 
 let c: TestCluster | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'porcupine-postfix-'));
 let started = false;
 let relayPort = 0;
 
-/** The Debian master.cf with smtpd moved to `port` and no chroot (the private queue has no chroot files). */
-function masterCf(port: number): string {
-  return readFileSync('/etc/postfix/master.cf', 'utf8')
-    .split('\n')
-    .map((line) => {
-      if (/^\s|^#|^$/.test(line)) return line;
-      const f = line.split(/\s+/);
-      if (f.length < 8) return line;
-      if (f[0] === 'smtp' && f[1] === 'inet') f[0] = `127.0.0.1:${port}`;
-      f[4] = 'n';
-      return f.join(' ');
-    })
-    .join('\n');
-}
 
 beforeAll(async () => {
   c = await TestCluster.start({ nodes: 3 });
@@ -44,7 +31,7 @@ beforeAll(async () => {
     `relayhost = [127.0.0.1]:${c.node('n1').smtp}`, 'mynetworks = 127.0.0.0/8', 'compatibility_level = 3.6', 'smtputf8_enable = no',
     `maillog_file = ${dir}/maillog`, `maillog_file_prefixes = ${dir}`, 'smtp_tls_security_level = none', '',
   ].join('\n'));
-  writeFileSync(join(dir, 'etc/master.cf'), masterCf(relayPort));
+  writeFileSync(join(dir, 'etc/master.cf'), privateMasterCf(relayPort));
   execFileSync('postfix', ['-c', join(dir, 'etc'), 'start'], { stdio: 'pipe' });
   started = true;
 }, 90_000);
