@@ -44,11 +44,9 @@ interface Cluster {
 }
 
 async function startCluster(dir: string): Promise<Cluster> {
-  const env = { ...process.env };
-  if (profile) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${join(dir, 'profiles')}`;
-  const proc = spawn(process.execPath, [cliJs, 'cluster', '--nodes', '3', '--replicas', '2', '--ack-replicas', '2', '--log-level', 'warn', '--data', dir, '--json'], {
+  const prof = profile ? ['--cpu-prof-dir', join(dir, 'profiles')] : [];
+  const proc = spawn(process.execPath, [cliJs, 'cluster', '--nodes', '3', '--replicas', '2', '--ack-replicas', '2', '--log-level', 'warn', ...prof, '--data', dir, '--json'], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env,
   });
   const line = await new Promise<string>((res, rej) => {
     let out = '';

@@ -11,7 +11,7 @@ import { freePorts } from './free-ports.js';
 
 export const CLUSTER_USAGE = `porcupine cluster — start a local Porcupine mail cluster (one process per node)
 
-Usage: porcupine cluster [--nodes N] [--data DIR] [--host ADDR] [--replicas R] [--ack-replicas A] [--log-level L] [--json]
+Usage: porcupine cluster [--nodes N] [--data DIR] [--host ADDR] [--replicas R] [--ack-replicas A] [--log-level L] [--cpu-prof-dir DIR] [--json]
 
 Options:
   --nodes N          number of nodes (default 3; 1–9)
@@ -21,6 +21,7 @@ Options:
   --replicas R       copies of each message (default min(2, N))
   --ack-replicas A   copies durable before SMTP 250 (default min(2, R))
   --log-level LEVEL  the nodes' log level: debug, info (default), warn or error (applies to a new DIR)
+  --cpu-prof-dir DIR run every node under 'node --cpu-prof' and write its V8 CPU profile to DIR at exit
   --json             print one JSON object once every node serves:
                      {"nodes":[{"id","smtp","pop3","http","rpc"}],"user":{"name","password","address"}}
   -h, --help         show this help
@@ -51,6 +52,7 @@ interface Options {
   replicas?: number;
   ackReplicas?: number;
   logLevel: string;
+  cpuProfDir?: string;
   json: boolean;
 }
 
@@ -92,6 +94,12 @@ function parseArgs(argv: readonly string[]): Options | string[] {
       case '--json':
         o.json = true;
         break;
+      case '--cpu-prof-dir': {
+        const v = argv[++i];
+        if (v === undefined || v.length === 0) errors.push('--cpu-prof-dir needs a directory');
+        else o.cpuProfDir = resolve(v);
+        break;
+      }
       case '--log-level': {
         const v = argv[++i];
         if (v !== 'debug' && v !== 'info' && v !== 'warn' && v !== 'error') errors.push(`--log-level must be debug, info, warn or error, got '${v ?? ''}'`);
@@ -158,7 +166,8 @@ export async function runClusterCommand(argv: string[]): Promise<number> {
   let stopping = false;
   const start = (id: string): void => {
     const log = createWriteStream(join(dir, `${id}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [mainJs(), 'node', '--config', join(dir, `${id}.json`)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const prof = parsed.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', parsed.cpuProfDir];
+    const child = spawn(process.execPath, [...prof, mainJs(), 'node', '--config', join(dir, `${id}.json`)], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     children.set(id, child);
