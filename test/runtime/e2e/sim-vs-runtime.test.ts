@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeConfig, NO_FAULTS, runSimulation, USER_PASSWORD } from '../../../src/sim/index.js';
 import type { World } from '../../../src/sim/world.js';
+import { readFileSync } from 'node:fs';
+import { traceActions } from '../../../src/pure/trace-actions.js';
 import { TestCluster } from './harness.js';
 import { popFetchAll, smtpSend } from './wire-client.js';
 
@@ -13,7 +15,7 @@ let c: TestCluster;
 const users = 4;
 
 beforeAll(async () => {
-  c = await TestCluster.start({ nodes: 3, replicas: 2, ackReplicas: 2 });
+  c = await TestCluster.start({ nodes: 3, replicas: 2, ackReplicas: 2, traces: true });
   for (let i = 0; i < users; i++) await c.addUser(`user${i}`, USER_PASSWORD);
 }, 90_000);
 afterAll(async () => {
@@ -73,4 +75,23 @@ describe('simulator and runtime store the same thing for the same workload', () 
     expect([...real.keys()].sort()).toEqual([...sim.keys()].sort());
     for (const [user, lines] of sim) expect(real.get(user), user).toEqual(lines);
   }, 120_000);
+
+  it('each node writes an NDJSON trace in the simulator\'s event format, with the spec\'s action names', async () => {
+    await c.stopNodes(); // a graceful stop flushes the trace files
+    const known = new Set<string>(traceActions);
+    for (const id of ['n1', 'n2', 'n3']) {
+      const lines = readFileSync(c.traceFile(id), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines[0]).toMatchObject({ kind: 'header', spec: 'Porcupine', constants: { Nodes: expect.arrayContaining(['n1', 'n2', 'n3']) } });
+      const events = lines.slice(1);
+      expect(events.length).toBeGreaterThan(10);
+      events.forEach((e, i) => {
+        expect(e).toMatchObject({ i: i + 1, node: id });
+        expect(typeof e.t).toBe('number');
+        expect(known.has(String(e.action)), String(e.action)).toBe(true);
+      });
+      expect(events.some((e) => e.action === 'Boot')).toBe(true);
+    }
+    const all = ['n1', 'n2', 'n3'].flatMap((id) => readFileSync(c.traceFile(id), 'utf8').split('\n'));
+    expect(all.filter((l) => l.includes('"action":"Ack"')).length).toBe(12);
+  });
 });
