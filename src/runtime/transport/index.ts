@@ -10,7 +10,7 @@
 //   replayed sequence or garbage is dropped and counted and the connection closed; other peers are not
 //   affected and nothing throws out of the transport.
 import { randomBytes } from 'node:crypto';
-import { createServer, Socket, type Server } from 'node:net';
+import { createServer, isIP, Socket, type Server } from 'node:net';
 import type { Message } from '../../pure/io.js';
 import type { NodeId } from '../../pure/types.js';
 import type { PeerAddress, RuntimeLogger, Transport, TransportStats } from '../contracts.js';
@@ -226,7 +226,11 @@ class PeerLink {
       this.stalled = false;
       if (this.queuedFrames > 0) this.connectSoon();
     });
-    socket.connect({ host: this.address.host, port: this.address.port, localAddress: this.s.localAddress });
+    try {
+      socket.connect({ host: this.address.host, port: this.address.port, localAddress: this.s.localAddress });
+    } catch (e) {
+      fail((e as Error).message); // a malformed address throws here: never out of send()
+    }
   }
 
   /** Writes queued frames while the socket takes them without growing its buffer past the high-water mark. */
@@ -287,7 +291,8 @@ export class TcpTransport implements Transport {
 
   static async start(o: TransportOptions): Promise<TcpTransport> {
     const counters: Counters = { framesSent: 0, framesReceived: 0, droppedQueueFull: 0, droppedBadFrame: 0, droppedUnknownPeer: 0, droppedTooLarge: 0, reconnects: 0, connectFailures: 0 };
-    const wildcard = o.listen.host === '0.0.0.0' || o.listen.host === '::' || o.listen.host === '';
+    // Only a concrete IP can be a source address (a host name or a wildcard cannot).
+    const wildcard = isIP(o.listen.host) === 0 || o.listen.host === '0.0.0.0' || o.listen.host === '::';
     const s: Settings = {
       self: o.self,
       key: frameKey(o.secret),

@@ -251,6 +251,16 @@ describe('transport', () => {
     await waitFor('a new connection to the stalled peer', () => sinkConnections >= 2);
   });
 
+  it('a node listening on a host name (localhost) connects out without binding a source address', async () => {
+    const a = await node('a', 'localhost');
+    const b = await node('b', '127.0.0.2');
+    a.t.setPeers(new Map([['b', b.t.address]]));
+    b.t.setPeers(new Map([['a', a.t.address]]));
+    a.t.send('b', ring(1));
+    b.t.send('a', ring(2));
+    await waitFor('both ways', () => a.got.length === 1 && b.got.length === 1);
+  });
+
   it('a peer that moves to a new address (setPeers) is reached there', async () => {
     const a = await node('a', '127.0.0.1');
     const b1 = await node('b', '127.0.0.2');
@@ -319,5 +329,9 @@ describe('transport', () => {
     n1.t.send('nobody', ring(2));
     await waitFor('the small one', () => n2.got.length === 1);
     expect(n1.t.stats()).toMatchObject({ droppedTooLarge: 1, droppedUnknownPeer: 1 });
+    // A peer with an unusable port: the attempt fails and is counted, nothing throws out of send().
+    n1.t.setPeers(new Map([['n2', n2.t.address], ['bad', { host: '127.0.0.1', port: 70_000 }]]));
+    expect(() => n1.t.send('bad', ring(3))).not.toThrow();
+    await waitFor('the failed attempt counted', () => n1.t.stats().connectFailures > 0);
   });
 });
