@@ -100,6 +100,19 @@ describe('porcupine cluster', () => {
   });
 });
 
+describe('help texts', () => {
+  it('cluster --help and user --help document their options; the top-level help lists cluster, node and user', () => {
+    const cl = run(process.execPath, [cliJs, 'cluster', '--help']);
+    expect(cl.status).toBe(0);
+    for (const f of ['--nodes', '--data', '--json', '--replicas', '--ack-replicas', '--host']) expect(cl.stdout).toContain(f);
+    const us = run(process.execPath, [cliJs, 'user', '--help']);
+    expect(us.status).toBe(0);
+    for (const f of ['add', 'passwd', 'remove', 'list', '--node', '--secret-file', '--password-stdin']) expect(us.stdout).toContain(f);
+    const top = run(process.execPath, [cliJs, '--help']);
+    for (const cmd of ['cluster', 'node', 'user']) expect(top.stdout).toMatch(new RegExp(`^\\s+${cmd}\\s+\\S`, 'm'));
+  });
+});
+
 describe('porcupine node', () => {
   it('lists every configuration mistake, one line each, and exits 2', () => {
     const r = run(process.execPath, [cliJs, 'node', '--id', 'bad id', '--rpc', 'nohost', '--smtp', '127.0.0.1:99999', '--peers', 'n2=127.0.0.1', '--replicas', '5', '--frob', 'x']);
