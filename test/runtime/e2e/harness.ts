@@ -5,11 +5,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { adminRequest } from '../../../src/runtime/admin-client.js';
 import { freePorts } from '../../../src/runtime/free-ports.js';
 
-export const repoRoot = resolve(import.meta.dirname, '../../..');
+// The repository root, whether this file runs from test/ (vitest) or from dist/test/ (a built script).
+const up3 = resolve(import.meta.dirname, '../../..');
+export const repoRoot = basename(up3) === 'dist' ? dirname(up3) : up3;
 export const cliJs = join(repoRoot, 'dist/src/cli/main.js');
 
 export function requireBuild(): void {
