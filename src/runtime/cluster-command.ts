@@ -11,7 +11,7 @@ import { freePorts } from './free-ports.js';
 
 export const CLUSTER_USAGE = `porcupine cluster — start a local Porcupine mail cluster (one process per node)
 
-Usage: porcupine cluster [--nodes N] [--data DIR] [--host ADDR] [--replicas R] [--ack-replicas A] [--json]
+Usage: porcupine cluster [--nodes N] [--data DIR] [--host ADDR] [--replicas R] [--ack-replicas A] [--log-level L] [--cpu-prof-dir DIR] [--json]
 
 Options:
   --nodes N          number of nodes (default 3; 1–9)
@@ -20,6 +20,8 @@ Options:
   --host ADDR        loopback address to bind (default 127.0.0.1)
   --replicas R       copies of each message (default min(2, N))
   --ack-replicas A   copies durable before SMTP 250 (default min(2, R))
+  --log-level LEVEL  the nodes' log level: debug, info (default), warn or error (applies to a new DIR)
+  --cpu-prof-dir DIR run every node under 'node --cpu-prof' and write its V8 CPU profile to DIR at exit
   --json             print one JSON object once every node serves:
                      {"nodes":[{"id","smtp","pop3","http","rpc"}],"user":{"name","password","address"}}
   -h, --help         show this help
@@ -49,11 +51,13 @@ interface Options {
   host: string;
   replicas?: number;
   ackReplicas?: number;
+  logLevel: string;
+  cpuProfDir?: string;
   json: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options | string[] {
-  const o: Options = { nodes: 3, data: './data', host: '127.0.0.1', json: false };
+  const o: Options = { nodes: 3, data: './data', host: '127.0.0.1', logLevel: 'info', json: false };
   const errors: string[] = [];
   const int = (name: string, v: string | undefined, min: number, max: number): number | undefined => {
     const n = v !== undefined && /^[0-9]+$/.test(v) ? Number(v) : NaN;
@@ -90,6 +94,18 @@ function parseArgs(argv: readonly string[]): Options | string[] {
       case '--json':
         o.json = true;
         break;
+      case '--cpu-prof-dir': {
+        const v = argv[++i];
+        if (v === undefined || v.length === 0) errors.push('--cpu-prof-dir needs a directory');
+        else o.cpuProfDir = resolve(v);
+        break;
+      }
+      case '--log-level': {
+        const v = argv[++i];
+        if (v !== 'debug' && v !== 'info' && v !== 'warn' && v !== 'error') errors.push(`--log-level must be debug, info, warn or error, got '${v ?? ''}'`);
+        else o.logLevel = v;
+        break;
+      }
       default:
         errors.push(`unknown option '${a}'`);
     }
@@ -123,7 +139,7 @@ async function loadOrCreate(o: Options, dir: string): Promise<ClusterFile> {
   for (const n of nodes) {
     const nodeConfig = {
       id: n.id, rpc: n.rpc, smtp: n.smtp, pop3: n.pop3, http: n.http, data: n.id, secretFile: 'secret', domains: ['localhost'],
-      peers: Object.fromEntries(nodes.filter((p) => p.id !== n.id).map((p) => [p.id, p.rpc])), replicas, ackReplicas,
+      peers: Object.fromEntries(nodes.filter((p) => p.id !== n.id).map((p) => [p.id, p.rpc])), replicas, ackReplicas, logLevel: o.logLevel,
     };
     writeFileSync(join(dir, `${n.id}.json`), JSON.stringify(nodeConfig, null, 2) + '\n');
   }
@@ -150,7 +166,8 @@ export async function runClusterCommand(argv: string[]): Promise<number> {
   let stopping = false;
   const start = (id: string): void => {
     const log = createWriteStream(join(dir, `${id}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [mainJs(), 'node', '--config', join(dir, `${id}.json`)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const prof = parsed.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', parsed.cpuProfDir];
+    const child = spawn(process.execPath, [...prof, mainJs(), 'node', '--config', join(dir, `${id}.json`)], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     children.set(id, child);

@@ -31,11 +31,16 @@ const expectedReply: { readonly [K in Call['kind']]: ReplyMessage['kind'] } = {
 /** A session running a transaction refuses another request until it is answered (clients are sequential). */
 function busyReply(request: Exclude<ClientRequest, { kind: 'sessionEnd' }>): ClientReply {
   const text = 'another command is in progress';
+  return temporaryFailureReply(request, `4.5.0 ${text}`, text);
+}
+
+/** A temporary refusal of `request` (SMTP 451 with `smtpText`; POP and admin: not ok with `text`). */
+export function temporaryFailureReply(request: Exclude<ClientRequest, { kind: 'sessionEnd' }>, smtpText: string, text: string): ClientReply {
   switch (request.kind) {
     case 'smtpRcpt':
-      return { kind: 'smtpRcpt', code: 451, text: `4.5.0 ${text}` };
+      return { kind: 'smtpRcpt', code: 451, text: smtpText };
     case 'smtpData':
-      return { kind: 'smtpData', code: 451, text: `4.5.0 ${text}`, results: request.recipients.map((user) => ({ user, code: 451 })) };
+      return { kind: 'smtpData', code: 451, text: smtpText, results: request.recipients.map((user) => ({ user, code: 451 })) };
     case 'popAuth':
       return { kind: 'popAuth', ok: false, text };
     case 'popList':

@@ -15,6 +15,7 @@ import type { LoginThrottle } from './throttle.js';
 export interface ConnectionConfig {
   readonly gateway: NodeGateway;
   readonly hostname: string;
+  readonly uidlNamespace: string;
   readonly maxLineBytes: number;
   readonly maxUnrecognisedCommands: number;
   readonly idleTimeoutMs: number;
@@ -224,7 +225,7 @@ export class Pop3Connection {
         case 'LIST':
           return this.list(state, args, (i, m) => `${i} ${m.sizeBytes}`);
         case 'UIDL':
-          return this.list(state, args, (i, m) => `${i} ${uidlOf(m.msgId)}`);
+          return this.list(state, args, (i, m) => `${i} ${uidlOf(m.msgId, this.config.uidlNamespace)}`);
         case 'RETR':
           return this.retr(state, args, undefined);
         case 'TOP':
@@ -300,6 +301,7 @@ export class Pop3Connection {
     this.socket.off('data', this.onData);
     this.reader.reset();
     this.queue.length = 0;
+    // The TLS socket reads the handle itself: a plain socket paused by a long pipeline does not stall it.
     this.paused = false;
     const secure = new tls.TLSSocket(this.socket, { isServer: true, secureContext: context });
     this.stream = secure;

@@ -30,9 +30,14 @@ export function topOf(message: string, lines: number): string {
 const uidlAllowed = /^[\x21-\x7e]{1,70}$/;
 
 /**
- * The unique-id of a message: its msgId when that fits RFC 1939 §7 (1–70 characters in 0x21–0x7E), else a
- * digest of it. Either way a function of the msgId alone, so stable across sessions and nodes.
+ * The unique-id of a message: its msgId (prefixed `namespace.` when a namespace is given) when that fits
+ * RFC 1939 §7 (1–70 characters in 0x21–0x7E), else a digest of it. Either way a function of the namespace and
+ * the msgId alone, so stable across sessions and nodes. The namespace exists because msgIds restart with a
+ * fresh data directory (`n1-1-0` again): a client that remembers UIDLs per host (mpop, fetchmail, "leave on
+ * server") would take a new message for one it has seen. A cluster-wide value that changes with a fresh
+ * cluster (e.g. derived from its secret) keeps them apart.
  */
-export function uidlOf(msgId: string): string {
-  return uidlAllowed.test(msgId) ? msgId : `h${createHash('sha256').update(msgId).digest('hex').slice(0, 40)}`;
+export function uidlOf(msgId: string, namespace = ''): string {
+  const id = namespace === '' ? msgId : `${namespace}.${msgId}`;
+  return uidlAllowed.test(id) ? id : `h${createHash('sha256').update(id).digest('hex').slice(0, 40)}`;
 }

@@ -1,45 +1,33 @@
 // The POP3 front end of a node (our own, RFC 1939 + RFC 2449 + RFC 2595): a TCP server whose connections
 // (connection.ts) are gateway sessions. Limits and defaults: docs/runtime-smtp-pop3.md.
 import net from 'node:net';
-import tls from 'node:tls';
 import type { SessionId } from '../../pure/types.js';
-import type { NodeGateway, RuntimeLogger } from '../contracts.js';
 import { AddressLimit, normaliseAddress } from '../front-end/address-limit.js';
 import { listenOn } from '../front-end/listen.js';
-import { positiveOption, silentLogger, type FrontEndHandle, type TlsMaterial } from '../front-end/options.js';
+import { frontEndSettings, type FrontEndHandle, type FrontEndOptions } from '../front-end/options.js';
 import { Pop3Connection, type Pop3Counters } from './connection.js';
 import { LoginThrottle, type LoginThrottleOptions } from './throttle.js';
 
 export type { LoginThrottleOptions } from './throttle.js';
 
-export interface Pop3Options {
-  /** Address to bind (a 127.0.0.x address in tests). */
-  readonly host: string;
-  /** 0 lets the OS choose a free port; `address.port` tells which. */
-  readonly port: number;
-  readonly gateway: NodeGateway;
-  /** Name in the greeting (default `porcupine`). */
-  readonly hostname?: string;
-  /** Longest command line in octets including CRLF (RFC 2449 §4: 255). Longer: -ERR and close. */
-  readonly maxLineLength?: number;
-  /** Unrecognised commands (or lines with NUL) before the connection is closed. Default 10. */
-  readonly maxUnrecognisedCommands?: number;
-  /** Open connections per client address; one more gets -ERR [SYS/TEMP] and is closed. Default 50. */
-  readonly maxConnectionsPerAddress?: number;
-  /** Autologout timer (RFC 1939 §3: at least 10 minutes). Default 10 minutes. */
-  readonly idleTimeoutMs?: number;
-  /** How long close() lets in-flight commands finish before it drops their connections. Default 10 s. */
-  readonly closeTimeoutMs?: number;
-  /** Key and certificate: STLS is offered only when given. */
-  readonly tls?: TlsMaterial;
+/**
+ * POP3 options. Defaults of the common ones: maxLineLength 255 (RFC 2449 §4), maxUnrecognisedCommands 10 (lines
+ * with NUL count), maxConnections 2000, maxConnectionsPerAddress 50, idleTimeoutMs 10 minutes (RFC 1939 §3's
+ * autologout minimum), closeTimeoutMs 10 s; refusals are `-ERR` lines ([SYS/TEMP] for the connection limits).
+ */
+export interface Pop3Options extends FrontEndOptions {
+  /**
+   * Prefix of every UIDL (format.ts `uidlOf`): the same on every node of a cluster, different for a cluster
+   * started afresh, so clients that remember UIDLs do not mistake new messages for old. Default none.
+   */
+  readonly uidlNamespace?: string;
   readonly loginThrottle?: LoginThrottleOptions;
-  readonly logger?: RuntimeLogger;
 }
 
 export interface Pop3Stats extends Readonly<Pop3Counters> {
   readonly connectionsOpen: number;
   readonly connectionsAccepted: number;
-  /** Connections refused because their address had maxConnectionsPerAddress open already. */
+  /** Connections refused by maxConnections or maxConnectionsPerAddress. */
   readonly connectionsRefused: number;
 }
 
@@ -49,21 +37,17 @@ const defaults = {
   hostname: 'porcupine',
   maxLineLength: 255,
   maxUnrecognisedCommands: 10,
+  maxConnections: 2000,
   maxConnectionsPerAddress: 50,
   idleTimeoutMs: 10 * 60_000,
   closeTimeoutMs: 10_000,
-} as const;
+};
 
 export async function startPop3Server(options: Pop3Options): Promise<Pop3ServerHandle> {
-  const maxLineBytes = positiveOption('maxLineLength', options.maxLineLength, defaults.maxLineLength);
-  const maxUnrecognisedCommands = positiveOption('maxUnrecognisedCommands', options.maxUnrecognisedCommands, defaults.maxUnrecognisedCommands);
-  const perAddress = positiveOption('maxConnectionsPerAddress', options.maxConnectionsPerAddress, defaults.maxConnectionsPerAddress);
-  const idleTimeoutMs = positiveOption('idleTimeoutMs', options.idleTimeoutMs, defaults.idleTimeoutMs);
-  const closeTimeoutMs = positiveOption('closeTimeoutMs', options.closeTimeoutMs, defaults.closeTimeoutMs);
-  if (maxLineBytes < 8) throw new RangeError('maxLineLength must leave room for a command and its CRLF');
-  const logger = options.logger ?? silentLogger;
-  const hostname = options.hostname ?? defaults.hostname;
-  const secureContext = options.tls === undefined ? undefined : tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert });
+  const settings = frontEndSettings('pop3', options, defaults);
+  const { hostname, maxConnections, maxConnectionsPerAddress: perAddress, logger, secureContext } = settings;
+  const uidlNamespace = options.uidlNamespace ?? '';
+  if (!/^[\x21-\x7e]{0,32}$/.test(uidlNamespace)) throw new RangeError('pop3: uidlNamespace must be at most 32 printable ASCII characters without spaces');
   const throttle = new LoginThrottle(options.loginThrottle);
   const limit = new AddressLimit(perAddress);
   const counters: Pop3Counters = { loginsSucceeded: 0, loginsFailed: 0, loginsThrottled: 0, retrievals: 0, deletesMarked: 0, linesRefused: 0, idleTimeouts: 0 };
@@ -72,7 +56,8 @@ export async function startPop3Server(options: Pop3Options): Promise<Pop3ServerH
   const open = new Set<Pop3Connection>();
   let closing = false;
   const config = {
-    gateway: options.gateway, hostname, maxLineBytes, maxUnrecognisedCommands, idleTimeoutMs, secureContext, throttle, logger, counters,
+    gateway: options.gateway, hostname, uidlNamespace, maxLineBytes: settings.maxLineLength, maxUnrecognisedCommands: settings.maxUnrecognisedCommands,
+    idleTimeoutMs: settings.idleTimeoutMs, secureContext, throttle, logger, counters,
   };
 
   const server = net.createServer((socket) => {
@@ -80,6 +65,12 @@ export async function startPop3Server(options: Pop3Options): Promise<Pop3ServerH
     const address = normaliseAddress(socket.remoteAddress);
     if (closing) {
       socket.end('-ERR [SYS/TEMP] server shutting down\r\n');
+      return;
+    }
+    if (open.size >= maxConnections) {
+      connectionsRefused++;
+      logger.warn({ remoteAddress: address, limit: maxConnections }, 'pop3: connection limit reached');
+      socket.end('-ERR [SYS/TEMP] too many connections, try again later\r\n');
       return;
     }
     if (!limit.acquire(address)) {
@@ -120,7 +111,7 @@ export async function startPop3Server(options: Pop3Options): Promise<Pop3ServerH
         closing = true;
         const deadline = setTimeout(() => {
           for (const c of open) c.destroy();
-        }, closeTimeoutMs);
+        }, settings.closeTimeoutMs);
         deadline.unref();
         server.close(() => {
           clearTimeout(deadline);

@@ -6,50 +6,39 @@
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { ClientReply } from '../../pure/io.js';
 import type { SessionId } from '../../pure/types.js';
-import type { NodeGateway, RuntimeLogger } from '../contracts.js';
 import { AddressLimit, normaliseAddress } from '../front-end/address-limit.js';
 import { listenOn } from '../front-end/listen.js';
-import { positiveOption, silentLogger, type FrontEndHandle, type TlsMaterial } from '../front-end/options.js';
+import { frontEndSettings, positiveOption, type FrontEndHandle, type FrontEndOptions } from '../front-end/options.js';
 import { checkBody, messageIdOf, type BareLineEndingPolicy } from './body.js';
 import { PromptSmtpServer } from './prompt-server.js';
 
 export type { BareLineEndingPolicy } from './body.js';
 
-export interface SmtpOptions {
-  /** Address to bind (a 127.0.0.x address in tests). */
-  readonly host: string;
-  /** 0 lets the OS choose a free port; `address.port` tells which. */
-  readonly port: number;
-  readonly gateway: NodeGateway;
+/**
+ * SMTP options. Defaults of the common ones: maxLineLength 1000 (RFC 5321 §4.5.3.1.6), maxUnrecognisedCommands
+ * 10, maxConnections 2000, maxConnectionsPerAddress 50, idleTimeoutMs 5 minutes, closeTimeoutMs 10 s; refusals
+ * are 421 replies.
+ */
+export interface SmtpOptions extends FrontEndOptions {
   /** The cluster's mail domains: recipients in any other domain are refused (550 5.7.1, no relaying). */
   readonly domains: readonly string[];
-  /** Name in the 220 greeting and the EHLO reply (default `porcupine`). */
-  readonly hostname?: string;
   /** Largest message accepted (octets, after dot-unstuffing); larger ones get 552. Default 10 MiB. */
   readonly maxMessageBytes?: number;
   /** Recipients per transaction; more get 452 4.5.3. Default 100 (RFC 5321 §4.5.3.1.8's minimum). */
   readonly maxRecipients?: number;
-  /** Longest command line in octets including CRLF; longer ones get 421 and the connection closes. Default 1000. */
-  readonly maxLineLength?: number;
-  /** Unrecognised commands before the connection is closed with 421. Default 10. */
-  readonly maxUnrecognisedCommands?: number;
-  /** Open connections per client address; one more gets 421. Default 50. */
-  readonly maxConnectionsPerAddress?: number;
-  /** A connection idle this long gets 421 and is closed (the node gets `sessionEnd`). Default 5 minutes. */
-  readonly idleTimeoutMs?: number;
-  /** How long close() lets in-flight transactions finish before it drops their connections. Default 10 s. */
-  readonly closeTimeoutMs?: number;
   /** What a bare CR or LF in a message body does (body.ts). Default 'normalise'. */
   readonly bareLineEndings?: BareLineEndingPolicy;
-  /** Key and certificate: STARTTLS is offered only when given. */
-  readonly tls?: TlsMaterial;
-  readonly logger?: RuntimeLogger;
+  /**
+   * Prepend a `Received:` trace header to each message (RFC 5321 §4.4). Default off: the stored body is then
+   * exactly what the client sent, which the simulator-versus-runtime comparison relies on.
+   */
+  readonly receivedHeader?: boolean;
 }
 
 export interface SmtpStats {
   readonly connectionsOpen: number;
   readonly connectionsAccepted: number;
-  /** Connections refused with 421 because their address had maxConnectionsPerAddress open already. */
+  /** Connections refused with 421 by maxConnections or maxConnectionsPerAddress. */
   readonly connectionsRefused: number;
   /** DATA transactions answered 250. */
   readonly messagesAccepted: number;
@@ -81,14 +70,15 @@ interface ConnectionState {
 
 const defaults = {
   hostname: 'porcupine',
-  maxMessageBytes: 10 * 1024 * 1024,
-  maxRecipients: 100,
   maxLineLength: 1000,
   maxUnrecognisedCommands: 10,
+  maxConnections: 2000,
   maxConnectionsPerAddress: 50,
   idleTimeoutMs: 5 * 60_000,
   closeTimeoutMs: 10_000,
-} as const;
+};
+const maxMessageBytesDefault = 10 * 1024 * 1024;
+const maxRecipientsDefault = 100;
 
 /** Splits `user@domain`; an address without a domain is `postmaster` (RFC 5321 §4.5.1) or nothing. */
 function splitAddress(address: string): { local: string; domain: string | undefined } {
@@ -96,20 +86,24 @@ function splitAddress(address: string): { local: string; domain: string | undefi
   return at < 0 ? { local: address, domain: undefined } : { local: address.slice(0, at), domain: address.slice(at + 1).toLowerCase() };
 }
 
+/** The RFC 5321 §4.4 trace header for a message received in `session` (folded, CRLF-terminated). */
+export function receivedHeader(session: SMTPServerSession, hostname: string, at: Date): string {
+  const helo = (session.hostNameAppearsAs || 'unknown').replace(/[^\x21-\x7e]/g, '').slice(0, 255); // a domain is at most 255
+  const address = normaliseAddress(session.remoteAddress);
+  const date = at.toUTCString().replace(/GMT$/, '+0000');
+  const via = session.secure ? 'ESMTPS' : 'ESMTP';
+  return `Received: from ${helo} ([${address}])\r\n\tby ${hostname} (Porcupine-TS) with ${via} id ${session.id};\r\n\t${date}\r\n`;
+}
+
 export async function startSmtpServer(options: SmtpOptions): Promise<SmtpServerHandle> {
-  const maxMessageBytes = positiveOption('maxMessageBytes', options.maxMessageBytes, defaults.maxMessageBytes);
-  const maxRecipients = positiveOption('maxRecipients', options.maxRecipients, defaults.maxRecipients);
-  const maxLineLength = positiveOption('maxLineLength', options.maxLineLength, defaults.maxLineLength);
-  const maxUnrecognised = positiveOption('maxUnrecognisedCommands', options.maxUnrecognisedCommands, defaults.maxUnrecognisedCommands);
-  const perAddress = positiveOption('maxConnectionsPerAddress', options.maxConnectionsPerAddress, defaults.maxConnectionsPerAddress);
-  const idleTimeoutMs = positiveOption('idleTimeoutMs', options.idleTimeoutMs, defaults.idleTimeoutMs);
-  const closeTimeoutMs = positiveOption('closeTimeoutMs', options.closeTimeoutMs, defaults.closeTimeoutMs);
+  const settings = frontEndSettings('smtp', options, defaults);
+  const { hostname, maxConnections, maxConnectionsPerAddress: perAddress, logger } = settings;
+  const maxMessageBytes = positiveOption('maxMessageBytes', options.maxMessageBytes, maxMessageBytesDefault);
+  const maxRecipients = positiveOption('maxRecipients', options.maxRecipients, maxRecipientsDefault);
   const policy = options.bareLineEndings ?? 'normalise';
   const domains = new Set(options.domains.map((d) => d.toLowerCase()));
-  if (domains.size === 0) throw new RangeError('domains must name at least one mail domain of the cluster');
-  if (maxLineLength < 3) throw new RangeError('maxLineLength must leave room for a command and its CRLF');
+  if (domains.size === 0) throw new RangeError('smtp: domains must name at least one mail domain of the cluster');
   const { gateway } = options;
-  const logger = options.logger ?? silentLogger;
   const limit = new AddressLimit(perAddress);
   const connections = new Map<string, ConnectionState>();
   const counters = {
@@ -117,7 +111,6 @@ export async function startSmtpServer(options: SmtpOptions): Promise<SmtpServerH
     bareLineEndingMessages: 0, recipientsRefused: 0, connectionErrors: 0,
   };
   let closing = false;
-  const hostname = options.hostname ?? defaults.hostname;
 
   /** Runs one transaction; a failed gateway call is a temporary failure, never an exception. */
   async function transact(state: ConnectionState, run: () => Promise<ClientReply>): Promise<ClientReply | Error> {
@@ -144,9 +137,9 @@ export async function startSmtpServer(options: SmtpOptions): Promise<SmtpServerH
     name: hostname,
     banner: 'Porcupine-TS',
     size: maxMessageBytes,
-    maxCommandLength: maxLineLength - 2,
-    socketTimeout: idleTimeoutMs,
-    closeTimeout: closeTimeoutMs,
+    maxCommandLength: settings.maxLineLength - 2,
+    socketTimeout: settings.idleTimeoutMs,
+    closeTimeout: settings.closeTimeoutMs,
     // No reverse DNS: it would delay every greeting and tell the node nothing it uses.
     disableReverseLookup: true,
     authOptional: true,
@@ -159,6 +152,11 @@ export async function startSmtpServer(options: SmtpOptions): Promise<SmtpServerH
     onConnect(session: SMTPServerSession, callback: (err?: Error | null) => void): void {
       if (closing) return callback(smtpError(421, `${hostname} service shutting down`));
       const address = normaliseAddress(session.remoteAddress);
+      if (connections.size >= maxConnections) {
+        counters.connectionsRefused++;
+        logger.warn({ remoteAddress: address, limit: maxConnections }, 'smtp: connection limit reached');
+        return callback(smtpError(421, '4.7.0 too many connections, try again later'));
+      }
       if (!limit.acquire(address)) {
         counters.connectionsRefused++;
         logger.warn({ remoteAddress: address, limit: perAddress }, 'smtp: too many connections from one address');
@@ -249,7 +247,8 @@ export async function startSmtpServer(options: SmtpOptions): Promise<SmtpServerH
         const recipients = [...byUser.values()];
         const sender = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
         const clientMsgId = messageIdOf(checked.body);
-        const request = { kind: 'smtpData', sender, recipients, body: checked.body, ...(clientMsgId === undefined ? {} : { clientMsgId }) } as const;
+        const body = options.receivedHeader === true ? receivedHeader(session, hostname, new Date()) + checked.body : checked.body;
+        const request = { kind: 'smtpData', sender, recipients, body, ...(clientMsgId === undefined ? {} : { clientMsgId }) } as const;
         void transact(state, () => gateway.request(state.gatewaySession, request)).then((reply) => {
           closeIfClosing(session.id);
           if (reply instanceof Error) return refuse(451, '4.3.0 temporary failure, try again later');
@@ -260,7 +259,7 @@ export async function startSmtpServer(options: SmtpOptions): Promise<SmtpServerH
         });
       });
     },
-  }, maxUnrecognised);
+  }, settings.maxUnrecognisedCommands);
 
   // Without this listener an error on one connection (a reset in the middle of a transaction) would be an
   // unhandled 'error' event and end the process.

@@ -3,9 +3,8 @@
 // SMTPConnection.init() waits 100 ms (a hard-coded setTimeout, no option) before it greets, to catch clients
 // that talk before the greeting. Every connection then costs at least 100 ms before its first command, which
 // caps one-message-per-connection delivery at (concurrent connections / 0.1 s) whatever the server can do.
-// This server greets as soon as the socket is set up; an early talker is still refused, because smtp-server
-// answers any command that arrives before the greeting with "421 You talk too soon" (the `_ready` flag,
-// set only when the greeting is sent), delay or not. See docs/runtime-smtp-pop3.md "Greeting delay".
+// This server greets as soon as the socket is set up, giving up the early-talker heuristic the delay is for
+// (a spam-bot check; the cluster relays nothing). See docs/runtime-smtp-pop3.md "Greeting delay".
 import type net from 'node:net';
 import type tls from 'node:tls';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';

@@ -10,6 +10,7 @@
 //  - corruption refuses to open with a StorageCorruptError naming the file and offset: acknowledged
 //    data is never dropped silently;
 //  - leftovers of an interrupted snapshot (`*.tmp`) and files older than snapshot k are removed.
+import { readFileSync } from 'node:fs';
 import { mkdir, open, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { applyHardWrite, emptyHardState, type HardState, type HardWrite } from '../../pure/hard-state.js';
@@ -164,21 +165,23 @@ function positive(v: number | undefined, dflt: number, name: string): number {
 }
 
 /**
- * One process per data directory: a LOCK file holding the owner's pid. A lock left by a dead process
- * (kill -9) is taken over; a live owner makes open fail with a clear message.
+ * One process per data directory: a LOCK file holding the owner's pid and, on Linux, its start time (from
+ * /proc), so a pid reused by another process after a crash is not mistaken for the owner. A lock left by a
+ * dead process (kill -9) is taken over; a live owner makes open fail with a clear message.
  */
 async function takeLock(dir: string, logger: StorageLogger): Promise<void> {
   const path = pathIn(dir, LOCK);
   try {
-    const pid = Number((await readFile(path, 'utf8')).trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+    const [pidText, start] = (await readFile(path, 'utf8')).trim().split(/\s+/);
+    const pid = Number(pidText);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && ownerAlive(pid, start)) {
       throw new Error(`data directory ${dir} is in use by process ${pid} (remove ${path} if that is wrong)`);
     }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   try {
-    await writeFile(path, `${process.pid}\n`);
+    await writeFile(path, `${process.pid} ${processStart(process.pid) ?? ''}\n`);
   } catch (e) {
     // A full disk must not keep a node from booting (recovery itself needs no space): run unlocked.
     if (classifyWriteError(e) !== 'noSpace') throw e;
@@ -188,6 +191,25 @@ async function takeLock(dir: string, logger: StorageLogger): Promise<void> {
 
 async function releaseLock(dir: string): Promise<void> {
   await unlink(pathIn(dir, LOCK)).catch(() => undefined);
+}
+
+/** The pid runs and, when both start times are known, it is the same process that wrote the lock. */
+function ownerAlive(pid: number, recordedStart: string | undefined): boolean {
+  if (!alive(pid)) return false;
+  const now = processStart(pid);
+  return recordedStart === undefined || recordedStart === '' || now === undefined || now === recordedStart;
+}
+
+/** Linux: the process's start time in clock ticks since boot (/proc/PID/stat field 22); undefined elsewhere. */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19];
+  } catch {
+    return undefined;
+  }
 }
 
 function alive(pid: number): boolean {

@@ -29,14 +29,14 @@ function isRecordType(t: number): t is RecordType {
 }
 
 export function encodeRecord(type: RecordType, payload: string): Buffer {
-  const body = Buffer.from(payload, 'utf8');
-  const buf = Buffer.allocUnsafe(HEADER_BYTES + body.length);
-  buf.writeUInt32BE(body.length, 0);
+  const length = Buffer.byteLength(payload, 'utf8');
+  const buf = Buffer.allocUnsafe(HEADER_BYTES + length); // the payload is encoded in place: one copy
+  buf.writeUInt32BE(length, 0);
   buf.writeUInt8(RECORD_VERSION, 4);
   buf.writeUInt8(type, 5);
   buf.writeUInt16BE(0, 6);
-  body.copy(buf, HEADER_BYTES);
-  buf.writeUInt32BE(crc32(body, crc32(buf.subarray(0, 8))), 8);
+  buf.write(payload, HEADER_BYTES, 'utf8');
+  buf.writeUInt32BE(crc32(buf.subarray(HEADER_BYTES), crc32(buf.subarray(0, 8))), 8);
   return buf;
 }
 

@@ -10,7 +10,7 @@
 //   replayed sequence or garbage is dropped and counted and the connection closed; other peers are not
 //   affected and nothing throws out of the transport.
 import { randomBytes } from 'node:crypto';
-import { createServer, Socket, type Server } from 'node:net';
+import { createServer, isIP, Socket, type Server } from 'node:net';
 import type { Message } from '../../pure/io.js';
 import type { NodeId } from '../../pure/types.js';
 import type { PeerAddress, RuntimeLogger, Transport, TransportStats } from '../contracts.js';
@@ -63,6 +63,8 @@ export interface TransportStatsDetail extends TransportStats {
 
 /** TCP keepalive idle time: finds connections to vanished machines while nothing is being sent. */
 const KEEPALIVE_MS = 10_000;
+/** A connection closed sooner than this after its handshake counts as a failure for the backoff. */
+const QUICK_CLOSE_MS = 1_000;
 
 const silent: TransportLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -92,6 +94,9 @@ interface Settings {
   readonly counters: Counters;
 }
 
+/** Stands in for a payload already handed to the socket (so the queue array does not keep it alive). */
+const SENT = Buffer.alloc(0);
+
 /** The sending side towards one peer. */
 class PeerLink {
   private queue: Buffer[] = [];
@@ -105,6 +110,8 @@ class PeerLink {
   private everConnected = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private stallTimer: NodeJS.Timeout | undefined;
+  /** The current connection is being closed because it stalled (a failure for the backoff). */
+  private stalled = false;
   private closed = false;
 
   constructor(
@@ -175,6 +182,7 @@ class PeerLink {
     const reader = new FrameReader(this.s.maxFrameBytes);
     let failed = false;
     let established = false;
+    let establishedAt = 0;
     const fail = (why: string): void => {
       if (failed) return;
       failed = true;
@@ -195,8 +203,8 @@ class PeerLink {
       if (c.value.id !== this.id) return fail(`the peer says it is ${c.value.id}, expected ${this.id}`);
       socket.setTimeout(0);
       this.nonce = c.value.nonce;
-      this.failures = 0;
       established = true;
+      establishedAt = Date.now();
       this.flush();
     });
     socket.on('drain', () => {
@@ -210,11 +218,19 @@ class PeerLink {
         this.socket = undefined;
         this.nonce = undefined;
       }
-      // A connection that never got its challenge is a failure (backoff); one that worked reconnects at once.
-      if (failed || !established) this.failures++;
+      // A connection that never got its challenge is a failure (backoff), and so is one the peer closed at
+      // once (it refuses our frames: an unknown sender or a bug; no busy reconnect loop). One that worked
+      // for a while reconnects at once.
+      if (failed || !established || this.stalled || Date.now() - establishedAt < QUICK_CLOSE_MS) this.failures++;
+      else this.failures = 0;
+      this.stalled = false;
       if (this.queuedFrames > 0) this.connectSoon();
     });
-    socket.connect({ host: this.address.host, port: this.address.port, localAddress: this.s.localAddress });
+    try {
+      socket.connect({ host: this.address.host, port: this.address.port, localAddress: this.s.localAddress });
+    } catch (e) {
+      fail((e as Error).message); // a malformed address throws here: never out of send()
+    }
   }
 
   /** Writes queued frames while the socket takes them without growing its buffer past the high-water mark. */
@@ -226,6 +242,7 @@ class PeerLink {
     try {
       while (this.queueHead < this.queue.length && !socket.writableNeedDrain) {
         const payload = this.queue[this.queueHead];
+        this.queue[this.queueHead] = SENT; // release the payload now, not when the array is next compacted
         this.queueHead++;
         this.queuedBytes -= payload.length;
         this.seq++;
@@ -239,11 +256,14 @@ class PeerLink {
       this.stallTimer = setTimeout(() => {
         this.stallTimer = undefined;
         this.s.logger.warn({ peer: this.id, bufferedBytes: socket.writableLength, queuedFrames: this.queuedFrames }, 'peer stopped reading; reconnecting');
-        this.failures++;
+        this.stalled = true;
         socket.destroy();
       }, this.s.stallTimeoutMs);
     }
-    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+    if (this.queueHead === this.queue.length) {
+      this.queue = [];
+      this.queueHead = 0;
+    } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.queueHead);
       this.queueHead = 0;
     }
@@ -271,7 +291,8 @@ export class TcpTransport implements Transport {
 
   static async start(o: TransportOptions): Promise<TcpTransport> {
     const counters: Counters = { framesSent: 0, framesReceived: 0, droppedQueueFull: 0, droppedBadFrame: 0, droppedUnknownPeer: 0, droppedTooLarge: 0, reconnects: 0, connectFailures: 0 };
-    const wildcard = o.listen.host === '0.0.0.0' || o.listen.host === '::' || o.listen.host === '';
+    // Only a concrete IP can be a source address (a host name or a wildcard cannot).
+    const wildcard = isIP(o.listen.host) === 0 || o.listen.host === '0.0.0.0' || o.listen.host === '::';
     const s: Settings = {
       self: o.self,
       key: frameKey(o.secret),

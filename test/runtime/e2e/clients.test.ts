@@ -59,7 +59,7 @@ describe('ordinary clients against a 3-node cluster', () => {
     writeFileSync(mbox, '');
     const m = run('mpop', [
       `--host=${n2.host}`, `--port=${n2.pop3}`, '--user=alice', '--passwordeval=echo alice-pw', '--auth=user', '--tls=off',
-      `--delivery=mbox,${mbox}`, '--keep=on', '--received-header=off', '--timeout=20', '--quiet',
+      `--delivery=mbox,${mbox}`, `--uidls-file=${join(dir, 'uidls')}`, '--keep=on', '--received-header=off', '--timeout=20', '--quiet',
     ]);
     expect(m.status, m.stdout + m.stderr).toBe(0);
     const text = readFileSync(mbox, 'utf8');

@@ -5,21 +5,13 @@
 import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../membership/harness.js';
 import { eventually, TestCluster } from './harness.js';
 import { popFetchAll, pool, smtpSend } from './wire-client.js';
 
 const seed = Number(process.env.SEED ?? 1);
 const replay = `SEED=${seed} npx vitest run test/runtime/e2e/faults.test.ts`;
-function prng(s: number): () => number {
-  let a = s >>> 0 || 1;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = (s: number) => mulberry32(s || 1);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let c: TestCluster;

@@ -5,11 +5,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { adminRequest } from '../../../src/runtime/admin-client.js';
 import { freePorts } from '../../../src/runtime/free-ports.js';
 
-export const repoRoot = resolve(import.meta.dirname, '../../..');
+// The repository root, whether this file runs from test/ (vitest) or from dist/test/ (a built script).
+const up3 = resolve(import.meta.dirname, '../../..');
+export const repoRoot = basename(up3) === 'dist' ? dirname(up3) : up3;
 export const cliJs = join(repoRoot, 'dist/src/cli/main.js');
 
 export function requireBuild(): void {
@@ -33,6 +35,8 @@ export interface ClusterOptions {
   readonly ackReplicas?: number;
   /** Extra config keys for every node. */
   readonly extra?: Record<string, unknown>;
+  /** Write each node's NDJSON trace to DIR/<id>.trace.ndjson. */
+  readonly traces?: boolean;
   /** Data directory of each node (default DIR/<id>); used to put a node on a small tmpfs. */
   readonly dataDirOf?: (id: string) => string | undefined;
 }
@@ -67,6 +71,8 @@ export class TestCluster {
       for (const node of c.nodes) c.writeConfig(node);
       for (const node of c.nodes) c.spawnNode(node.id);
       await c.waitHealthy();
+      // Tests start once every node sees every other as a member (no reconfiguration still under way).
+      await c.waitMembers(c.nodes.map((x) => x.id));
     } catch (e) {
       await c.stop();
       throw e;
@@ -80,6 +86,10 @@ export class TestCluster {
 
   dataDir(id: string): string {
     return this.opts.dataDirOf?.(id) ?? join(this.dir, id);
+  }
+
+  traceFile(id: string): string {
+    return join(this.dir, `${id}.trace.ndjson`);
   }
 
   logFile(id: string): string {
@@ -98,6 +108,7 @@ export class TestCluster {
       id: n.id, rpc: `${n.host}:${n.rpc}`, smtp: `${n.host}:${n.smtp}`, pop3: `${n.host}:${n.pop3}`, http: `${n.host}:${n.http}`,
       data: this.dataDir(n.id), secretFile: this.secretFile, peers, domains: ['example.org'],
       replicas: this.opts.replicas ?? 2, ackReplicas: this.opts.ackReplicas ?? 2, ...this.opts.extra,
+      ...(this.opts.traces === true ? { trace: this.traceFile(n.id) } : {}),
     };
     mkdirSync(this.dataDir(n.id), { recursive: true });
     writeFileSync(this.configFile(n.id), JSON.stringify(cfg, null, 2));
@@ -198,9 +209,14 @@ export class TestCluster {
     }
   }
 
+  /** Stops every node gracefully (SIGTERM, then SIGKILL after 10 s); the directory stays. */
+  async stopNodes(): Promise<void> {
+    await Promise.all([...this.procs.keys()].map((id) => this.terminate(id, 10_000).catch(() => undefined)));
+  }
+
   /** Stops every node (SIGTERM, then SIGKILL after 10 s) and removes the temp dir unless KEEP_E2E=1. */
   async stop(): Promise<void> {
-    await Promise.all([...this.procs.keys()].map((id) => this.terminate(id, 10_000).catch(() => undefined)));
+    await this.stopNodes();
     if (process.env.KEEP_E2E === '1') process.stderr.write(`e2e cluster kept in ${this.dir}\n`);
     else rmSync(this.dir, { recursive: true, force: true });
   }

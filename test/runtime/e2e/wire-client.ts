@@ -61,8 +61,11 @@ class LineConn {
   }
 }
 
-/** Sends one message on its own connection; the DATA reply code (0: connection failed or closed). */
-export async function smtpSend(host: string, port: number, to: string, body: string, timeoutMs = 20_000): Promise<number> {
+/**
+ * Sends one message on its own connection; the DATA reply code (0: connection failed or closed). `body` gets a
+ * "Subject: load" header unless `raw` (then it is sent as is, dot-stuffed: it carries its own headers).
+ */
+export async function smtpSend(host: string, port: number, to: string, body: string, timeoutMs = 20_000, raw = false): Promise<number> {
   let c: LineConn;
   try {
     c = await LineConn.open(host, port, timeoutMs);
@@ -80,7 +83,8 @@ export async function smtpSend(host: string, port: number, to: string, body: str
     if (rcpt !== 250) return rcpt;
     c.write('DATA\r\n');
     if ((await c.smtpReply()) !== 354) return 0;
-    c.write(`Subject: load\r\n\r\n${body}\r\n.\r\n`);
+    const text = raw ? body.replace(/\r\n\./g, '\r\n..').replace(/^\./, '..') : `Subject: load\r\n\r\n${body}`;
+    c.write(`${text}${text.endsWith('\r\n') ? '' : '\r\n'}.\r\n`);
     const code = await c.smtpReply();
     c.write('QUIT\r\n');
     return code;
@@ -94,6 +98,10 @@ export interface PopResult {
   readonly error?: string;
   /** Each message's body (after the header block), in listing order. */
   readonly bodies: readonly string[];
+  /** Whole messages as retrieved (headers included), in listing order. */
+  readonly messages?: readonly string[];
+  /** UIDL of each message, in listing order. */
+  readonly uidls?: readonly string[];
   readonly quit?: string;
 }
 
@@ -117,7 +125,17 @@ export async function popFetchAll(host: string, port: number, user: string, pass
     const stat = await status();
     const n = Number(/^\+OK (\d+)/.exec(stat)?.[1] ?? NaN);
     if (!Number.isInteger(n)) return { ok: false, error: `STAT: ${stat}`, bodies: [] };
+    c.write('UIDL\r\n');
+    if (!(await status()).startsWith('+OK')) return { ok: false, error: 'UIDL', bodies: [] };
+    const uidls: string[] = [];
+    for (;;) {
+      const l = await c.line();
+      if (l === null) return { ok: false, error: 'closed in UIDL', bodies: [] };
+      if (l === '.') break;
+      uidls.push(l.split(' ')[1] ?? '');
+    }
     const bodies: string[] = [];
+    const messages: string[] = [];
     for (let i = 1; i <= n; i++) {
       c.write(`RETR ${i}\r\n`);
       const r = await status();
@@ -130,6 +148,7 @@ export async function popFetchAll(host: string, port: number, user: string, pass
         lines.push(l.startsWith('.') ? l.slice(1) : l);
       }
       const text = lines.join('\r\n');
+      messages.push(text);
       const at = text.indexOf('\r\n\r\n');
       bodies.push(at >= 0 ? text.slice(at + 4) : text);
       if (dele) {
@@ -140,7 +159,7 @@ export async function popFetchAll(host: string, port: number, user: string, pass
     }
     c.write('QUIT\r\n');
     const quit = await status();
-    return { ok: quit.startsWith('+OK'), quit, bodies, error: quit.startsWith('+OK') ? undefined : quit };
+    return { ok: quit.startsWith('+OK'), quit, bodies, messages, uidls, error: quit.startsWith('+OK') ? undefined : quit };
   } finally {
     c.close();
   }

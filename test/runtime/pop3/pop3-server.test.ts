@@ -225,6 +225,13 @@ describe('POP3 protocol details (raw sockets)', () => {
     expect(await uidls()).toBe(first);
   });
 
+  it('uidlNamespace prefixes every UIDL, so a fresh cluster reusing msgIds shows new UIDLs', async () => {
+    const server = await start(nodeWithMail(), { uidlNamespace: 'k7f3' });
+    const c = await login(server.address.port);
+    expect(await c.command('UIDL', multi)).toBe('+OK 3 messages\r\n1 k7f3.n1-1-1\r\n2 k7f3.n1-1-2\r\n3 k7f3.n1-1-3\r\n.\r\n');
+    await expect(startPop3Server({ host: '127.0.0.1', port: 0, gateway: nodeWithMail(), uidlNamespace: 'has space' })).rejects.toThrow(/uidlNamespace/);
+  });
+
   it('a connection that ends without QUIT deletes nothing; QUIT enters UPDATE and deletes', async () => {
     const node = nodeWithMail();
     const server = await start(node);
@@ -413,6 +420,21 @@ describe('POP3 front end refuses what it must', () => {
     expect(await c.command('NOOP', /\r\n/)).toBe('+OK\r\n');
   });
 
+  it('maxConnections in all: one more from any address is refused', async () => {
+    const server = await start(nodeWithMail(), { maxConnections: 2 });
+    await connect(server.address.port);
+    await connect(server.address.port, '127.0.0.2');
+    const third = await RawClient.connect(server.address.port, '127.0.0.1', '127.0.0.3');
+    cleanups.push(async () => third.destroy());
+    await third.waitFor(/^-ERR \[SYS\/TEMP\] too many connections/);
+  });
+
+  it('an unusable TLS key or certificate is one clear error at start', async () => {
+    await expect(startPop3Server({ host: '127.0.0.1', port: 0, gateway: nodeWithMail(), tls: { key: 'not a key', cert: 'not a cert' } })).rejects.toThrow(
+      /^pop3: unusable TLS key or certificate: /,
+    );
+  });
+
   it('a port already in use is one clear error naming the address', async () => {
     const server = await start(nodeWithMail());
     await expect(startPop3Server({ host: '127.0.0.1', port: server.address.port, gateway: nodeWithMail() })).rejects.toThrow(
@@ -456,35 +478,41 @@ describe('POP3 front end: timeouts, TLS upgrade and shutdown', () => {
     expect(server.stats().idleTimeouts).toBe(1);
   });
 
-  it('plaintext sent after STLS in the same packet is discarded, not run inside the TLS session', async () => {
-    const node = nodeWithMail();
-    const cert = await selfSignedCertificate();
-    cleanups.push(() => removeDir(cert.dir));
-    const server = await start(node, { tls: { key: cert.key, cert: cert.cert } });
-    const c = await connect(server.address.port);
-    c.socket.removeAllListeners('data');
-    const plain = c.socket;
-    const upgraded = new Promise<string>((resolve, reject) => {
-      let seen = '';
-      plain.on('data', (d: Buffer) => {
-        seen += d.toString('latin1');
-        if (!seen.includes('+OK begin TLS')) return;
-        plain.removeAllListeners('data');
-        const secure = tls.connect({ socket: plain, ca: cert.cert, servername: 'localhost' }, () => {
-          let text = '';
-          secure.on('data', (x: Buffer) => {
-            text += x.toString('latin1');
-            if (text.includes('\r\n')) resolve(text);
+  const injections: Record<string, string> = {
+    'one command': 'USER alice\r\n',
+    'a pipeline long enough to pause reading': `USER alice\r\n${'NOOP\r\n'.repeat(100)}`,
+  };
+  for (const [name, injected] of Object.entries(injections)) {
+    it(`plaintext sent after STLS in the same packet (${name}) is discarded, not run inside the TLS session`, async () => {
+      const node = nodeWithMail();
+      const cert = await selfSignedCertificate();
+      cleanups.push(() => removeDir(cert.dir));
+      const server = await start(node, { tls: { key: cert.key, cert: cert.cert } });
+      const c = await connect(server.address.port);
+      c.socket.removeAllListeners('data');
+      const plain = c.socket;
+      const upgraded = new Promise<string>((resolve, reject) => {
+        let seen = '';
+        plain.on('data', (d: Buffer) => {
+          seen += d.toString('latin1');
+          if (!seen.includes('+OK begin TLS')) return;
+          plain.removeAllListeners('data');
+          const secure = tls.connect({ socket: plain, ca: cert.cert, servername: 'localhost' }, () => {
+            let text = '';
+            secure.on('data', (x: Buffer) => {
+              text += x.toString('latin1');
+              if (text.includes('\r\n')) resolve(text);
+            });
+            secure.write('PASS alice-pw\r\n');
           });
-          secure.write('PASS alice-pw\r\n');
+          secure.on('error', reject);
         });
-        secure.on('error', reject);
       });
+      plain.write(`STLS\r\n${injected}`);
+      expect(await upgraded).toBe('-ERR send USER first\r\n');
+      expect(node.requests).toHaveLength(0);
     });
-    plain.write('STLS\r\nUSER alice\r\n');
-    expect(await upgraded).toBe('-ERR send USER first\r\n');
-    expect(node.requests).toHaveLength(0);
-  });
+  }
 
   it('close() lets an in-flight RETR finish, tells idle connections, then resolves and refuses new ones', async () => {
     const node = nodeWithMail();

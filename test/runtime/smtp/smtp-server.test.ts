@@ -118,6 +118,37 @@ describe('SMTP front end with real clients', () => {
     expect(node.mailboxes.get('alice')?.map((m) => m.body)).toEqual(['Subject: secret\r\n\r\nover tls\r\n']);
   });
 
+  it("STARTTLS with Python's smtplib.starttls(): the session after the upgrade delivers over TLS", async () => {
+    const node = nodeWithUsers();
+    const tls = await selfSignedCertificate();
+    cleanups.push(() => removeDir(tls.dir));
+    const server = await start(node, { tls: { key: tls.key, cert: tls.cert } });
+    const script = [
+      'import smtplib, ssl',
+      `ctx = ssl.create_default_context(cafile=${JSON.stringify(tls.certFile)})`,
+      `s = smtplib.SMTP("127.0.0.1", ${server.address.port}, timeout=10)`,
+      's.ehlo(); s.starttls(context=ctx); s.ehlo()',
+      'print(s.sock.version())',
+      `s.sendmail("py@other.test", ["bob@${domain}"], "Subject: tls\\r\\n\\r\\nsecret\\r\\n")`,
+      's.quit()',
+    ].join('\n');
+    const r = await run('python3', ['-c', script]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toMatch(/^TLSv1\.[23]$/);
+    expect(node.mailboxes.get('bob')?.map((m) => m.body)).toEqual(['Subject: tls\r\n\r\nsecret\r\n']);
+  });
+
+  it('receivedHeader: a Received trace header (RFC 5321 §4.4) is prepended; without it the body is as sent', async () => {
+    const node = nodeWithUsers();
+    const server = await start(node, { receivedHeader: true, hostname: 'n1.example.org' });
+    const c = await rawToData(server.address.port);
+    expect(await c.command('Subject: t\r\n\r\nbody\r\n.', /^\d{3} /m)).toMatch(/^250 /m);
+    const [stored] = node.mailboxes.get('alice') ?? [];
+    expect(stored.body).toMatch(
+      /^Received: from client\.test \(\[127\.0\.0\.1\]\)\r\n\tby n1\.example\.org \(Porcupine-TS\) with ESMTP id \S+;\r\n\t\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d \+0000\r\nSubject: t\r\n\r\nbody\r\n$/,
+    );
+  });
+
   it('without TLS material STARTTLS is neither offered nor accepted, and AUTH is not offered', async () => {
     const server = await start(nodeWithUsers());
     const c = await greeted(server.address.port);
@@ -337,6 +368,21 @@ describe('SMTP front end survives its clients', () => {
     await c.command('EHLO x', /^250 /m);
     await c.command('MAIL FROM:<a@other.test>', /^250 /m);
     expect(await c.command(`RCPT TO:<alice@${domain}>`, /^\d{3} /m)).toMatch(/^451 /m);
+  });
+
+  it('maxConnections in all: one more from any address gets 421', async () => {
+    const server = await start(nodeWithUsers(), { maxConnections: 2 });
+    await greeted(server.address.port);
+    await greeted(server.address.port, '127.0.0.2');
+    const third = await RawClient.connect(server.address.port, '127.0.0.1', '127.0.0.3');
+    cleanups.push(async () => third.destroy());
+    await third.waitFor(/^421 4\.7\.0 too many connections/);
+  });
+
+  it('an unusable TLS key or certificate is one clear error at start', async () => {
+    await expect(startSmtpServer({ host: '127.0.0.1', port: 0, gateway: nodeWithUsers(), domains: [domain], tls: { key: 'not a key', cert: 'not a cert' } })).rejects.toThrow(
+      /^smtp: unusable TLS key or certificate: /,
+    );
   });
 
   it('a port already in use is one clear error naming the address', async () => {

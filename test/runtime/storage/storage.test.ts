@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HardWrite } from '../../../src/pure/hard-state.js';
 import { StorageError } from '../../../src/runtime/contracts.js';
-import { openStorage, StorageCorruptError } from '../../../src/runtime/storage/index.js';
+import { openStorage, processStart, StorageCorruptError } from '../../../src/runtime/storage/index.js';
 import { encodeRecord, RecordType } from '../../../src/runtime/storage/records.js';
 import { propertyParams } from '../../../properties/support/fc-params.js';
 import { canonical, collectingLogger, fold, hardWriteArb, storeWrite, tempDir } from './support.js';
@@ -66,10 +66,19 @@ describe('storage round trip', () => {
     await expect(s.append(storeWrite(1))).rejects.toMatchObject({ failure: 'closed' });
   });
 
-  it('a second process-level open of a live data directory is refused by its lock', async () => {
+  it('a data directory locked by another live process is refused; a lock whose pid was reused by another process is taken over', async () => {
     const dir = dataDir();
-    writeFileSync(join(dir, 'LOCK'), `${process.ppid}\n`); // a live process that is not us
+    const start = processStart(process.ppid);
+    if (process.platform === 'linux') expect(start).toMatch(/^\d+$/);
+    writeFileSync(join(dir, 'LOCK'), `${process.ppid} ${start ?? ''}\n`); // a live process that is not us
     await expect(openStorage(dir)).rejects.toThrow(/in use by process/);
+    if (start !== undefined) {
+      // The same pid with another start time: the owner died and its pid now belongs to someone else.
+      writeFileSync(join(dir, 'LOCK'), `${process.ppid} ${Number(start) - 1}\n`);
+      const s = await openStorage(dir);
+      expect(readFileSync(join(dir, 'LOCK'), 'utf8')).toBe(`${process.pid} ${processStart(process.pid)}\n`);
+      await s.close();
+    }
   });
 });
 
@@ -131,6 +140,24 @@ describe('torn tails and corruption', () => {
     writeFileSync(join(dir, 'log-00000001.wal'), encodeRecord(RecordType.write, JSON.stringify(storeWrite(1000))));
     appendFileSync(join(dir, LOG0), Buffer.from([1, 2, 3]));
     await expect(openStorage(dir)).rejects.toThrow(/not the last log/);
+  });
+
+  it('a checksummed record that is not JSON is corruption (a bug, not a torn write): open refuses', async () => {
+    const dir = dataDir();
+    await writeAll(dir, [storeWrite(1)]);
+    appendFileSync(join(dir, LOG0), encodeRecord(RecordType.write, '{"kind":"storeMessage",'));
+    await expect(openStorage(dir)).rejects.toThrow(/checksummed record is not JSON/);
+  });
+
+  it('a write above the record limit is refused with ioError and nothing is written', async () => {
+    const dir = dataDir();
+    const s = await openStorage(dir, { maxRecordBytes: 1000 });
+    await expect(s.append(storeWrite(1, 2000))).rejects.toMatchObject({ failure: 'ioError' });
+    await s.append(storeWrite(2, 100));
+    await s.close();
+    const r = await openStorage(dir);
+    expect(canonical(r.recovered)).toEqual(canonical(fold([storeWrite(2, 100)])));
+    await r.close();
   });
 
   it('a missing log between the snapshot and the last log is corruption', async () => {

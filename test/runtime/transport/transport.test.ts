@@ -251,6 +251,62 @@ describe('transport', () => {
     await waitFor('a new connection to the stalled peer', () => sinkConnections >= 2);
   });
 
+  it('a node listening on a host name (localhost) connects out without binding a source address', async () => {
+    const a = await node('a', 'localhost');
+    const b = await node('b', '127.0.0.2');
+    a.t.setPeers(new Map([['b', b.t.address]]));
+    b.t.setPeers(new Map([['a', a.t.address]]));
+    a.t.send('b', ring(1));
+    b.t.send('a', ring(2));
+    await waitFor('both ways', () => a.got.length === 1 && b.got.length === 1);
+  });
+
+  it('a peer that moves to a new address (setPeers) is reached there', async () => {
+    const a = await node('a', '127.0.0.1');
+    const b1 = await node('b', '127.0.0.2');
+    a.t.setPeers(new Map([['b', b1.t.address]]));
+    b1.t.setPeers(new Map([['a', a.t.address]]));
+    a.t.send('b', ring(1));
+    await waitFor('delivery at the first address', () => b1.got.length === 1);
+    const b2 = await node('b', '127.0.0.3');
+    b2.t.setPeers(new Map([['a', a.t.address]]));
+    a.t.setPeers(new Map([['b', b2.t.address]]));
+    a.t.send('b', ring(2));
+    await waitFor('delivery at the new address', () => b2.got.length === 1);
+    expect(b1.got).toHaveLength(1);
+  });
+
+  it('on one connection, a frame for another node or from a second sender is refused', async () => {
+    const n1 = await node('n1', '127.0.0.1');
+    n1.t.setPeers(new Map([['n2', { host: '127.0.0.2', port: 1 }], ['n3', { host: '127.0.0.3', port: 1 }]]));
+    const key = frameKey(SECRET);
+    const payload = Buffer.from(JSON.stringify(ring(1)));
+    const c1 = await rawClient(n1.t.address);
+    c1.socket.write(encodeMessage(key, c1.challengeNonce, 'n2', 'n1', 1n, payload));
+    c1.socket.write(encodeMessage(key, c1.challengeNonce, 'n3', 'n1', 2n, payload));
+    await c1.closed;
+    const c2 = await rawClient(n1.t.address);
+    c2.socket.write(encodeMessage(key, c2.challengeNonce, 'n2', 'n7', 1n, payload));
+    await c2.closed;
+    expect(n1.got.map((g) => g.from)).toEqual(['n2']);
+    expect(refusals(n1)).toEqual(['sender changed within a connection', 'frame addressed to another node']);
+  });
+
+  it('a sender whose frames are refused backs off instead of reconnecting in a busy loop', async () => {
+    const n1 = await node('n1', '127.0.0.1');
+    const stranger = await node('n9', '127.0.0.2', { backoffBaseMs: 20, backoffMaxMs: 1000 });
+    stranger.t.setPeers(new Map([['n1', n1.t.address]]));
+    for (let i = 0; i < 60; i++) {
+      stranger.t.send('n1', ring(i));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // 60 sends over ~600 ms: with backoff (20, 40, 80, 160, 320 ms … plus jitter) a handful of connections.
+    const refused = refusals(n1).filter((w) => w === 'unknown sender').length;
+    expect(refused).toBeGreaterThan(0);
+    expect(refused).toBeLessThanOrEqual(10);
+    expect(n1.got).toEqual([]);
+  });
+
   it('the frame reader holds only the bytes received, not the length announced', () => {
     const r = new FrameReader(16 << 20);
     const head = Buffer.alloc(4);
@@ -273,5 +329,9 @@ describe('transport', () => {
     n1.t.send('nobody', ring(2));
     await waitFor('the small one', () => n2.got.length === 1);
     expect(n1.t.stats()).toMatchObject({ droppedTooLarge: 1, droppedUnknownPeer: 1 });
+    // A peer with an unusable port: the attempt fails and is counted, nothing throws out of send().
+    n1.t.setPeers(new Map([['n2', n2.t.address], ['bad', { host: '127.0.0.1', port: 70_000 }]]));
+    expect(() => n1.t.send('bad', ring(3))).not.toThrow();
+    await waitFor('the failed attempt counted', () => n1.t.stats().connectFailures > 0);
   });
 });
