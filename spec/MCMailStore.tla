@@ -15,5 +15,6 @@ MCNodes == {"n1", "n2"}
 MCUsers == {"u1", "u2"}
 MCMsgs == {"m1"}
 MCAckCodes == {250, 451}
+MCAckReplicas == 1
 MCDeleteSets == SUBSET MCMsgs
 =============================================================================

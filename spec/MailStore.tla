@@ -1,4 +1,5 @@
 ----------------------------- MODULE MailStore -----------------------------
+EXTENDS Naturals, FiniteSets
 (***************************************************************************)
 (* The durable mail store of a Porcupine cluster (Saito, Bershad & Levy,   *)
 (* SOSP'99, "Delivery" and "Retrieval"), at the level the simulator's      *)
@@ -24,6 +25,7 @@ CONSTANTS
     Users,      \* user names
     Msgs,       \* message ids that may occur (a trace's own, or a small set for model checking)
     AckCodes,   \* SMTP reply codes an Ack may carry (250 and failures)
+    AckReplicas, \* durable copies of a recipient's message before SMTP 250 (NodeConfig.ackReplicas; 1 unreplicated)
     DeleteSets  \* the sets of message ids a Delete may name (a trace's own, or SUBSET Msgs)
 
 VARIABLES up, mail, stored
@@ -104,10 +106,14 @@ Deliver(n, u, m, at) ==
     /\ <<at, u>> \in stored[m]
     /\ UNCHANGED vars
 
-\* The DATA reply. 250 promises a durable copy (RFC 5321 §6.1): some Store of m must have happened.
+\* The DATA reply. 250 promises durable copies (RFC 5321 §6.1; PORCUPINE.md "Delivery" with replication,
+\* docs/replication.md): for some recipient u, AckReplicas nodes made m durable in u's mailbox
+\* (src/pure/proxy/delivery.ts answers 250 once the replication manager reports ackReplicas copies).
+\* Written over stored[m] (a few <<node, user>> pairs), not over Nodes \X Users: validation evaluates it
+\* at every Ack.
 Ack(n, m, code) ==
     /\ n \in up
-    /\ code = 250 => stored[m] # {}
+    /\ code = 250 => \E c \in stored[m] : Cardinality({d \in stored[m] : d[2] = c[2]}) >= AckReplicas
     /\ UNCHANGED vars
 
 -----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 // property tests and `porcupine tla coverage`).
 import path from 'node:path';
 import { TlaError, type CfgConstant, type LoadedSpec } from '../tla/api.js';
-import { loadSpec, valueOps } from '../tla/front-end.js';
+import { getParser, loadSpec, loadSpecWith, valueOps } from '../tla/front-end.js';
 import { jsonToCfgValue, validateParsed, type ParsedTrace, type ValidationResult } from '../tla/trace/index.js';
 import { mailStoreRefinement } from './mailstore.js';
 import type { Refinement } from './refinement.js';
@@ -45,14 +45,31 @@ export interface SimValidation {
   readonly result: ValidationResult;
 }
 
-/** Maps a simulator trace for the spec at `specPath` (module = file name) and validates it in-process. */
-export async function validateSimTrace(specPath: string, trace: SimTrace | string | readonly string[]): Promise<SimValidation> {
+type Parser = Awaited<ReturnType<typeof getParser>>;
+
+function prepare(specPath: string, trace: SimTrace | string | readonly string[]): { refinement: Refinement; mapped: ParsedTrace } {
   const module = path.basename(specPath, '.tla');
   const refinement = refinementFor(module);
   if (refinement === undefined) throw new TlaError('trace', noRefinementMessage(module));
   const sim = typeof trace === 'string' || Array.isArray(trace) ? parseSimTrace(trace as string | readonly string[]) : (trace as SimTrace);
-  const mapped = refinement.map(sim);
+  return { refinement, mapped: refinement.map(sim) };
+}
+
+/** Maps a simulator trace for the spec at `specPath` (module = file name) and validates it in-process. */
+export async function validateSimTrace(specPath: string, trace: SimTrace | string | readonly string[]): Promise<SimValidation> {
+  const { refinement, mapped } = prepare(specPath, trace);
   const spec = await loadSpec(specPath, headerConstants(mapped));
-  const result = validateParsed(spec, mapped, { ops: valueOps });
-  return { refinement, mapped, spec, result };
+  return { refinement, mapped, spec, result: validateParsed(spec, mapped, { ops: valueOps }) };
+}
+
+/** validateSimTrace without awaiting: the parser comes from `await getParser()` done beforehand. */
+export function validateSimTraceWith(parser: Parser, specPath: string, trace: SimTrace | string | readonly string[]): SimValidation {
+  const { refinement, mapped } = prepare(specPath, trace);
+  const spec = loadSpecWith(parser, specPath, headerConstants(mapped));
+  return { refinement, mapped, spec, result: validateParsed(spec, mapped, { ops: valueOps }) };
+}
+
+/** The specs every simulator trace is validated against (each has a mapping here). */
+export function specsForSimTraces(repoRoot: string): string[] {
+  return refinements.map((r) => specFile(repoRoot, r.module));
 }
