@@ -37,11 +37,17 @@ export function runSimulation(config: SimConfig, options: SimOptions = {}): SimR
     ...options,
     trace: { sink: (l) => (lines.push(l), theirs?.(l)), version: options.trace?.version ?? 'property' },
   });
+  checkRunTrace(config.seed, lines);
+  return result;
+}
+
+/** Validates a run's trace lines against every mapped spec; throws a report at the first that rejects it. */
+export function checkRunTrace(seed: number, lines: readonly string[]): void {
   for (const spec of specs) {
     const v = validateSimTraceWith(parser, spec, lines);
     if (!v.result.ok) {
       throw new Error(
-        `seed ${config.seed}: the run is not a behaviour of ${v.refinement.module} (spec/${v.refinement.module}.tla)\n` +
+        `seed ${seed}: the run is not a behaviour of ${v.refinement.module} (spec/${v.refinement.module}.tla)\n` +
           describeFailure(v.result.failure).join('\n').slice(0, 3000) +
           `\n  the offending line: ${lines[v.result.failure.line - 1]?.slice(0, 600)}`,
       );
@@ -49,5 +55,4 @@ export function runSimulation(config: SimConfig, options: SimOptions = {}): SimR
     validationStats.runs++;
     validationStats.events += v.result.steps;
   }
-  return result;
 }
