@@ -1,7 +1,9 @@
 // Trace conformance (DESIGN.md §5): the refinement mappings from simulator traces to the specs in spec/,
 // and validation of a simulator trace against a spec in one call (used by `porcupine tla validate`, the
 // property tests and `porcupine tla coverage`).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TlaError, type CfgConstant, type LoadedSpec } from '../tla/api.js';
 import { getParser, loadSpec, loadSpecWith, valueOps } from '../tla/front-end.js';
 import { jsonToCfgValue, validateParsed, type ParsedTrace, type ValidationResult } from '../tla/trace/index.js';
@@ -31,6 +33,15 @@ export function headerConstants(mapped: ParsedTrace): Map<string, CfgConstant> {
   const m = new Map<string, CfgConstant>();
   for (const [k, v] of Object.entries(mapped.header.constants ?? {})) m.set(k, { kind: 'value', value: jsonToCfgValue(v, k) });
   return m;
+}
+
+/**
+ * spec/<module>.tla of this package, found from this module's own location (src/conformance under tsx or
+ * vitest, dist/src/conformance when built); undefined when the package has no spec/ folder beside it.
+ */
+export function bundledSpec(module: string): string | undefined {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return [path.resolve(here, '../../spec'), path.resolve(here, '../../../spec')].map((d) => path.join(d, `${module}.tla`)).find((f) => existsSync(f));
 }
 
 /** The spec file of a module in the repository's spec/ folder. */
