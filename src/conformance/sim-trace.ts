@@ -1,6 +1,7 @@
 // Reading the simulator's own NDJSON traces (src/sim/trace.ts) for the refinement mappings: the header, the
 // events (lines with an "action") and the metadata lines (checkpoint, phase, fault, end) in between.
 import { TlaError } from '../tla/api.js';
+import { forEachJsonObject } from '../tla/trace/ndjson.js';
 
 /** A simulator event line. `state` is the recorder's refinement: `up` plus `stored` counts or `mailboxes`. */
 export interface SimEvent {
@@ -50,19 +51,9 @@ export function isSimHeader(j: unknown): j is SimHeader {
 
 /** Parses a simulator trace; one clear error per malformed line. */
 export function parseSimTrace(input: string | readonly string[]): SimTrace {
-  const texts = typeof input === 'string' ? input.split('\n') : input;
   let header: SimHeader | undefined;
   const lines: SimLine[] = [];
-  texts.forEach((text, k) => {
-    const line = k + 1;
-    if (text.trim() === '') return;
-    let j: unknown;
-    try {
-      j = JSON.parse(text);
-    } catch (e) {
-      throw new TlaError('trace', `line ${line}: not JSON (${(e as Error).message})`);
-    }
-    if (!isObject(j)) throw new TlaError('trace', `line ${line}: expected a JSON object`);
+  forEachJsonObject(input, (j, line) => {
     if (header === undefined) {
       if (!isSimHeader(j)) throw new TlaError('trace', `line ${line}: expected the simulator header ({"kind":"header","spec":...})`);
       header = j;
