@@ -12,7 +12,7 @@ import type { Refinement } from './refinement.js';
 import { parseSimTrace, type SimTrace } from './sim-trace.js';
 
 export type { Refinement, ArgMap, MapContext } from './refinement.js';
-export { parseSimTrace, isSimHeader, type SimTrace, type SimEvent, type SimHeader } from './sim-trace.js';
+export { parseSimTrace, simTraceFromObjects, isSimHeader, type SimTrace, type SimEvent, type SimHeader } from './sim-trace.js';
 export { mailStoreRefinement, mailStoreArgs, mailStoreActions, mailStoreConstants, type MailStoreAction } from './mailstore.js';
 
 /** Every mapping, by the spec module it targets. */

@@ -49,27 +49,45 @@ export function isSimHeader(j: unknown): j is SimHeader {
   return isObject(j) && j.kind === 'header' && typeof j.spec === 'string';
 }
 
-/** Parses a simulator trace; one clear error per malformed line. */
-export function parseSimTrace(input: string | readonly string[]): SimTrace {
-  let header: SimHeader | undefined;
-  const lines: SimLine[] = [];
-  forEachJsonObject(input, (j, line) => {
-    if (header === undefined) {
+/** Builds a SimTrace line by line: the header first, then events and metadata (one clear error per bad line). */
+class SimTraceBuilder {
+  private header: SimHeader | undefined;
+  private readonly lines: SimLine[] = [];
+
+  add(j: Record<string, unknown>, line: number): void {
+    if (this.header === undefined) {
       if (!isSimHeader(j)) throw new TlaError('trace', `line ${line}: expected the simulator header ({"kind":"header","spec":...})`);
-      header = j;
+      this.header = j;
       return;
     }
     if (typeof j.action === 'string') {
       if (typeof j.node !== 'string' || !isObject(j.state)) throw new TlaError('trace', `line ${line}: a simulator event needs "node" and "state"`);
-      lines.push({ line, event: { i: Number(j.i), t: Number(j.t), node: j.node, action: j.action, args: isObject(j.args) ? j.args : {}, state: j.state } });
+      this.lines.push({ line, event: { i: Number(j.i), t: Number(j.t), node: j.node, action: j.action, args: isObject(j.args) ? j.args : {}, state: j.state } });
     } else if (typeof j.kind === 'string') {
-      lines.push({ line, meta: j as SimMeta });
+      this.lines.push({ line, meta: j as SimMeta });
     } else {
       throw new TlaError('trace', `line ${line}: neither an event (no "action") nor a metadata line (no "kind")`);
     }
-  });
-  if (header === undefined) throw new TlaError('trace', 'empty trace: no header line');
-  return { header, lines };
+  }
+
+  done(): SimTrace {
+    if (this.header === undefined) throw new TlaError('trace', 'empty trace: no header line');
+    return { header: this.header, lines: this.lines };
+  }
+}
+
+/** Parses a simulator trace; one clear error per malformed line. */
+export function parseSimTrace(input: string | readonly string[]): SimTrace {
+  const b = new SimTraceBuilder();
+  forEachJsonObject(input, (j, line) => b.add(j, line));
+  return b.done();
+}
+
+/** A simulator trace from the recorder's line objects (SimOptions.trace.objects), without JSON: line k+1 is objs[k]. */
+export function simTraceFromObjects(objs: readonly Readonly<Record<string, unknown>>[]): SimTrace {
+  const b = new SimTraceBuilder();
+  objs.forEach((j, k) => b.add(j as Record<string, unknown>, k + 1));
+  return b.done();
 }
 
 export function byText(a: string, b: string): number {
