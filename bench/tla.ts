@@ -93,7 +93,7 @@ async function benchTrace(): Promise<void> {
   console.log(`trace validation (BenchRing, ${fmt(partial.length - 1)} events, pc and turn only): ${rp.ok ? 'valid' : 'INVALID'}, ${ps.toFixed(3)} s, ${fmt((partial.length - 1) / ps)} steps/s`);
 }
 
-/** Validation only (the spec loaded and the trace mapped beforehand), best of `reps` after one warm-up. */
+/** Validation only (the spec loaded and the trace mapped beforehand), best of `reps` after one warm-up (short traces need many to warm up the JIT). */
 async function timeValidation(mapped: ParsedTrace, reps: number): Promise<{ steps: number; s: number }> {
   const spec = await loadSpec(path.join(repoRoot, 'spec/MailStore.tla'), headerConstants(mapped));
   let best = Infinity;
@@ -114,7 +114,7 @@ async function benchSimTraces(): Promise<void> {
   let steps = 0;
   let secs = 0;
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.ndjson')).sort()) {
-    const r = await timeValidation(mailStoreRefinement.map(parseSimTrace(readFileSync(path.join(dir, f), 'utf8'))), 5);
+    const r = await timeValidation(mailStoreRefinement.map(parseSimTrace(readFileSync(path.join(dir, f), 'utf8'))), 20);
     steps += r.steps;
     secs += r.s;
   }

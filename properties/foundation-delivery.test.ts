@@ -4,7 +4,9 @@
 // delete rates, arrival rate and the simulation seed. Replay: see the failure message (SEED=…).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { runSimulation, type NodeReducer } from '../src/sim/index.js';
+import { type NodeReducer } from '../src/sim/index.js';
+// The simulator's runSimulation plus in-process validation of the run's trace against the specs.
+import { runSimulation } from './support/validated-sim.js';
 import { propertyParams, propertyRuns, propertySeed } from './support/fc-params.js';
 import { caseConfig, simCaseArb, type SimCase } from './support/sim-cases.js';
 import { expectChecks } from './support/expect-checks.js';

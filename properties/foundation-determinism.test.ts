@@ -9,6 +9,7 @@ import type { NodeReducer, SimConfig } from '../src/sim/index.js';
 import { propertyParams, propertyRuns, propertySeed } from './support/fc-params.js';
 import { caseConfig, networkFaultsArb, simCaseArb } from './support/sim-cases.js';
 import { recordTrace } from './support/failure-trace.js';
+import { checkRunTrace, traceValidationOn } from './support/validated-sim.js';
 import { leakyModuleState, timersJittered } from './support/mutations.js';
 import { NO_FAULTS } from '../src/sim/index.js';
 
@@ -27,6 +28,8 @@ function sameTraceTwice(config: SimConfig, reducer?: NodeReducer<unknown>): void
   const opts = reducer === undefined ? {} : { reducer };
   const first = recordTrace(config, opts);
   const second = recordTrace(config, opts);
+  // The run is also a behaviour of the specs (validated-sim.ts; the mutation checks' broken reducers are not).
+  if (reducer === undefined && traceValidationOn()) checkRunTrace(config.seed, first.split('\n'));
   if (first === second) return;
   const a = first.split('\n');
   const b = second.split('\n');

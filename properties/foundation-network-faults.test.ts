@@ -3,7 +3,9 @@
 // reducer throws. Generated: the fault rates as well as cluster, workload and seed (see sim-cases.ts).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { NO_FAULTS, runSimulation, type NodeReducer } from '../src/sim/index.js';
+import { NO_FAULTS, type NodeReducer } from '../src/sim/index.js';
+// The simulator's runSimulation plus in-process validation of the run's trace against the specs.
+import { runSimulation } from './support/validated-sim.js';
 import { propertyParams, propertyRuns, propertySeed } from './support/fc-params.js';
 import { caseConfig, networkFaultsArb, simCaseArb, type SimCase } from './support/sim-cases.js';
 import { expectChecks } from './support/expect-checks.js';

@@ -5,7 +5,9 @@
 // at least one user with mail, so the property cannot pass vacuously.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { makeConfig, runSimulation, type NodeReducer, type SimConfig } from '../src/sim/index.js';
+import { makeConfig, type NodeReducer, type SimConfig } from '../src/sim/index.js';
+// The simulator's runSimulation plus in-process validation of the run's trace against the specs.
+import { runSimulation } from './support/validated-sim.js';
 import { propertyParams, propertyRuns, propertySeed } from './support/fc-params.js';
 import { seedArb } from './support/sim-cases.js';
 import { contendedUsers, spreadViolations } from './support/spread.js';

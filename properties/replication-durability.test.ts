@@ -7,7 +7,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { convergenceBoundMs, defaultReplicationLimits } from '../src/pure/replication/limits.js';
-import { checkers, makeConfig, runSimulation, type ScheduledFault, type SimConfig, type SimResult } from '../src/sim/index.js';
+import { checkers, makeConfig, type ScheduledFault, type SimConfig, type SimResult } from '../src/sim/index.js';
+// The simulator's runSimulation plus in-process validation of the run's trace against the specs.
+import { runSimulation } from './support/validated-sim.js';
 import { propertyParams } from '../test/replication/fc-params.js';
 
 const file = 'properties/replication-durability.test.ts';

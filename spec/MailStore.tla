@@ -1,4 +1,5 @@
 ----------------------------- MODULE MailStore -----------------------------
+EXTENDS Naturals, FiniteSets
 (***************************************************************************)
 (* The durable mail store of a Porcupine cluster (Saito, Bershad & Levy,   *)
 (* SOSP'99, "Delivery" and "Retrieval"), at the level the simulator's      *)
@@ -10,7 +11,9 @@
 (* <<node, user>> pairs where a Store (or ReplPersist) made it durable;    *)
 (* the trace does not give it, it follows from the steps (docs/spec.md).   *)
 (* It is a function of the message (not a set of triples) so that the Ack  *)
-(* guard is one lookup: trace validation evaluates it at every Ack.        *)
+(* guard is one lookup: trace validation evaluates it at every Ack. A      *)
+(* second history, `covered`, also counts durable tombstones of a message  *)
+(* (a later version): the copies an SMTP 250 may count (Ack).              *)
 (*                                                                         *)
 (* Every action is named exactly like a trace event (STYLE.md habit 8;     *)
 (* src/pure/trace-actions.ts plus src/sim/trace.ts's SIM_TRACE_ACTIONS)  *)
@@ -24,22 +27,25 @@ CONSTANTS
     Users,      \* user names
     Msgs,       \* message ids that may occur (a trace's own, or a small set for model checking)
     AckCodes,   \* SMTP reply codes an Ack may carry (250 and failures)
+    AckReplicas, \* durable copies of a recipient's message before SMTP 250 (NodeConfig.ackReplicas; 1 unreplicated)
     DeleteSets  \* the sets of message ids a Delete may name (a trace's own, or SUBSET Msgs)
 
-VARIABLES up, mail, stored
+VARIABLES up, mail, stored, covered
 
-vars == <<up, mail, stored>>
+vars == <<up, mail, stored, covered>>
 
 TypeOK ==
     /\ up \subseteq Nodes
     /\ mail \in [Nodes -> [Users -> SUBSET Msgs]]
     /\ stored \in [Msgs -> SUBSET (Nodes \X Users)]
+    /\ covered \in [Msgs -> SUBSET (Nodes \X Users)]
 
 \* The simulator starts with every node down and no mail (users are provisioned, not traced).
 Init ==
     /\ up = {}
     /\ mail = [n \in Nodes |-> [u \in Users |-> {}]]
     /\ stored = [m \in Msgs |-> {}]
+    /\ covered = [m \in Msgs |-> {}]
 
 -----------------------------------------------------------------------------
 (* Node life cycle. A crash keeps the durable state: this is where a lost  *)
@@ -48,12 +54,12 @@ Init ==
 Boot(n) ==
     /\ n \notin up
     /\ up' = up \cup {n}
-    /\ UNCHANGED <<mail, stored>>
+    /\ UNCHANGED <<mail, stored, covered>>
 
 Crash(n) ==
     /\ n \in up
     /\ up' = up \ {n}
-    /\ UNCHANGED <<mail, stored>>
+    /\ UNCHANGED <<mail, stored, covered>>
 
 \* Recorded just before the restarted node's Boot, while it is still down. `lost`: the node's disk was
 \* lost for good (the simulator's loseDisk fault, a `fault` line just before the Restart): it comes back
@@ -61,7 +67,7 @@ Crash(n) ==
 Restart(n, lost) ==
     /\ n \notin up
     /\ IF lost THEN mail' = [mail EXCEPT ![n] = [u \in Users |-> {}]] ELSE UNCHANGED mail
-    /\ UNCHANGED <<up, stored>>
+    /\ UNCHANGED <<up, stored, covered>>
 
 \* The new incarnation number is durable.
 Ready(n) == n \in up /\ UNCHANGED vars
@@ -74,6 +80,7 @@ Store(n, u, m) ==
     /\ n \in up
     /\ mail' = [mail EXCEPT ![n][u] = @ \cup {m}]
     /\ stored' = [stored EXCEPT ![m] = @ \cup {<<n, u>>}]
+    /\ covered' = [covered EXCEPT ![m] = @ \cup {<<n, u>>}]
     /\ UNCHANGED up
 
 \* The message is already durable here; the request is answered without a write.
@@ -89,7 +96,7 @@ StoreDuplicate(n, u, m) ==
 Delete(n, u, ms) ==
     /\ n \in up
     /\ mail' = [mail EXCEPT ![n][u] = @ \ ms]
-    /\ UNCHANGED <<up, stored>>
+    /\ UNCHANGED <<up, stored, covered>>
 
 -----------------------------------------------------------------------------
 (* SMTP proxy.                                                             *)
@@ -104,10 +111,16 @@ Deliver(n, u, m, at) ==
     /\ <<at, u>> \in stored[m]
     /\ UNCHANGED vars
 
-\* The DATA reply. 250 promises a durable copy (RFC 5321 §6.1): some Store of m must have happened.
+\* The DATA reply. 250 promises durable copies (RFC 5321 §6.1; PORCUPINE.md "Delivery" with replication,
+\* docs/replication.md): for some recipient u, AckReplicas nodes made m durable in u's mailbox
+\* (src/pure/proxy/delivery.ts answers 250 once the replication manager reports ackReplicas copies).
+\* A copy counts once the node made m or a later version of it durable (`covered`): a POP delete can
+\* overtake the 250 (docs/replication.md, the ackedDurable refinement), and the replication manager counts
+\* copies of a version >= the pushed one. Written over covered[m] (a few <<node, user>> pairs), not over
+\* Nodes \X Users: validation evaluates it at every Ack.
 Ack(n, m, code) ==
     /\ n \in up
-    /\ code = 250 => stored[m] # {}
+    /\ code = 250 => \E c \in covered[m] : Cardinality({d \in covered[m] : d[2] = c[2]}) >= AckReplicas
     /\ UNCHANGED vars
 
 -----------------------------------------------------------------------------
@@ -174,6 +187,7 @@ ReplPersist(n, u, m, kind) ==
                /\ stored' = [stored EXCEPT ![m] = @ \cup {<<n, u>>}]
           ELSE /\ mail' = [mail EXCEPT ![n][u] = @ \ {m}]
                /\ UNCHANGED stored
+    /\ covered' = [covered EXCEPT ![m] = @ \cup {<<n, u>>}]
     /\ UNCHANGED up
 
 ReplUpdate(n) == n \in up /\ UNCHANGED vars

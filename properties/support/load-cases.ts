@@ -5,7 +5,9 @@
 // not depend on the policy). The measure is the paper's load: pending disk-bound work per node (writes
 // queued at its disk), peak over the run, max over nodes.
 import fc from 'fast-check';
-import { makeConfig, porcupineReducer, runSimulation, type NodeReducer, type SimConfig } from '../../src/sim/index.js';
+import { makeConfig, type NodeReducer, type SimConfig } from '../../src/sim/index.js';
+// The simulator's runSimulation plus in-process validation of the run's trace against the specs.
+import { runSimulation } from './validated-sim.js';
 import { seedArb } from './sim-cases.js';
 
 export interface LoadCase {
@@ -64,7 +66,7 @@ export function slowDisks(c: Pick<LoadCase, 'extraDiskMs'>): Record<string, numb
 
 /** Peak disk queue (writes pending at one node's disk at once, max over nodes) of one run. */
 export function peakQueue(c: LoadCase, seed: number, policy: SimConfig['node']['loadPolicy'], reducer?: NodeReducer<unknown>): number {
-  const r = runSimulation(loadConfig(c, seed, policy), { reducer: reducer ?? (porcupineReducer as NodeReducer<unknown>) });
+  const r = runSimulation(loadConfig(c, seed, policy), reducer === undefined ? {} : { reducer });
   if (r.errors.length > 0) throw new Error(`seed ${seed} (${policy}): a reducer threw: ${r.errors[0].error.split('\n')[0]}`);
   return Math.max(0, ...Object.values(r.load.diskQueuePeakPerNode));
 }

@@ -2,7 +2,6 @@
 // spec/MailStore.tla first (src/conformance) so the page can highlight the first divergence.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 const USAGE = `Usage: porcupine trace view FILE [-o OUT.html] [--no-validate]
 
@@ -76,14 +75,11 @@ function usage(msg: string): number {
   return 2;
 }
 
-/** The first divergence from spec/MailStore.tla (shipped with the package: ../../../spec from dist/src/cli). */
+/** The first divergence from spec/MailStore.tla (shipped with the package). */
 async function validateForView(text: string): Promise<{ line: number; spec: string; lines: string[] } | undefined> {
-  const { validateSimTrace } = await import('../conformance/index.js');
+  const { bundledSpec, validateSimTrace } = await import('../conformance/index.js');
   const { describeFailure } = await import('../tla/trace/index.js');
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [path.resolve(here, '../../../spec/MailStore.tla'), path.resolve(here, '../../spec/MailStore.tla')];
-  const { existsSync } = await import('node:fs');
-  const spec = candidates.find((p) => existsSync(p));
+  const spec = bundledSpec('MailStore');
   if (spec === undefined) throw new Error('spec/MailStore.tla not found beside the package (use --no-validate)');
   const v = await validateSimTrace(spec, text);
   return v.result.ok ? undefined : { line: v.result.failure.line, spec: 'MailStore', lines: describeFailure(v.result.failure) };

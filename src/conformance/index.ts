@@ -1,16 +1,18 @@
 // Trace conformance (DESIGN.md §5): the refinement mappings from simulator traces to the specs in spec/,
 // and validation of a simulator trace against a spec in one call (used by `porcupine tla validate`, the
 // property tests and `porcupine tla coverage`).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TlaError, type CfgConstant, type LoadedSpec } from '../tla/api.js';
-import { loadSpec, valueOps } from '../tla/front-end.js';
+import { getParser, loadSpec, loadSpecWith, valueOps } from '../tla/front-end.js';
 import { jsonToCfgValue, validateParsed, type ParsedTrace, type ValidationResult } from '../tla/trace/index.js';
 import { mailStoreRefinement } from './mailstore.js';
 import type { Refinement } from './refinement.js';
 import { parseSimTrace, type SimTrace } from './sim-trace.js';
 
 export type { Refinement, ArgMap, MapContext } from './refinement.js';
-export { parseSimTrace, isSimHeader, type SimTrace, type SimEvent, type SimHeader } from './sim-trace.js';
+export { parseSimTrace, simTraceFromObjects, isSimHeader, type SimTrace, type SimEvent, type SimHeader } from './sim-trace.js';
 export { mailStoreRefinement, mailStoreArgs, mailStoreActions, mailStoreConstants, type MailStoreAction } from './mailstore.js';
 
 /** Every mapping, by the spec module it targets. */
@@ -33,6 +35,15 @@ export function headerConstants(mapped: ParsedTrace): Map<string, CfgConstant> {
   return m;
 }
 
+/**
+ * spec/<module>.tla of this package, found from this module's own location (src/conformance under tsx or
+ * vitest, dist/src/conformance when built); undefined when the package has no spec/ folder beside it.
+ */
+export function bundledSpec(module: string): string | undefined {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return [path.resolve(here, '../../spec'), path.resolve(here, '../../../spec')].map((d) => path.join(d, `${module}.tla`)).find((f) => existsSync(f));
+}
+
 /** The spec file of a module in the repository's spec/ folder. */
 export function specFile(repoRoot: string, module: string): string {
   return path.join(repoRoot, 'spec', `${module}.tla`);
@@ -45,14 +56,31 @@ export interface SimValidation {
   readonly result: ValidationResult;
 }
 
-/** Maps a simulator trace for the spec at `specPath` (module = file name) and validates it in-process. */
-export async function validateSimTrace(specPath: string, trace: SimTrace | string | readonly string[]): Promise<SimValidation> {
+type Parser = Awaited<ReturnType<typeof getParser>>;
+
+function prepare(specPath: string, trace: SimTrace | string | readonly string[]): { refinement: Refinement; mapped: ParsedTrace } {
   const module = path.basename(specPath, '.tla');
   const refinement = refinementFor(module);
   if (refinement === undefined) throw new TlaError('trace', noRefinementMessage(module));
   const sim = typeof trace === 'string' || Array.isArray(trace) ? parseSimTrace(trace as string | readonly string[]) : (trace as SimTrace);
-  const mapped = refinement.map(sim);
+  return { refinement, mapped: refinement.map(sim) };
+}
+
+/** Maps a simulator trace for the spec at `specPath` (module = file name) and validates it in-process. */
+export async function validateSimTrace(specPath: string, trace: SimTrace | string | readonly string[]): Promise<SimValidation> {
+  const { refinement, mapped } = prepare(specPath, trace);
   const spec = await loadSpec(specPath, headerConstants(mapped));
-  const result = validateParsed(spec, mapped, { ops: valueOps });
-  return { refinement, mapped, spec, result };
+  return { refinement, mapped, spec, result: validateParsed(spec, mapped, { ops: valueOps }) };
+}
+
+/** validateSimTrace without awaiting: the parser comes from `await getParser()` done beforehand. */
+export function validateSimTraceWith(parser: Parser, specPath: string, trace: SimTrace | string | readonly string[]): SimValidation {
+  const { refinement, mapped } = prepare(specPath, trace);
+  const spec = loadSpecWith(parser, specPath, headerConstants(mapped));
+  return { refinement, mapped, spec, result: validateParsed(spec, mapped, { ops: valueOps }) };
+}
+
+/** The specs every simulator trace is validated against (each has a mapping here). */
+export function specsForSimTraces(repoRoot: string): string[] {
+  return refinements.map((r) => specFile(repoRoot, r.module));
 }

@@ -9,7 +9,7 @@
 // The header's constants become the spec's (Nodes, Users, Msgs, AckCodes, DeleteSets).
 import { traceActions, type TraceAction } from '../pure/trace-actions.js';
 import { SIM_TRACE_ACTIONS, type SimTraceAction } from '../sim/trace.js';
-import { USER_PREFIX } from '../sim/config.js';
+import { USER_PREFIX, effectiveAckReplicas, type SimConfig } from '../sim/config.js';
 import type { ParsedTrace, TraceEvent } from '../tla/trace/index.js';
 import type { ArgMap, MapContext, Refinement } from './refinement.js';
 import { byText, type SimEvent, type SimTrace } from './sim-trace.js';
@@ -95,6 +95,8 @@ export interface MailStoreConstants {
   readonly Users: string[];
   readonly Msgs: string[];
   readonly AckCodes: number[];
+  /** Durable copies before SMTP 250: the run's effective ackReplicas (1 on the unreplicated path). */
+  readonly AckReplicas: number;
   /** Every set of ids a Delete names (sorted, deduplicated by content). */
   readonly DeleteSets: string[][];
 }
@@ -128,8 +130,15 @@ export function mailStoreConstants(trace: SimTrace): MailStoreConstants {
     Users: [...users].sort(byText),
     Msgs: [...msgs].sort(byText),
     AckCodes: [...codes].sort((a, b) => a - b),
+    AckReplicas: ackReplicasOf(trace),
     DeleteSets: [...deleteSets.values()],
   };
+}
+
+/** The header config's effective ackReplicas (src/sim/config.ts); 1 when the header has no config. */
+function ackReplicasOf(trace: SimTrace): number {
+  const node = (trace.header.config as { node?: SimConfig['node'] } | undefined)?.node;
+  return node === undefined ? 1 : effectiveAckReplicas(node);
 }
 
 /** The spec variables of one event: `up`, and `mail` when the trace was recorded with mailboxes. */
@@ -152,7 +161,7 @@ function mapMailStore(trace: SimTrace): ParsedTrace {
   const c = mailStoreConstants(trace);
   const header = {
     module: 'MailStore',
-    constants: { Nodes: set(c.Nodes), Users: set(c.Users), Msgs: set(c.Msgs), AckCodes: set(c.AckCodes), DeleteSets: set(c.DeleteSets.map(set)) },
+    constants: { Nodes: set(c.Nodes), Users: set(c.Users), Msgs: set(c.Msgs), AckCodes: set(c.AckCodes), AckReplicas: c.AckReplicas, DeleteSets: set(c.DeleteSets.map(set)) },
     source: { spec: trace.header.spec, seed: trace.header.seed, version: trace.header.version },
   };
   const events: TraceEvent[] = [];

@@ -1,6 +1,7 @@
 // Reading the simulator's own NDJSON traces (src/sim/trace.ts) for the refinement mappings: the header, the
 // events (lines with an "action") and the metadata lines (checkpoint, phase, fault, end) in between.
 import { TlaError } from '../tla/api.js';
+import { forEachJsonObject } from '../tla/trace/ndjson.js';
 
 /** A simulator event line. `state` is the recorder's refinement: `up` plus `stored` counts or `mailboxes`. */
 export interface SimEvent {
@@ -48,37 +49,45 @@ export function isSimHeader(j: unknown): j is SimHeader {
   return isObject(j) && j.kind === 'header' && typeof j.spec === 'string';
 }
 
-/** Parses a simulator trace; one clear error per malformed line. */
-export function parseSimTrace(input: string | readonly string[]): SimTrace {
-  const texts = typeof input === 'string' ? input.split('\n') : input;
-  let header: SimHeader | undefined;
-  const lines: SimLine[] = [];
-  texts.forEach((text, k) => {
-    const line = k + 1;
-    if (text.trim() === '') return;
-    let j: unknown;
-    try {
-      j = JSON.parse(text);
-    } catch (e) {
-      throw new TlaError('trace', `line ${line}: not JSON (${(e as Error).message})`);
-    }
-    if (!isObject(j)) throw new TlaError('trace', `line ${line}: expected a JSON object`);
-    if (header === undefined) {
+/** Builds a SimTrace line by line: the header first, then events and metadata (one clear error per bad line). */
+class SimTraceBuilder {
+  private header: SimHeader | undefined;
+  private readonly lines: SimLine[] = [];
+
+  add(j: Record<string, unknown>, line: number): void {
+    if (this.header === undefined) {
       if (!isSimHeader(j)) throw new TlaError('trace', `line ${line}: expected the simulator header ({"kind":"header","spec":...})`);
-      header = j;
+      this.header = j;
       return;
     }
     if (typeof j.action === 'string') {
       if (typeof j.node !== 'string' || !isObject(j.state)) throw new TlaError('trace', `line ${line}: a simulator event needs "node" and "state"`);
-      lines.push({ line, event: { i: Number(j.i), t: Number(j.t), node: j.node, action: j.action, args: isObject(j.args) ? j.args : {}, state: j.state } });
+      this.lines.push({ line, event: { i: Number(j.i), t: Number(j.t), node: j.node, action: j.action, args: isObject(j.args) ? j.args : {}, state: j.state } });
     } else if (typeof j.kind === 'string') {
-      lines.push({ line, meta: j as SimMeta });
+      this.lines.push({ line, meta: j as SimMeta });
     } else {
       throw new TlaError('trace', `line ${line}: neither an event (no "action") nor a metadata line (no "kind")`);
     }
-  });
-  if (header === undefined) throw new TlaError('trace', 'empty trace: no header line');
-  return { header, lines };
+  }
+
+  done(): SimTrace {
+    if (this.header === undefined) throw new TlaError('trace', 'empty trace: no header line');
+    return { header: this.header, lines: this.lines };
+  }
+}
+
+/** Parses a simulator trace; one clear error per malformed line. */
+export function parseSimTrace(input: string | readonly string[]): SimTrace {
+  const b = new SimTraceBuilder();
+  forEachJsonObject(input, (j, line) => b.add(j, line));
+  return b.done();
+}
+
+/** A simulator trace from the recorder's line objects (SimOptions.trace.objects), without JSON: line k+1 is objs[k]. */
+export function simTraceFromObjects(objs: readonly Readonly<Record<string, unknown>>[]): SimTrace {
+  const b = new SimTraceBuilder();
+  objs.forEach((j, k) => b.add(j as Record<string, unknown>, k + 1));
+  return b.done();
 }
 
 export function byText(a: string, b: string): number {

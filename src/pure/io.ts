@@ -7,6 +7,7 @@ import type { HardState, HardWrite } from './hard-state.js';
 import type { ClientReply, ClientRequest } from './client.js';
 import type { NodeId, SessionId } from './types.js';
 import type { MembershipBugs } from './membership/bugs.js';
+import type { ReplicationBugs } from './replication/bugs.js';
 
 export type { Message, HardState, HardWrite, ClientReply, ClientRequest };
 
@@ -70,6 +71,11 @@ export interface NodeConfig {
   readonly replicas?: number;
   /** Copies durable before SMTP 250 (default min(2, R); 1 = the paper's mode). */
   readonly ackReplicas?: number;
+  /**
+   * Seeded replication bugs for the mutation tests only (replication/bugs.ts: the trace-validation tests
+   * inject them at boot); never set in production or the simulator's own configs.
+   */
+  readonly replicationBugs?: ReplicationBugs;
   /** Seeded membership bugs for the mutation tests only (membership/bugs.ts); never set in production or the simulator. */
   readonly membershipBugs?: MembershipBugs;
 }

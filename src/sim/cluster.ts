@@ -23,8 +23,11 @@ import type { DiskBugs } from './disk.js';
 export interface SimOptions {
   /** The node reducer; default the real one (src/pure/node.ts). Tests pass tiny fakes. */
   readonly reducer?: NodeReducer<unknown>;
-  /** Record a trace: each NDJSON line goes to `sink` (the caller writes the file). */
-  readonly trace?: { readonly sink: (line: string) => void; readonly version: string };
+  /**
+   * Record a trace: each NDJSON line goes to `sink` (the caller writes the file), and/or, as the object it is
+   * serialised from, to `objects` (in-process consumers such as trace validation skip the JSON round trip).
+   */
+  readonly trace?: { readonly sink?: (line: string) => void; readonly objects?: (line: Readonly<Record<string, unknown>>) => void; readonly version: string };
   /**
    * Safety invariant checked after every reducer step of the fault phase (and after): return a
    * description of the violation, or undefined. The first violation stops the run.
@@ -116,7 +119,7 @@ export function runSimulation(config: SimConfig, options: SimOptions = {}): SimR
     { onReply: () => undefined },
   );
   const workload = new Workload(world, config.workload, history, streamFor(config.seed, 'workload'), config.users, config.messages, config.seed);
-  const recorder = options.trace !== undefined ? new TraceRecorder(options.trace.sink, world, config) : undefined;
+  const recorder = options.trace !== undefined ? new TraceRecorder(options.trace.sink, world, config, options.trace.objects) : undefined;
   const violations: string[] = [];
   const membership = new Membership(blankDisk);
   for (let i = initial.length; i < ids.length; i++) membership.absent.add(i);

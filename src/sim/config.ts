@@ -126,7 +126,12 @@ export interface SimConfig {
   readonly workload: WorkloadConfig;
   readonly phases: PhaseConfig;
   /** Trace: digest checkpoint every this many reducer steps; trace `state` refinement. */
-  readonly trace: { readonly checkpointEverySteps: number; readonly state: 'counts' | 'mailboxes' };
+  /**
+   * `state` of each event: 'counts' (nodes up, messages stored per node), 'mailboxes' (per user, per node, the
+   * stored ids: small runs), or 'up' (nodes up only: what in-process validation against the specs reads, and
+   * the cheapest: it never folds the disks' write logs).
+   */
+  readonly trace: { readonly checkpointEverySteps: number; readonly state: 'counts' | 'mailboxes' | 'up' };
   /** Keep every client request and reply in the result (the checkers need it; benchmarks do not). */
   readonly recordClientOps: boolean;
 }

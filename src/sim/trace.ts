@@ -52,20 +52,26 @@ export class TraceRecorder {
   private nextCheckpointAt: number;
 
   constructor(
-    private readonly sink: (line: string) => void,
+    private readonly sink: ((line: string) => void) | undefined,
     private readonly world: World<unknown>,
     private readonly config: SimConfig,
+    /** Receives each line as the object it is serialised from (in-process consumers skip JSON). */
+    private readonly objects?: (line: Readonly<Record<string, unknown>>) => void,
   ) {
     this.nextCheckpointAt = config.trace.checkpointEverySteps;
   }
 
+  private emit(line: Readonly<Record<string, unknown>>): void {
+    this.sink?.(JSON.stringify(line));
+    this.objects?.(line);
+  }
+
   header(version: string): void {
-    this.sink(JSON.stringify(makeHeader(this.config, version, this.world.nodes.map((n) => n.id))));
+    this.emit(makeHeader(this.config, version, this.world.nodes.map((n) => n.id)) as unknown as Readonly<Record<string, unknown>>);
   }
 
   event(node: number, action: string, args: Readonly<Record<string, unknown>>): void {
-    const line = { i: ++this.events, t: this.world.now, node: this.world.nodes[node].id, action, args, state: this.refine() };
-    this.sink(JSON.stringify(line));
+    this.emit({ i: ++this.events, t: this.world.now, node: this.world.nodes[node].id, action, args, state: this.refine() });
   }
 
   afterStep(): void {
@@ -85,21 +91,24 @@ export class TraceRecorder {
       chars += d.length;
       digests[id] = fingerprint(d);
     }
-    this.sink(JSON.stringify({ kind: 'checkpoint', n: ++this.checkpoints, step: this.world.counters.steps, t: this.world.now, digests }));
+    this.emit({ kind: 'checkpoint', n: ++this.checkpoints, step: this.world.counters.steps, t: this.world.now, digests });
     return chars;
   }
 
   /** A metadata line (not an event): `{"kind": …, "t": …, …}`. */
   meta(fields: Readonly<Record<string, unknown>> & { readonly kind: string }): void {
-    this.sink(JSON.stringify({ ...fields, t: this.world.now, step: this.world.counters.steps }));
+    this.emit({ ...fields, t: this.world.now, step: this.world.counters.steps });
   }
 
   phase(phase: string): void {
-    this.sink(JSON.stringify({ kind: 'phase', phase, t: this.world.now, step: this.world.counters.steps }));
+    this.emit({ kind: 'phase', phase, t: this.world.now, step: this.world.counters.steps });
   }
 
   end(summary: Readonly<Record<string, unknown>>): void {
-    this.sink(JSON.stringify({ kind: 'end', step: this.world.counters.steps, t: this.world.now, events: this.events, digests: this.digests(), summary }));
+    // An 'up' trace is for in-process validation only: its end line skips the digests (rendering every
+    // node's whole state costs as much as the rest of the recording).
+    const digests = this.config.trace.state === 'up' ? {} : this.digests();
+    this.emit({ kind: 'end', step: this.world.counters.steps, t: this.world.now, events: this.events, digests, summary });
   }
 
   private digests(): Record<NodeId, string> {
@@ -111,9 +120,11 @@ export class TraceRecorder {
   /**
    * The refinement of the cluster written with each event. 'counts': which nodes are up and how many
    * messages each stores durably (O(nodes)); 'mailboxes': per user, per node, the sorted stored msg ids
-   * (O(messages) per event: for small conformance runs only).
+   * (O(messages) per event: for small conformance runs only); 'up': only the nodes up (reading the stored
+   * counts folds every disk's write log at every event).
    */
   private refine(): Record<string, unknown> {
+    if (this.config.trace.state === 'up') return { up: this.world.nodes.filter((n) => n.up).map((n) => n.id) };
     const up: NodeId[] = [];
     const stored: Record<NodeId, number> = {};
     for (const n of this.world.nodes) {

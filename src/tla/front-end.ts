@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { delimiter, dirname } from 'node:path';
 import { TlaError, type CfgConstant, type ExprHandle, type LoadedSpec, type State, type TemporalFormula, type Transition, type ValueOps, type SourceLoc } from './api.js';
 import { getParser } from './parse/index.js';
+export { getParser };
 import { type Value, valueOps as ops, newInterningEpoch } from './values/index.js';
 import { ModuleLoader, ScopeBuilder, applyCfg, internCfg } from './eval/modules.js';
 import { Binder } from './eval/bind.js';
@@ -42,7 +43,19 @@ export interface LoadOptions {
 }
 
 export async function loadSpec(tlaPath: string, constants: ReadonlyMap<string, CfgConstant>, opts: LoadOptions = {}): Promise<LoadedSpec> {
-  const parser = await getParser();
+  return loadSpecWith(await getParser(), tlaPath, constants, opts);
+}
+
+/**
+ * loadSpec with the parser already initialised (`await getParser()` once): synchronous, for callers that
+ * cannot await, such as a fast-check property validating each simulated run's trace (src/conformance).
+ */
+export function loadSpecWith(
+  parser: Awaited<ReturnType<typeof getParser>>,
+  tlaPath: string,
+  constants: ReadonlyMap<string, CfgConstant>,
+  opts: LoadOptions = {},
+): LoadedSpec {
   newInterningEpoch();
   internCfg(constants);
   let text: string;
@@ -113,15 +126,28 @@ class Spec implements LoadedSpec {
     return successors(h.ir, h.env, s, this.variables, { def: null, args: [] });
   }
 
+  /** Per action name: the call `name(a0, ..., an)` whose arguments are locals, bound once (actionSuccessors). */
+  private readonly actionCalls = new Map<string, IR | null>();
+
   actionSuccessors(name: string, args: readonly Value[], s: State): readonly State[] | undefined {
-    const ent = this.scope.entities.get(name);
-    if (ent?.kind !== 'def' || ent.def.params.length !== args.length || ent.def.fnBounds !== null) return undefined;
-    // The call `name(args)` with the arguments as literals: the enumerator enters the body like any call.
-    const loc = ent.def.bodyLoc;
-    const lits: IR[] = args.map((v) => ({ k: 'lit', v, f: 0, m: Infinity, loc }));
-    const ir = new Binder(this.scope).entityRef(ent, name, lits, loc);
+    let ir = this.actionCalls.get(name);
+    if (ir === undefined) {
+      const ent = this.scope.entities.get(name);
+      if (ent?.kind !== 'def' || ent.def.fnBounds !== null || ent.def.params.some((p) => p.arity > 0)) ir = null;
+      else {
+        // Argument i is the local at absolute level i (distance n-1-i from the innermost): the env below.
+        const n = ent.def.params.length;
+        const loc = ent.def.bodyLoc;
+        const locals: IR[] = ent.def.params.map((p, i) => ({ k: 'loc', d: n - 1 - i, name: p.name, f: 0, m: i, loc }));
+        ir = new Binder(this.scope).entityRef(ent, name, locals, loc);
+      }
+      this.actionCalls.set(name, ir);
+    }
+    if (ir === null || (ir.k === 'call' && ir.args.length !== args.length)) return undefined;
+    let env: Env = null;
+    for (const v of args) env = { v, up: env };
     const out: State[] = [];
-    new Enumeration('next', s, this.variables, (t) => out.push(t), name).run(ir, null);
+    new Enumeration('next', s, this.variables, (t) => out.push(t), name).run(ir, env);
     return out;
   }
 

@@ -43,9 +43,9 @@ const CLIENT_ACTIONS = new Set(['AcceptRcpt', 'RejectRcpt', 'Ack', 'Authenticate
 /** More client lanes than this and the clients share one lane ("clients"). */
 const MAX_CLIENT_LANES = 16;
 
-function label(ev: SimEvent): string {
+function label(ev: SimEvent, metaBefore: readonly Readonly<Record<string, unknown>>[]): string {
   const map = Object.hasOwn(mailStoreArgs, ev.action) ? mailStoreArgs[ev.action as MailStoreAction] : undefined;
-  const args = map === undefined ? [ev.node] : map(ev, { metaBefore: [] });
+  const args = map === undefined ? [ev.node] : map(ev, { metaBefore });
   const show = (v: unknown): string => (typeof v === 'object' && v !== null && '#set' in v ? `{${(v as { '#set': unknown[] })['#set'].map(show).join(',')}}` : JSON.stringify(v));
   return `${ev.action}(${args.map(show).join(',')})`;
 }
@@ -78,6 +78,8 @@ export function buildModel(text: string, title: string, divergence?: { line: num
   let down: number[] = nodes.map((_, k) => k);
   let t = 0;
   let divergenceRow: number | undefined;
+  // Metadata lines since the last event: the mapping reads them (a disk loss's fault line before its Restart).
+  let metaBefore: Readonly<Record<string, unknown>>[] = [];
   for (const l of trace.lines) {
     if (divergence !== undefined && l.line === divergence.line) divergenceRow = rows.length;
     if ('meta' in l) {
@@ -85,6 +87,7 @@ export function buildModel(text: string, title: string, divergence?: { line: num
       if (typeof m.t === 'number') t = m.t;
       const k = m.kind === 'fault' ? 'f' : m.kind === 'phase' ? 'p' : 'c';
       rows.push({ ln: l.line, t, k, n: -1, x: metaText(m), a: [] });
+      metaBefore.push(m);
       continue;
     }
     const ev = l.event;
@@ -114,7 +117,8 @@ export function buildModel(text: string, title: string, divergence?: { line: num
       if (rows.length === 0 || now.join() !== down.join()) changed = now;
       down = now;
     }
-    rows.push({ ln: l.line, t, k: 'e', n: me, x: label(ev), a: arrows, ...(changed !== undefined ? { d: changed } : {}) });
+    rows.push({ ln: l.line, t, k: 'e', n: me, x: label(ev, metaBefore), a: arrows, ...(changed !== undefined ? { d: changed } : {}) });
+    metaBefore = [];
   }
   return {
     title,

@@ -66,6 +66,13 @@ describe('porcupine trace view in headless chromium', () => {
         expect(await page.textContent('#detail')).toMatch(/state after the step/);
         await page.screenshot({ path: path.join(dir, 'node-faults-r2-5-nodes.png') });
         if (process.env.VIEWER_SCREENSHOT) await page.screenshot({ path: process.env.VIEWER_SCREENSHOT });
+        // The disk loss of n3: the search scrolls to its fault line (a fault row), and the Restart after it is
+        // labelled as the spec action Restart(n, TRUE).
+        await page.fill('#q', 'loseDisk');
+        await page.press('#q', 'Enter');
+        expect(await page.textContent('#count')).toBe('1 / 1');
+        expect(await page.$$eval('.row.f .lb', (els) => els.map((e) => e.textContent))).toContain('fault {"kind":"loseDisk","atMs":3000,"node":"n3"}');
+        expect(await page.$$eval('.row .lb', (els) => els.map((e) => e.textContent))).toContain('Restart("n3",true)');
       }
       expect(errors).toEqual([]);
       await page.close();

@@ -33,7 +33,9 @@ export function replicationEnabled(s: NodeState): boolean {
 
 export function bootReplicaManager(ctx: StepCtx, s: NodeState): NodeState {
   if (s.config?.replicas === undefined) return s;
-  const r = bootReplication(ctx.self, s.hard.replication, ctx.env, defaultReplicationConfig, persistIdStart(s.incarnation));
+  const bugs = s.config.replicationBugs;
+  const config = bugs === undefined ? defaultReplicationConfig : { ...defaultReplicationConfig, bugs };
+  const r = bootReplication(ctx.self, s.hard.replication, ctx.env, config, persistIdStart(s.incarnation));
   return absorb(ctx, patchNode(s, { replication: { repl: r.state, waits: PMap.empty() } }), r);
 }
 

@@ -25,16 +25,38 @@ export function getParser(): Promise<Parser> {
   return parserPromise;
 }
 
+/**
+ * Parsed files by name and text: loading one spec again with other constants (trace validation of every
+ * simulated run in the property tests) must not pay tree-sitter's parse each time. The AST is not mutated
+ * after conversion; a hit replays the file's interning order (tokens) so string order stays TLC's.
+ */
+const parsed = new Map<string, { readonly modules: Module[]; readonly tokens: readonly string[] }>();
+const PARSED_MAX = 32;
+
 /** Parses the text of a file; returns its modules in source order (the first is the file's main module). */
 export function parseText(parser: Parser, text: string, file: string): Module[] {
+  const key = `${file}\0${text}`;
+  const hit = parsed.get(key);
+  if (hit !== undefined) {
+    for (const t of hit.tokens) internToken(t);
+    return hit.modules;
+  }
   const tree = parser.parse(text);
   if (tree === null) throw new TlaError('parse', `Could not parse ${file}`);
   try {
     const root = tree.rootNode;
     if (root.hasError) reportError(root, file);
-    internInOrder(root);
+    const tokens: string[] = [];
+    internInOrder(root, tokens);
+    for (const t of tokens) internToken(t);
     const cv = new Converter(file, '');
-    return root.namedChildren.filter((c): c is Node => c !== null && c.type === 'module').map((m) => cv.convertModule(m));
+    const modules = root.namedChildren.filter((c): c is Node => c !== null && c.type === 'module').map((m) => cv.convertModule(m));
+    // Expressions parsed one by one (LoadedSpec.expr: files named "<expr N>") are not worth keeping.
+    if (!file.startsWith('<')) {
+      if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value as string);
+      parsed.set(key, { modules, tokens });
+    }
+    return modules;
   } finally {
     tree.delete();
   }
@@ -51,17 +73,17 @@ export function parseFile(parser: Parser, file: string): Module[] {
 }
 
 /** TLC orders strings by when they were first interned, i.e. met in the source: replay that order. */
-function internInOrder(n: Node): void {
+function internInOrder(n: Node, out: string[]): void {
   const t = n.type;
   if (t === 'identifier' || t === 'identifier_ref' || t === 'name') {
-    internToken(n.text);
+    out.push(n.text);
     return;
   }
   if (t === 'string') {
-    internToken(unescape(n.text));
+    out.push(unescape(n.text));
     return;
   }
-  for (const c of n.namedChildren) if (c !== null) internInOrder(c);
+  for (const c of n.namedChildren) if (c !== null) internInOrder(c, out);
 }
 
 function reportError(root: Node, file: string): never {

@@ -30,10 +30,9 @@ function isObject(j: unknown): j is Record<string, unknown> {
   return typeof j === 'object' && j !== null && !Array.isArray(j);
 }
 
-export function parseNdjson(input: string | readonly string[]): ParsedTrace {
+/** Calls `f` with each non-blank line's JSON object and its 1-based line number; one clear error per bad line. */
+export function forEachJsonObject(input: string | readonly string[], f: (j: Record<string, unknown>, line: number) => void): void {
   const lines = typeof input === 'string' ? input.split('\n') : input;
-  let header: TraceHeader | undefined;
-  const events: TraceEvent[] = [];
   lines.forEach((text, k) => {
     const line = k + 1;
     if (text.trim() === '') return;
@@ -44,6 +43,14 @@ export function parseNdjson(input: string | readonly string[]): ParsedTrace {
       throw new TlaError('trace', `line ${line}: not JSON (${(e as Error).message})`);
     }
     if (!isObject(j)) throw new TlaError('trace', `line ${line}: expected a JSON object`);
+    f(j, line);
+  });
+}
+
+export function parseNdjson(input: string | readonly string[]): ParsedTrace {
+  let header: TraceHeader | undefined;
+  const events: TraceEvent[] = [];
+  forEachJsonObject(input, (j, line) => {
     if (header === undefined) {
       if ('state' in j) throw new TlaError('trace', `line ${line}: the first line must be a header ({"module": ..., "constants": {...}}), not an event`);
       // The simulator's header names the spec under "spec"; TLA+ tools say "module". Accept both.

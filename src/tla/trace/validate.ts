@@ -232,12 +232,17 @@ export function validateParsed(spec: LoadedSpec, trace: ParsedTrace, opts: Valid
   return new Validator(spec, opts).run(trace);
 }
 
+const ENABLED_SHOWN = 40;
+
 export function describeFailure(f: ValidationFailure): string[] {
   const out = [`Trace validation failed at ${f.message}${f.step !== undefined ? ` (event i=${f.step})` : ''}.`, `Expected action: ${f.expectedAction}`];
   if (f.differences.length > 0) {
     out.push('Variables that differ from the closest state the spec allows (trace value vs spec value):');
     for (const [v, tr, sp] of f.differences) out.push(`  ${v}: trace ${tr}, spec ${sp}`);
   }
-  out.push(`Enabled actions: ${f.enabled.length > 0 ? f.enabled.join(', ') : '(none)'}`);
+  // The enabled labels of a big model run into thousands (every Store of every id): show the first ones.
+  const shown = f.enabled.slice(0, ENABLED_SHOWN);
+  const more = f.enabled.length > ENABLED_SHOWN ? `, … (${f.enabled.length - ENABLED_SHOWN} more)` : '';
+  out.push(`Enabled actions: ${shown.length > 0 ? shown.join(', ') + more : '(none)'}`);
   return out;
 }
