@@ -78,6 +78,11 @@ export interface WorkloadConfig {
   readonly retrievesPerSessionMax: number;
   /** A client abandons a request unanswered for this long (virtual ms); 0 = never. */
   readonly clientTimeoutMs: number;
+  /**
+   * Probability that a message reuses the Message-ID of an earlier message of the run, with its own body
+   * (mailing lists, broken clients, forgers: issue 13). Absent or 0 = every message has its own Message-ID.
+   */
+  readonly messageIdReuse?: number;
 }
 
 export interface PhaseConfig {
@@ -269,6 +274,7 @@ export function validateConfig(c: SimConfig): string[] {
   if (!(c.workload.zipfExponent > 0)) errs.push(`zipf exponent must be > 0, got ${c.workload.zipfExponent}`);
   rate(c.workload.popFraction, 'pop fraction');
   rate(c.workload.deleteProbability, 'delete probability');
+  if (c.workload.messageIdReuse !== undefined) rate(c.workload.messageIdReuse, 'message-id reuse');
   nonNeg(c.workload.arrivalIntervalMs, 'arrival interval');
   int(c.workload.bodyBytesMean, 'body size', 1);
   int(c.workload.smtpAttemptsMax, 'smtp attempts', 1);
