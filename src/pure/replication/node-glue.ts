@@ -33,7 +33,9 @@ export function replicationEnabled(s: NodeState): boolean {
 
 export function bootReplicaManager(ctx: StepCtx, s: NodeState): NodeState {
   if (s.config?.replicas === undefined) return s;
-  const r = bootReplication(ctx.self, s.hard.replication, ctx.env, defaultReplicationConfig, persistIdStart(s.incarnation));
+  const overrides = s.config.replicationLimits;
+  const config = overrides === undefined ? defaultReplicationConfig : { ...defaultReplicationConfig, limits: { ...defaultReplicationConfig.limits, ...overrides } };
+  const r = bootReplication(ctx.self, s.hard.replication, ctx.env, config, persistIdStart(s.incarnation));
   return absorb(ctx, patchNode(s, { replication: { repl: r.state, waits: PMap.empty() } }), r);
 }
 
