@@ -1,11 +1,14 @@
 // Choosing the node that stores a delivered message (PORCUPINE.md "Load balancing"; DESIGN.md §4).
 //  - dynamic: candidates = the user's current fragment nodes (affinity) padded with random live nodes up to
 //    `spread` (the paper's lower limit on spreading); the least loaded candidate wins, ties broken at random.
+//    The spread bound is soft, as in the paper (B2): when every candidate is overloaded — its load above the
+//    cluster's median by more than `overloadMarginPending` — a few random other members are considered too.
 //  - static: hash(user) → a fixed live node (the baseline the paper compares against).
 //  - random: any live node.
 import { fnv1a32 } from '../hash.js';
 import type { NodeConfig } from '../io.js';
 import type { NodeId, UserId } from '../types.js';
+import { overloadExtraCandidates, overloadMarginPending } from './limits.js';
 
 export interface ChoiceInput {
   readonly policy: NodeConfig['loadPolicy'];
@@ -42,7 +45,26 @@ function dynamicCandidates(c: ChoiceInput): NodeId[] {
     while (cands.includes(c.members[i])) i = (i + 1) % c.members.length;
     cands.push(c.members[i]);
   }
+  if (cands.length < c.members.length && allOverloaded(c, cands)) {
+    const extra = Math.min(overloadExtraCandidates, c.members.length - cands.length);
+    for (let k = 0; k < extra; k++) {
+      let i = c.random(c.members.length);
+      while (cands.includes(c.members[i])) i = (i + 1) % c.members.length;
+      cands.push(c.members[i]);
+    }
+  }
   return cands;
+}
+
+/** Every candidate's load exceeds the median load of the live members by more than the margin. */
+function allOverloaded(c: ChoiceInput, cands: readonly NodeId[]): boolean {
+  let minCand = Infinity;
+  for (const n of cands) minCand = Math.min(minCand, c.loadOf(n));
+  if (minCand <= overloadMarginPending) return false; // cheap exit: the median is at least 0
+  const loads = c.members.map((m) => c.loadOf(m)).sort((a, b) => a - b);
+  const mid = loads.length >> 1;
+  const median = loads.length % 2 === 1 ? loads[mid] : (loads[mid - 1] + loads[mid]) / 2;
+  return minCand > median + overloadMarginPending;
 }
 
 function leastLoaded(c: ChoiceInput, cands: readonly NodeId[]): NodeId {
