@@ -12,7 +12,7 @@ import { convergenceBoundMs, defaultReplicationLimits, tombstoneRetentionMs, typ
 import { checkers, makeConfig, noAnomalyAfterBound, runSimulation, type NodeReducer, type SimConfig, type SimResult } from '../src/sim/index.js';
 import { staleBootNotNoticed } from './support/mutations.js';
 import { propertyParams } from '../test/replication/fc-params.js';
-import { propertySeed } from './support/fc-params.js';
+import { propertyRuns, propertySeed } from './support/fc-params.js';
 
 const FILE = 'properties/replication-long-outage.test.ts';
 const NAME = 'a node down past the log retention rejoins quarantined; after tombstones are collected nothing acked is lost and no delete comes back';
@@ -89,7 +89,7 @@ const RUNS = 12;
 const seen = { runs: 0, quarantined: 0, collected: 0 };
 
 describe('replication: long outages and tombstone collection in the simulated cluster', () => {
-  it(`${NAME} (${RUNS} runs)`, () => {
+  it(`${NAME} (${propertyRuns(RUNS)} runs)`, () => {
     fc.assert(
       fc.property(runArb, (run) => {
         const o = observe(run);
