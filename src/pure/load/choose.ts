@@ -2,7 +2,7 @@
 //  - dynamic: candidates = the user's current fragment nodes (affinity) padded with random live nodes up to
 //    `spread` (the paper's lower limit on spreading); the least loaded candidate wins, ties broken at random.
 //    The spread bound is soft, as in the paper (B2): when every candidate is overloaded — its load above the
-//    cluster's median by more than `overloadMarginPending` — a few random other members are considered too.
+//    lightest member's by more than `overloadMarginPending` — a few random other members are considered too.
 //  - static: hash(user) → a fixed live node (the baseline the paper compares against).
 //  - random: any live node.
 import { fnv1a32 } from '../hash.js';
@@ -21,6 +21,12 @@ export interface ChoiceInput {
   readonly loadOf: (node: NodeId) => number;
   /** A uniform integer in [0, n) (deterministic: drawn from the step's entropy). */
   readonly random: (n: number) => number;
+  /**
+   * Whether an all-overloaded spread may be widened (default true). Off for the further replicas of a
+   * replicated store (replica-choice.ts): each copy would add a node to the spread, and the coordinator's
+   * choice already moves the work to a lighter node.
+   */
+  readonly softSpread?: boolean;
 }
 
 export function chooseNode(c: ChoiceInput): NodeId {
@@ -45,7 +51,7 @@ function dynamicCandidates(c: ChoiceInput): NodeId[] {
     while (cands.includes(c.members[i])) i = (i + 1) % c.members.length;
     cands.push(c.members[i]);
   }
-  if (cands.length < c.members.length && allOverloaded(c, cands)) {
+  if (c.softSpread !== false && cands.length < c.members.length && allOverloaded(c, cands)) {
     const extra = Math.min(overloadExtraCandidates, c.members.length - cands.length);
     for (let k = 0; k < extra; k++) {
       let i = c.random(c.members.length);
@@ -56,15 +62,18 @@ function dynamicCandidates(c: ChoiceInput): NodeId[] {
   return cands;
 }
 
-/** Every candidate's load exceeds the median load of the live members by more than the margin. */
+/**
+ * Every candidate's load exceeds the lightest live member's by more than the margin. Not the median: when most
+ * disks are slow the median node is itself overloaded, and a hot user stuck on slow disks stayed there (found by
+ * the 10,000-run sweep of property 4, docs/decisions.md).
+ */
 function allOverloaded(c: ChoiceInput, cands: readonly NodeId[]): boolean {
   let minCand = Infinity;
   for (const n of cands) minCand = Math.min(minCand, c.loadOf(n));
-  if (minCand <= overloadMarginPending) return false; // cheap exit: the median is at least 0
-  const loads = c.members.map((m) => c.loadOf(m)).sort((a, b) => a - b);
-  const mid = loads.length >> 1;
-  const median = loads.length % 2 === 1 ? loads[mid] : (loads[mid - 1] + loads[mid]) / 2;
-  return minCand > median + overloadMarginPending;
+  if (minCand <= overloadMarginPending) return false; // cheap exit: the lightest load is at least 0
+  let lightest = Infinity;
+  for (const m of c.members) lightest = Math.min(lightest, c.loadOf(m));
+  return minCand > lightest + overloadMarginPending;
 }
 
 function leastLoaded(c: ChoiceInput, cands: readonly NodeId[]): NodeId {
