@@ -27,6 +27,12 @@ export interface ChoiceInput {
    * choice already moves the work to a lighter node.
    */
   readonly softSpread?: boolean;
+  /**
+   * This proxy's own stores in flight at a node (not yet answered). A spread counts as overloaded only where
+   * the proxy has such first-hand, current evidence: a load sample alone may be seconds old, and in unsaturated
+   * runs a node can show several pending writes around one delivery.
+   */
+  readonly outstandingOf?: (node: NodeId) => number;
 }
 
 export function chooseNode(c: ChoiceInput): NodeId {
@@ -52,7 +58,10 @@ function dynamicCandidates(c: ChoiceInput): NodeId[] {
     cands.push(c.members[i]);
   }
   if (c.softSpread !== false && cands.length < c.members.length && allOverloaded(c, cands)) {
-    const extra = Math.min(overloadExtraCandidates, c.members.length - cands.length);
+    // The lightest member (the escape from an all-slow spread; each proxy's own outstanding stores keep proxies
+    // from herding onto it), then random others (the paper's random additions).
+    cands.push(lightestMember(c, cands));
+    const extra = Math.min(overloadExtraCandidates - 1, c.members.length - cands.length);
     for (let k = 0; k < extra; k++) {
       let i = c.random(c.members.length);
       while (cands.includes(c.members[i])) i = (i + 1) % c.members.length;
@@ -62,14 +71,33 @@ function dynamicCandidates(c: ChoiceInput): NodeId[] {
   return cands;
 }
 
+/** The least loaded member that is not a candidate yet (first in node order on ties). */
+function lightestMember(c: ChoiceInput, cands: readonly NodeId[]): NodeId {
+  let best: NodeId | undefined;
+  let bestLoad = Infinity;
+  for (const m of c.members) {
+    if (cands.includes(m)) continue;
+    const l = c.loadOf(m);
+    if (l < bestLoad) {
+      bestLoad = l;
+      best = m;
+    }
+  }
+  return best ?? c.members[0];
+}
+
 /**
- * Every candidate's load exceeds the lightest live member's by more than the margin. Not the median: when most
+ * Every candidate's load exceeds the lightest live member's by more than the margin, and this proxy has stores
+ * in flight at each (first-hand evidence, see `outstandingOf`). Not the median: when most
  * disks are slow the median node is itself overloaded, and a hot user stuck on slow disks stayed there (found by
  * the 10,000-run sweep of property 4, docs/decisions.md).
  */
 function allOverloaded(c: ChoiceInput, cands: readonly NodeId[]): boolean {
   let minCand = Infinity;
-  for (const n of cands) minCand = Math.min(minCand, c.loadOf(n));
+  for (const n of cands) {
+    if (c.outstandingOf !== undefined && c.outstandingOf(n) === 0) return false;
+    minCand = Math.min(minCand, c.loadOf(n));
+  }
   if (minCand <= overloadMarginPending) return false; // cheap exit: the lightest load is at least 0
   let lightest = Infinity;
   for (const m of c.members) lightest = Math.min(lightest, c.loadOf(m));

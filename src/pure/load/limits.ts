@@ -15,7 +15,7 @@ export const loadSampleRefreshMs = 1_000;
  * than the lightest live member plus this margin, the balancer also considers `overloadExtraCandidates`
  * random other members. The margin keeps ordinary jitter (a write or two in flight) from widening spreads.
  */
-export const overloadMarginPending = 8;
+export const overloadMarginPending = 2;
 export const overloadExtraCandidates = 2;
 
 /** The `spread` a configuration may ask for (PORCUPINE.md: soft upper bound on nodes holding a user's mail). */

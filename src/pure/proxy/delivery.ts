@@ -163,13 +163,15 @@ function startStore(
   user: UserId,
   mailMap: readonly NodeId[],
 ): ProxyState {
+  const outstanding = outstandingStores(proxy);
   const choice = {
     policy: ctx.config.loadPolicy,
     spread: ctx.config.spread,
     user,
     members: view.members,
     fragmentNodes: mailMap,
-    loadOf: withOutstanding(view.loadOf, outstandingStores(proxy), ctx.self),
+    loadOf: withOutstanding(view.loadOf, outstanding, ctx.self),
+    outstandingOf: (node: NodeId) => outstanding.get(node) ?? 0,
     random: (n: number) => random(ctx, n),
   };
   const to = chooseNode(choice);
