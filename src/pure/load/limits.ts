@@ -12,8 +12,9 @@ export const loadSampleRefreshMs = 1_000;
 
 /**
  * Soft spread (B2, docs/decisions.md): when every node in a user's spread has more pending disk-bound RPCs
- * than the lightest live member plus this margin, the balancer also considers `overloadExtraCandidates`
- * random other members. The margin keeps ordinary jitter (a write or two in flight) from widening spreads.
+ * than the lightest live member plus this margin (and the proxy has stores in flight at each), the balancer
+ * also considers `overloadExtraCandidates` other members: the lightest, then random ones. The margin keeps
+ * ordinary jitter (a write or two in flight) from widening spreads.
  */
 export const overloadMarginPending = 2;
 export const overloadExtraCandidates = 2;
