@@ -5,6 +5,9 @@
 //
 // This property found B2 (docs/bugs-found-by-properties.md): proxies herded onto a node whose stale load
 // sample looked idle; fixed by each proxy adding its own outstanding stores (src/pure/load/outstanding.ts).
+// Then a hot user whose spread was all slow disks stayed there (the affinity trap); fixed by a soft spread
+// (src/pure/load/choose.ts: every candidate overloaded → a few random others considered too). What remains is
+// information lag, allowed for below (one write per proxy), so the property holds at every seed (issue 13).
 // The second test keeps the property honest: placement that ignores or misreads load must fail it.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -14,7 +17,7 @@ import { loadInverted } from './support/mutations.js';
 import type { NodeReducer } from '../src/sim/index.js';
 
 const FILE = 'properties/foundation-load-balance.test.ts';
-const NAME = 'slow disks + sustained Zipf skew: dynamic peak disk queue <= static peak disk queue (same seed, same workload)';
+const NAME = 'slow disks + sustained Zipf skew: dynamic peak disk queue <= max(static peak, one write per proxy) (same seed, same workload)';
 
 const caseArb = fc.record({ cluster: clusterArb, workload: workloadArb });
 type Case = typeof caseArb extends fc.Arbitrary<infer C> ? C : never;
@@ -31,10 +34,16 @@ function dynamicPeak(c: Case, reducer?: NodeReducer<unknown>): number {
   return peakQueue(loadCase(c), c.workload.seed, 'dynamic', reducer);
 }
 
+/**
+ * The information-lag allowance (docs/decisions.md, B2): a proxy learns a node's load only from replies, so
+ * before the first reply from a slow disk each of the `nodes` proxies may place one write there; no
+ * decentralised policy avoids that, while a lucky static hash may. Beyond it, dynamic must be no worse.
+ */
 function dynamicNoWorse(c: Case): void {
   const d = dynamicPeak(c);
   const s = staticPeak(c);
-  expect(d, `seed ${c.workload.seed}: dynamic peak disk queue ${d} > static ${s}`).toBeLessThanOrEqual(s);
+  const bound = Math.max(s, c.cluster.nodes);
+  expect(d, `seed ${c.workload.seed}: dynamic peak disk queue ${d} > max(static ${s}, ${c.cluster.nodes} proxies)`).toBeLessThanOrEqual(bound);
 }
 
 describe('foundation property 4: load balancing on heterogeneous disks', () => {

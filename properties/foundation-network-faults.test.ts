@@ -7,7 +7,7 @@ import { NO_FAULTS, type NodeReducer } from '../src/sim/index.js';
 // The simulator's runSimulation plus in-process validation of the run's trace against the specs.
 import { runSimulation } from './support/validated-sim.js';
 import { propertyParams, propertyRuns, propertySeed } from './support/fc-params.js';
-import { caseConfig, networkFaultsArb, simCaseArb, type SimCase } from './support/sim-cases.js';
+import { caseConfig, deleteHeavy, networkFaultsArb, simCaseArb, type SimCase } from './support/sim-cases.js';
 import { expectChecks } from './support/expect-checks.js';
 import { networkFaultChecks } from './support/foundation-checks.js';
 import { quitConfirmsFailedDeletes, rpcTimeoutsDisabled } from './support/mutations.js';
@@ -16,8 +16,7 @@ import { propertyTest } from './support/known-bugs.js';
 const FILE = 'properties/foundation-network-faults.test.ts';
 const NAME = 'loss+dup+reorder: no acked message lost or listed twice, confirmed deletes stick, every request answered, no reducer throws';
 const cases = simCaseArb({ faults: networkFaultsArb });
-/** The same cases with more POP sessions deleting more: enough QUITs meet a lost delete to judge them. */
-const deleteHeavyCases = cases.map((c) => ({ ...c, popFraction: Math.max(c.popFraction, 0.3), deleteProbability: Math.max(c.deleteProbability, 0.5) }));
+const deleteHeavyCases = deleteHeavy(cases);
 
 function caseWith(seed: number, c: Omit<SimCase, 'seed' | 'faults' | 'distribution'>, faults: Partial<SimCase['faults']>): SimCase {
   return { seed, distribution: 'zipf', ...c, faults: { ...NO_FAULTS, ...faults } };

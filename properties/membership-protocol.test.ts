@@ -1,4 +1,4 @@
-// The membership protocol alone (reducer in src/pure/membership, run in test/membership/harness.ts)
+// The membership protocol alone (reducer in src/pure/membership, run on the shared World driver, test/support/world-driver.ts)
 // under random faults: crashes, restarts, partitions and merges, message loss and duplication, new nodes.
 // After the faults stop, every live node must hold the same view — members exactly the live nodes, one
 // epoch, one balanced map — within the bound `agreementBoundMs` stated from the named limits.

@@ -35,7 +35,7 @@ describe('membership on the simulated cluster', () => {
   it('replicated (R=2), after faults stop: Agreement within the bound, Balance, soft state = f(hard state), every request answered', () => {
     fc.assert(
       fc.property(runArb, ({ seed, steps }) => void checkSchedule(seed, steps, { replicas: 2 })),
-      propertyParams('membership on the simulated cluster, replicated', 150),
+      propertyParams('membership on the simulated cluster, replicated', 100),
     );
   });
 });

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { runSimulation } from '../src/sim/index.js';
 import { checkSchedule, runArb } from '../test/membership/fault-run.js';
 import { propertyParams, rotatingSeed } from './support/fc-params.js';
-import { caseConfig, networkFaultsArb, simCaseArb, type SimCase } from './support/sim-cases.js';
+import { caseConfig, deleteHeavy, networkFaultsArb, simCaseArb, type SimCase } from './support/sim-cases.js';
 import { expectChecks } from './support/expect-checks.js';
 import { deliveryChecks, networkFaultChecks } from './support/foundation-checks.js';
 
@@ -35,6 +35,16 @@ describe(`rotating seed ${seed} (ROTATING_SEED)`, () => {
         expectChecks(r, networkFaultChecks(r));
       }),
       propertyParams<[SimCase]>('rotating: network faults', { file: FILE, defaultSeed: seed, defaultRuns: RUNS, toConfig: ([c]) => caseConfig(c) }),
+    );
+  });
+
+  it(`loss+dup+reorder with many POP deletes: a QUIT answered +OK means the deletes stick (seed ${seed}, ${RUNS} runs)`, () => {
+    fc.assert(
+      fc.property(deleteHeavy(simCaseArb({ faults: networkFaultsArb })), (c) => {
+        const r = runSimulation(caseConfig(c));
+        expectChecks(r, networkFaultChecks(r));
+      }),
+      propertyParams<[SimCase]>('rotating: network faults, delete-heavy', { file: FILE, defaultSeed: seed, defaultRuns: RUNS, toConfig: ([c]) => caseConfig(c) }),
     );
   });
 

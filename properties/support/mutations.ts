@@ -116,3 +116,12 @@ export const replicatedEmptyFragmentNotUnlisted: NodeReducer<unknown> = (() => {
   };
   return { initialState: inner.initialState, digest: inner.digest, step };
 })();
+
+/**
+ * A restarted node never notices how long it was down (its last durable alive mark is read as the far
+ * future), so after an outage longer than the log retention it trusts its stale replicas instead of
+ * quarantining them: deletes whose tombstones were collected meanwhile are undone.
+ */
+export const staleBootNotNoticed = mutate({
+  input: (i) => (i.kind === 'boot' ? { ...i, hard: { ...i.hard, replication: { ...i.hard.replication, aliveAtMs: Number.MAX_SAFE_INTEGER } } } : i),
+});

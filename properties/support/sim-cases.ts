@@ -67,3 +67,8 @@ export function caseConfig(c: SimCase): SimConfig {
     },
   });
 }
+
+/** The same cases with more POP sessions deleting more: enough QUITs meet a lost or slow delete to judge them. */
+export function deleteHeavy(cases: fc.Arbitrary<SimCase>): fc.Arbitrary<SimCase> {
+  return cases.map((c) => ({ ...c, popFraction: Math.max(c.popFraction, 0.3), deleteProbability: Math.max(c.deleteProbability, 0.5) }));
+}

@@ -9,7 +9,7 @@ import cliProgress from 'cli-progress';
 import { CAMPAIGN_DEFAULT_FAULTS, campaignRun, defaultRate, faultListText, simArgsOf, type CampaignOptions, type CampaignRun } from '../sim/campaign.js';
 import { makeConfig, validateConfig } from '../sim/index.js';
 import type { WorkerReply, WorkerRequest } from './campaign-worker.js';
-import { UsageError, parseFaultList, parseIntFlag } from './sim-command.js';
+import { UsageError, forEachFlag, parseFaultList, parseIntFlag, readCommandArgs } from './sim-command.js';
 
 const DEFAULTS = { runs: 100, seed: 1, nodesMin: 3, nodesMax: 30, users: 500, messages: 1000, out: 'traces/failures' } as const;
 
@@ -61,10 +61,7 @@ export function parseCampaignArgs(argv: readonly string[]): CampaignArgs | 'help
   let jobs = availableParallelism();
   let outDir: string = DEFAULTS.out;
   let progressEvery: number | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
+  const walked = forEachFlag(argv, (flag, value, arg) => {
     switch (flag) {
       case '-h': case '--help': return 'help';
       case '--runs': runs = parseIntFlag(flag, value(), 1); break;
@@ -74,12 +71,7 @@ export function parseCampaignArgs(argv: readonly string[]): CampaignArgs | 'help
       case '--messages': messages = parseIntFlag(flag, value(), 0); break;
       case '--jobs': jobs = parseIntFlag(flag, value(), 1); break;
       case '--progress-every': progressEvery = parseIntFlag(flag, value(), 1); break;
-      case '--faults': {
-        const v = value();
-        if (v === undefined) throw new UsageError('--faults needs a list, e.g. --faults loss,crash,restart');
-        faults = parseFaultList(v);
-        break;
-      }
+      case '--faults': faults = parseFaultList(value()); break;
       case '--out': {
         const v = value();
         if (v === undefined || v === '') throw new UsageError('--out needs a directory');
@@ -89,7 +81,9 @@ export function parseCampaignArgs(argv: readonly string[]): CampaignArgs | 'help
       default:
         throw new UsageError(`unknown option '${arg}'`);
     }
-  }
+    return undefined;
+  });
+  if (walked === 'help') return 'help';
   const options: CampaignOptions = { seed, runs, nodesMin, nodesMax, faults, users, messages };
   // The largest and smallest runs must be valid 'porcupine sim' configs (replicas <= nodes, sizes, ...).
   for (const nodes of [nodesMin, nodesMax]) {
@@ -175,18 +169,8 @@ export function formatCampaignReport(args: CampaignArgs, outcomes: readonly Outc
 }
 
 export async function runCampaignCommand(argv: string[]): Promise<number> {
-  let args: CampaignArgs | 'help';
-  try {
-    args = parseCampaignArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`porcupine campaign: ${e.message}\nRun 'porcupine campaign --help' for the options.\n`);
-    return 2;
-  }
-  if (args === 'help') {
-    process.stdout.write(USAGE + '\n');
-    return 0;
-  }
+  const args = readCommandArgs('campaign', USAGE, parseCampaignArgs, argv);
+  if (typeof args === 'number') return args;
   const outAbs = resolve(args.outDir);
   try {
     mkdirSync(outAbs, { recursive: true });

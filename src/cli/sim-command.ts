@@ -95,7 +95,8 @@ function oneOf<T extends string>(flag: string, value: string | undefined, option
 }
 
 /** `--faults` (of `sim` and `campaign`): each named fault with its rate, validated, in the order given. */
-export function parseFaultList(list: string): FaultRate[] {
+export function parseFaultList(list: string | undefined): FaultRate[] {
+  if (list === undefined) throw new UsageError('--faults needs a list, e.g. --faults loss,dup,crash');
   const out: FaultRate[] = [];
   for (const item of list.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
     const [name, rateText] = item.split('=');
@@ -116,7 +117,7 @@ export function parseFaultList(list: string): FaultRate[] {
   return out;
 }
 
-export function parseFaults(list: string): Partial<FaultConfig> {
+export function parseFaults(list: string | undefined): Partial<FaultConfig> {
   return faultConfigOf(parseFaultList(list));
 }
 
@@ -130,10 +131,7 @@ export function parseSimArgs(argv: readonly string[]): SimArgs | 'help' {
   let json = false;
   let countBytes = false;
   let base: DeepPartial<SimConfig> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
+  const walked = forEachFlag(argv, (flag, value, arg) => {
     switch (flag) {
       case '-h': case '--help': return 'help';
       case '--json': json = true; break;
@@ -145,12 +143,7 @@ export function parseSimArgs(argv: readonly string[]): SimArgs | 'help' {
       case '--spread': node.spread = parseIntFlag(flag, value(), 1); break;
       case '--replicas': node.replicas = parseIntFlag(flag, value(), 0); break;
       case '--ack-replicas': node.ackReplicas = parseIntFlag(flag, value(), 1); break;
-      case '--faults': {
-        const v = value();
-        if (v === undefined) throw new UsageError('--faults needs a list, e.g. --faults loss,dup,reorder');
-        faults = parseFaults(v);
-        break;
-      }
+      case '--faults': faults = parseFaults(value()); break;
       case '--trace': {
         tracePath = value();
         if (tracePath === undefined || tracePath === '') throw new UsageError('--trace needs a file name');
@@ -163,7 +156,9 @@ export function parseSimArgs(argv: readonly string[]): SimArgs | 'help' {
       default:
         throw new UsageError(`unknown option '${arg}'`);
     }
-  }
+    return undefined;
+  });
+  if (walked === 'help') return 'help';
   // The default replication factor cannot exceed a smaller cluster: lowered, with a warning (`--nodes 1` then
   // acknowledges with one copy instead of refusing every message). An R the user asked for is never lowered:
   // validateConfig refuses it.
@@ -222,19 +217,43 @@ export function lineWriter(path: string): { sink: (line: string) => void; close:
   };
 }
 
-export async function runSimCommand(argv: string[]): Promise<number> {
-  let args: SimArgs | 'help';
+/**
+ * Parses a subcommand's arguments: the parsed arguments, or the exit code once `--help` was printed (0) or a
+ * usage error was reported in one line (2).
+ */
+export function readCommandArgs<T>(command: string, usage: string, parse: (argv: readonly string[]) => T | 'help', argv: readonly string[]): T | number {
+  let args: T | 'help';
   try {
-    args = parseSimArgs(argv);
+    args = parse(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`porcupine sim: ${e.message}\nRun 'porcupine sim --help' for the options.\n`);
+    process.stderr.write(`porcupine ${command}: ${e.message}\nRun 'porcupine ${command} --help' for the options.\n`);
     return 2;
   }
   if (args === 'help') {
-    process.stdout.write(USAGE + '\n');
+    process.stdout.write(usage + '\n');
     return 0;
   }
+  return args;
+}
+
+/**
+ * Walks the arguments flag by flag: `--flag=value` or `--flag value` (`value()` takes the next argument).
+ * `onFlag` returns 'help' to stop at `--help`; it throws UsageError on a bad flag or value.
+ */
+export function forEachFlag(argv: readonly string[], onFlag: (flag: string, value: () => string | undefined, arg: string) => 'help' | undefined): 'help' | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const [flag, inline] = eq >= 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    if (onFlag(flag, () => inline ?? argv[++i], arg) === 'help') return 'help';
+  }
+  return undefined;
+}
+
+export async function runSimCommand(argv: string[]): Promise<number> {
+  const args = readCommandArgs('sim', USAGE, parseSimArgs, argv);
+  if (typeof args === 'number') return args;
   for (const w of args.warnings) process.stderr.write(`porcupine sim: warning: ${w}\n`);
   let writer: ReturnType<typeof lineWriter> | undefined;
   if (args.tracePath !== undefined) {

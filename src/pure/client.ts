@@ -8,7 +8,8 @@ export type ClientRequest =
   | { readonly kind: 'smtpRcpt'; readonly user: string }
   /**
    * SMTP DATA for the accepted recipients. `clientMsgId` (the Message-ID header, when present) lets a retry
-   * of the same message be suppressed as a duplicate. Each recipient is delivered independently.
+   * of the same message (same Message-ID and same body) be suppressed as a duplicate; a different body with
+   * the same Message-ID is a new message. Each recipient is delivered independently.
    */
   | {
       readonly kind: 'smtpData';

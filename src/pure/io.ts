@@ -8,6 +8,7 @@ import type { ClientReply, ClientRequest } from './client.js';
 import type { NodeId, SessionId } from './types.js';
 import type { MembershipBugs } from './membership/bugs.js';
 import type { ReplicationBugs } from './replication/bugs.js';
+import type { ReplicationLimits } from './replication/limits.js';
 
 export type { Message, HardState, HardWrite, ClientReply, ClientRequest };
 
@@ -78,4 +79,10 @@ export interface NodeConfig {
   readonly replicationBugs?: ReplicationBugs;
   /** Seeded membership bugs for the mutation tests only (membership/bugs.ts); never set in production or the simulator. */
   readonly membershipBugs?: MembershipBugs;
+  /**
+   * Overrides of the replication limits (replication/limits.ts), checked by checkReplicationLimits at boot.
+   * Unset in production; the simulator sets it to shorten the log retention so long outages and tombstone
+   * collection happen within a run (SimConfig.node.replicationLimits).
+   */
+  readonly replicationLimits?: Partial<ReplicationLimits>;
 }

@@ -57,12 +57,12 @@ export function anomalyWindows(r: SimResult, boundMs: number = ANOMALY_BOUND_MS)
       if (examples.length < EXAMPLES_MAX && c === w.afterBound) examples.push(`${what} (user ${l.user} at ${l.node}, t=${l.authAt})`);
     };
     const ids = new Set(l.msgIds);
-    const clientIds = new Set<string>();
+    const clientMessages = new Set<string>(); // bodies: one client message is one (Message-ID, body)
     for (const id of l.msgIds) {
       const m = h.acked.get(id);
       if (m === undefined) continue;
-      if (clientIds.has(m.clientMsgId)) (c.duplicates++, note(`duplicate ${m.clientMsgId}`));
-      clientIds.add(m.clientMsgId);
+      if (clientMessages.has(m.body)) (c.duplicates++, note(`duplicate ${m.clientMsgId}`));
+      clientMessages.add(m.body);
       const del = h.deleted.get(id);
       if (del !== undefined && del < l.authAt && deletionOf(r, m) === 'deleted') (c.reappearingDeletes++, note(`reappeared ${id}`));
     }

@@ -116,15 +116,17 @@ export function exactlyOnceListing(r: SimResult): CheckResult {
   for (const l of r.history.listings) {
     if (!l.final) continue;
     const ids = new Set<MsgId>();
-    const clientIds = new Map<string, MsgId>();
+    // One client message is one (Message-ID, body): a reused Message-ID with another body is another message.
+    const byBody = new Map<string, MsgId>();
     for (const id of l.msgIds) {
       if (ids.has(id)) v.push(`${l.node} lists ${id} twice for ${l.user}`);
       ids.add(id);
-      const cid = messageIdHeader(l.bodies.get(id));
-      if (cid === undefined) continue;
-      const other = clientIds.get(cid);
+      const body = l.bodies.get(id);
+      const cid = messageIdHeader(body);
+      if (cid === undefined || body === undefined) continue;
+      const other = byBody.get(body);
       if (other !== undefined && other !== id) v.push(`${l.node} lists client message ${cid} twice for ${l.user}: ${other} and ${id}`);
-      clientIds.set(cid, id);
+      byBody.set(body, id);
     }
   }
   return result('exactlyOnceListing', v);
@@ -187,7 +189,7 @@ export function noInvariantViolated(r: SimResult): CheckResult {
  */
 export function deletedNeverReappears(r: SimResult, opts: { everyListing?: boolean } = {}): CheckResult {
   const v: string[] = [];
-  const clientIds = clientIdsByMsgId(r);
+  const bodies = bodiesByMsgId(r);
   for (const l of r.history.listings) {
     if (!l.final && !opts.everyListing) continue;
     for (const id of l.msgIds) {
@@ -195,7 +197,7 @@ export function deletedNeverReappears(r: SimResult, opts: { everyListing?: boole
       const acked = r.history.acked.get(id);
       // Delivered again after the deletion, or concurrently with it (either outcome is legal).
       if (acked !== undefined && deletionOf(r, acked) !== 'deleted') continue;
-      if (acked === undefined && at !== undefined && retriedAfterDelete(r, id, clientIds.get(id))) continue;
+      if (acked === undefined && at !== undefined && retriedAfterDelete(r, id, bodies.get(id))) continue;
       if (at !== undefined && at < l.authAt) v.push(`${id} (deleted at ${at}ms) listed again by ${l.node} for ${l.user} at ${l.authAt}ms`);
     }
   }
@@ -207,22 +209,20 @@ export function deletedNeverReappears(r: SimResult, opts: { everyListing?: boole
  * been stored, listed and deleted — and stored again by a later attempt: did an attempt send DATA after the
  * deleting session listed the mailbox? (B3 in docs/bugs-found-by-properties.md.)
  */
-function retriedAfterDelete(r: SimResult, id: MsgId, clientId: string | undefined): boolean {
+function retriedAfterDelete(r: SimResult, id: MsgId, body: string | undefined): boolean {
   const h = r.history;
-  if (clientId === undefined) return false;
-  const last = h.lastDataSentAt.get(clientId);
+  if (body === undefined) return false;
+  const last = h.lastDataSentAt.get(body);
   const listedAt = h.deleteAuthAt.get(id) ?? h.deleted.get(id);
   return last !== undefined && listedAt !== undefined && last > listedAt;
 }
 
-/** Client Message-IDs of listed messages, from any retrieved body. */
-function clientIdsByMsgId(r: SimResult): Map<MsgId, string> {
+/** Bodies of listed messages, from any retrieval (a client message is its body: Message-ID header included). */
+function bodiesByMsgId(r: SimResult): Map<MsgId, string> {
   const out = new Map<MsgId, string>();
   for (const l of r.history.listings) {
     for (const [id, body] of l.bodies) {
-      if (out.has(id)) continue;
-      const cid = messageIdHeader(body);
-      if (cid !== undefined) out.set(id, cid);
+      if (!out.has(id) && body !== undefined) out.set(id, body);
     }
   }
   return out;

@@ -3,6 +3,7 @@
 // says what is wrong in words a CLI user can act on.
 import type { NodeConfig } from '../pure/io.js';
 import { spreadMax, spreadMin } from '../pure/load/limits.js';
+import { checkReplicationLimits, defaultReplicationLimits, type ReplicationLimits } from '../pure/replication/limits.js';
 
 /** Network faults: a per-message probability. */
 export type NetworkFaultKind = 'loss' | 'dup' | 'reorder';
@@ -78,6 +79,11 @@ export interface WorkloadConfig {
   readonly retrievesPerSessionMax: number;
   /** A client abandons a request unanswered for this long (virtual ms); 0 = never. */
   readonly clientTimeoutMs: number;
+  /**
+   * Probability that a message reuses the Message-ID of an earlier message of the run, with its own body
+   * (mailing lists, broken clients, forgers: issue 13). Absent or 0 = every message has its own Message-ID.
+   */
+  readonly messageIdReuse?: number;
 }
 
 export interface PhaseConfig {
@@ -108,7 +114,11 @@ export interface SimConfig {
    * Node choices. `replicas`: replication factor 1–3 (default 2), or 0 / absent for the unreplicated path
    * (issue 2's node); `ackReplicas` default min(2, R).
    */
-  readonly node: Pick<NodeConfig, 'loadPolicy' | 'spread' | 'messageSizeMaxBytes' | 'replicas' | 'ackReplicas'>;
+  /**
+   * `replicationLimits` overrides replication/limits.ts for this run only (e.g. a log retention of minutes, so a
+   * node can stay down past it and tombstones get collected within a run); the protocol's defaults stay.
+   */
+  readonly node: Pick<NodeConfig, 'loadPolicy' | 'spread' | 'messageSizeMaxBytes' | 'replicas' | 'ackReplicas' | 'replicationLimits'>;
   readonly network: NetworkConfig;
   /** Latency of one durable write (persist → persisted), ms; writes of one disk complete in order. */
   readonly diskLatencyMs: number;
@@ -270,10 +280,12 @@ export function validateConfig(c: SimConfig): string[] {
   if (c.node.ackReplicas !== undefined && (!Number.isSafeInteger(c.node.ackReplicas) || c.node.ackReplicas < 1 || c.node.ackReplicas > Math.max(1, replicas))) {
     errs.push(`ack replicas must be between 1 and the replication factor ${replicas}, got ${c.node.ackReplicas}`);
   }
+  if (c.node.replicationLimits !== undefined) errs.push(...replicationLimitProblems(c.node.replicationLimits));
   if (c.workload.distribution !== 'zipf' && c.workload.distribution !== 'uniform') errs.push(`distribution must be zipf or uniform`);
   if (!(c.workload.zipfExponent > 0)) errs.push(`zipf exponent must be > 0, got ${c.workload.zipfExponent}`);
   rate(c.workload.popFraction, 'pop fraction');
   rate(c.workload.deleteProbability, 'delete probability');
+  if (c.workload.messageIdReuse !== undefined) rate(c.workload.messageIdReuse, 'message-id reuse');
   nonNeg(c.workload.arrivalIntervalMs, 'arrival interval');
   int(c.workload.bodyBytesMean, 'body size', 1);
   int(c.workload.smtpAttemptsMax, 'smtp attempts', 1);
@@ -338,4 +350,16 @@ export const USER_PREFIX = 'user';
 export const USER_PASSWORD = 'sim-password';
 export function userName(index: number): string {
   return USER_PREFIX + index;
+}
+
+/** Overrides of the replication limits: known names, and the relationships checkReplicationLimits asserts. */
+function replicationLimitProblems(overrides: Partial<ReplicationLimits>): string[] {
+  const unknown = Object.keys(overrides).filter((k) => !(k in defaultReplicationLimits));
+  if (unknown.length > 0) return [`unknown replication limit ${unknown.join(', ')} (known: ${Object.keys(defaultReplicationLimits).join(', ')})`];
+  try {
+    checkReplicationLimits({ ...defaultReplicationLimits, ...overrides });
+    return [];
+  } catch (e) {
+    return [`replication limits: ${(e as Error).message}`];
+  }
 }

@@ -88,7 +88,11 @@ export class History {
   readonly deleteSentAt = new Map<MsgId, number>();
   /** ... and when the deleting session authenticated (its listing is from then). */
   readonly deleteAuthAt = new Map<MsgId, number>();
-  /** The last time any SMTP attempt of a client message (by Message-ID) sent DATA (a retry may store it again). */
+  /**
+   * The last time any SMTP attempt of a client message sent DATA (a retry may store it again), by the message's
+   * body: one client message is one (Message-ID, body) — the body holds the Message-ID header — and a reused
+   * Message-ID with another body is another message.
+   */
   readonly lastDataSentAt = new Map<string, number>();
   /** Marked for deletion, but the QUIT went unanswered: either outcome is legal. */
   readonly maybeDeleted = new Set<MsgId>();

@@ -37,7 +37,7 @@ export function onSmtpReply(w: Workload, s: SmtpSession, reply: ClientReply): vo
     if (reply.code === 250) {
       s.phase = 'data';
       s.dataSentAt = w.world.now;
-      if (w.history.recordOps) w.history.lastDataSentAt.set(s.msg.clientMsgId, s.dataSentAt);
+      if (w.history.recordOps) w.history.lastDataSentAt.set(s.msg.body, s.dataSentAt);
       const m = s.msg;
       w.send(s, { kind: 'smtpData', sender: `sender${m.k % 97}@example.org`, recipients: [m.user], body: m.body, clientMsgId: m.clientMsgId });
       return;

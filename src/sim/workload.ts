@@ -218,7 +218,10 @@ export class Workload {
     const user = userName(index);
     this.history.markTouched(index);
     this.history.counters.messagesOffered++;
-    const clientMsgId = `<${k}.${this.seed}@sim.porcupine>`;
+    // A reused Message-ID (workload.messageIdReuse) names an earlier message; the body (Subject: message k) differs.
+    const reuse = this.config.messageIdReuse ?? 0;
+    const idOf = reuse > 0 && k > 0 && this.rng.nextFloat() < reuse ? this.rng.int(k) : k;
+    const clientMsgId = `<${idOf}.${this.seed}@sim.porcupine>`;
     startSmtp(this, { k, user, clientMsgId, body: this.makeBody(k, user, clientMsgId), attempts: 0 });
   }
 

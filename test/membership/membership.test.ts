@@ -5,7 +5,7 @@ import { checkMembershipLimits, defaultMembershipLimits, detectionMaxMs, roundDu
 import { stepMembership } from '../../src/pure/membership/membership.js';
 import { describeMap, describeMembership } from '../../src/pure/membership/state.js';
 import { movedCount } from '../../src/pure/user-map/reassign.js';
-import { MiniCluster } from './harness.js';
+import { MembershipCluster } from '../support/world-driver.js';
 
 const L = defaultMembershipLimits;
 /** After a change, agreement within detection + a few rounds (duels cost one extra round each). */
@@ -20,7 +20,7 @@ function deepFreeze<T>(x: T): T {
   return x;
 }
 
-function bootAll(c: MiniCluster, ns: readonly string[]): void {
+function bootAll(c: MembershipCluster, ns: readonly string[]): void {
   for (const n of ns) c.boot(n);
   c.run(settleMs);
 }
@@ -35,7 +35,7 @@ describe('membership limits', () => {
 
 describe('membership scenarios', () => {
   it('a freshly booted cluster of 5 agrees on one epoch with every node a member and a balanced map', () => {
-    const c = new MiniCluster(nodes(5), 7);
+    const c = new MembershipCluster(nodes(5), 7);
     bootAll(c, nodes(5));
     expect(c.disagreement()).toBeNull();
     const view = c.state('n1').view;
@@ -48,7 +48,7 @@ describe('membership scenarios', () => {
   });
 
   it('a crashed node is removed within the detection bound, and only its buckets move', () => {
-    const c = new MiniCluster(nodes(5), 11);
+    const c = new MembershipCluster(nodes(5), 11);
     bootAll(c, nodes(5));
     const before = c.state('n1').view;
     c.crash('n3');
@@ -61,7 +61,7 @@ describe('membership scenarios', () => {
   });
 
   it('a restarted node rejoins as a new incarnation: its kept buckets are re-stamped, selfJustJoined is reported', () => {
-    const c = new MiniCluster(nodes(4), 3);
+    const c = new MembershipCluster(nodes(4), 3);
     bootAll(c, nodes(4));
     c.crash('n2');
     c.boot('n2'); // restarts before anyone noticed the crash
@@ -74,7 +74,7 @@ describe('membership scenarios', () => {
   });
 
   it('a restarted node ignores a re-sent commit of a view from before its restart and is admitted by a new round', () => {
-    const c = new MiniCluster(nodes(3), 4);
+    const c = new MembershipCluster(nodes(3), 4);
     bootAll(c, nodes(3));
     const old = c.state('n1').view;
     c.crash('n2');
@@ -92,7 +92,7 @@ describe('membership scenarios', () => {
   });
 
   it('a partition splits the cluster into two agreeing groups, and the coordinators probes merge them again', () => {
-    const c = new MiniCluster(nodes(5), 5);
+    const c = new MembershipCluster(nodes(5), 5);
     bootAll(c, nodes(5));
     for (const n of ['n4', 'n5']) c.groups.set(n, 1);
     c.run(settleMs);
@@ -104,7 +104,7 @@ describe('membership scenarios', () => {
   });
 
   it('a new node that only knows one seed is found and admitted', () => {
-    const c = new MiniCluster(nodes(3), 9);
+    const c = new MembershipCluster(nodes(3), 9);
     bootAll(c, nodes(3));
     c.boot('n9', ['n2']);
     c.run(settleMs);
@@ -113,7 +113,7 @@ describe('membership scenarios', () => {
   });
 
   it('two nodes that detect a failure at once duel, and the larger proposal wins everywhere', () => {
-    const c = new MiniCluster(nodes(4), 13);
+    const c = new MembershipCluster(nodes(4), 13);
     bootAll(c, nodes(4));
     c.crash('n4');
     c.inject('n1', { kind: 'peerSuspected', peer: 'n4' });
@@ -124,7 +124,7 @@ describe('membership scenarios', () => {
   });
 
   it('converges under 20% message loss and 10% duplication once the faults stop', () => {
-    const c = new MiniCluster(nodes(6), 21);
+    const c = new MembershipCluster(nodes(6), 21);
     c.faults = { lossRate: 0.2, dupRate: 0.1 };
     bootAll(c, nodes(6));
     c.crash('n5');
@@ -135,7 +135,7 @@ describe('membership scenarios', () => {
   });
 
   it('ignores a stale commit and refuses a stale proposal as traced drops, with frozen input state', () => {
-    const c = new MiniCluster(nodes(3), 2);
+    const c = new MembershipCluster(nodes(3), 2);
     bootAll(c, nodes(3));
     const s = deepFreeze(c.state('n1'));
     const old = { ...s.view, epoch: 0 };
@@ -151,7 +151,7 @@ describe('membership scenarios', () => {
   });
 
   it('renders the state and the map canonically', () => {
-    const c = new MiniCluster(nodes(3), 2);
+    const c = new MembershipCluster(nodes(3), 2);
     bootAll(c, nodes(3));
     const s = c.state('n2');
     expect(describeMembership(s)).toBe(`n2 e=${s.view.epoch} coord=${s.view.coordinator} members=[n1,n2,n3] clock=${s.clock} idle`);

@@ -1,12 +1,12 @@
 // The schedule runner of the membership-protocol property (properties/membership-protocol.test.ts), shared
-// with the mutation test (test/membership/seeded-bugs.test.ts): the membership reducer alone in MiniCluster,
+// with the mutation test (test/membership/seeded-bugs.test.ts): the membership reducer alone in MembershipCluster,
 // faults applied between gaps, then Agreement within the bound, stability and the safety of every install.
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { MembershipBugs } from '../../src/pure/membership/bugs.js';
 import { defaultMembershipLimits, detectionMaxMs, roundDurationMaxMs } from '../../src/pure/membership/limits.js';
 import { compareProposal, viewIdOf } from '../../src/pure/membership/messages.js';
-import { MiniCluster } from './harness.js';
+import { MembershipCluster } from '../support/world-driver.js';
 
 const L = defaultMembershipLimits;
 /**
@@ -45,7 +45,7 @@ export const scheduleArb = fc.record({
   steps: fc.array(fc.record({ gapMs: fc.integer({ min: 0, max: 3_000 }), fault: faultArb }), { maxLength: 8 }),
 });
 
-function applyFault(c: MiniCluster, f: Fault): void {
+function applyFault(c: MembershipCluster, f: Fault): void {
   const running = (n: string) => c.states.get(n) !== undefined && c.states.get(n) !== null;
   switch (f.kind) {
     case 'crash':
@@ -76,7 +76,7 @@ function applyFault(c: MiniCluster, f: Fault): void {
 }
 
 /** Safety of every install: view ids grow at each node, members include the node, the map is balanced. */
-function checkInstalls(c: MiniCluster): void {
+function checkInstalls(c: MembershipCluster): void {
   for (const i of c.installs) {
     expect(compareProposal(viewIdOf(i.view), viewIdOf(i.previous))).toBeGreaterThan(0);
     expect(i.view.members).toContain(i.node);
@@ -96,7 +96,7 @@ export type Schedule = typeof scheduleArb extends fc.Arbitrary<infer T> ? T : ne
  * after healing the nodes agreed. `bugs`: seeded bugs, for test/membership/seeded-bugs.test.ts only.
  */
 export function checkProtocolSchedule({ seed, steps }: Schedule, bugs: MembershipBugs = {}): number {
-  const c = new MiniCluster(initial, seed);
+  const c = new MembershipCluster(initial, seed);
   c.bugs = bugs;
   for (const n of initial) c.boot(n);
   for (const s of steps) {

@@ -13,7 +13,7 @@ import {
   type MailMapOps,
 } from '../../src/pure/soft-state/reconstruct.js';
 import { reassign, type BucketOwner } from '../../src/pure/user-map/reassign.js';
-import { evenMap } from './harness.js';
+import { evenMap } from '../support/world-driver.js';
 import { propertyParams } from './fc-params.js';
 
 type MailMap = ReadonlyMap<string, ReadonlySet<string>>;

@@ -8,12 +8,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describeMap, describeMembership } from '../../src/pure/membership/state.js';
-import { MiniCluster } from './harness.js';
+import { MembershipCluster } from '../support/world-driver.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'scenarios');
 
 class Runner {
-  private c: MiniCluster | undefined;
+  private c: MembershipCluster | undefined;
   private seen = 0;
 
   exec(line: string): string[] {
@@ -22,7 +22,7 @@ class Runner {
     const pos = args.filter((a) => !a.includes('='));
     const c = this.c;
     if (cmd === 'boot') {
-      this.c = new MiniCluster(pos, Number(opt.get('seed') ?? 1));
+      this.c = new MembershipCluster(pos, Number(opt.get('seed') ?? 1));
       for (const n of pos) this.c.boot(n);
       return ['ok'];
     }
@@ -63,8 +63,8 @@ class Runner {
   }
 
   /** The views installed since the last `run`, one line each: time, node, view. */
-  private installs(c: MiniCluster): string[] {
-    const out = c.installs.slice(this.seen).map((i) => `${i.at} ${i.node} installs ${i.view.epoch}@${i.view.coordinator} [${i.view.members.join(',')}]${i.selfJustJoined ? ' (joined)' : ''}`);
+  private installs(c: MembershipCluster): string[] {
+    const out = c.installs.slice(this.seen).map((i) => `${Math.round(i.at)} ${i.node} installs ${i.view.epoch}@${i.view.coordinator} [${i.view.members.join(',')}]${i.selfJustJoined ? ' (joined)' : ''}`);
     this.seen = c.installs.length;
     return out.length === 0 ? ['no change'] : out;
   }

@@ -1,18 +1,19 @@
-// Drives the real node reducer in the simulator's World (src/sim) for membership tests: boots, crashes,
-// restarts, partitions and client requests issued synchronously (run the world until the reply), and
-// the checkers of the membership properties (agreement, soft state as a function of hard state).
+// The real node reducer on the shared test driver over the simulator's World (test/support/world-driver.ts)
+// for membership tests: boots, crashes, restarts, partitions and client requests issued synchronously (run
+// the world until the reply), and the checkers of the membership properties (agreement, soft state as a
+// function of hard state).
 import { emptyHardState, provisionUsers } from '../../src/pure/hard-state.js';
 import { bucketOf } from '../../src/pure/hash.js';
-import type { ClientReply, ClientRequest, NodeConfig } from '../../src/pure/io.js';
+import type { ClientReply } from '../../src/pure/io.js';
 import { viewIdOf } from '../../src/pure/membership/messages.js';
 import type { MembershipBugs } from '../../src/pure/membership/bugs.js';
 import type { NodeState } from '../../src/pure/node.js';
 import { fragmentNodes } from '../../src/pure/soft-state/mail-map.js';
 import { compareNodeId, type NodeId } from '../../src/pure/types.js';
-import { NO_FAULTS, type FaultConfig } from '../../src/sim/config.js';
+import type { FaultConfig } from '../../src/sim/config.js';
 import { porcupineReducer, simCheckPassword, simVerifier } from '../../src/sim/porcupine-reducer.js';
-import { streamFor } from '../../src/sim/prng.js';
-import { World, type NodeReducer } from '../../src/sim/world.js';
+import type { NodeReducer } from '../../src/sim/world.js';
+import { WorldDriver } from '../support/world-driver.js';
 
 export const PASSWORD = 'pw';
 
@@ -29,69 +30,25 @@ export interface SimHarnessOptions {
   readonly reducer?: NodeReducer<NodeState>;
 }
 
-export class SimHarness {
-  readonly world: World<NodeState>;
-  readonly ids: NodeId[];
-  private readonly replies = new Map<string, ClientReply>();
-  private session = 0;
-
+export class SimHarness extends WorldDriver<NodeState> {
   constructor(o: SimHarnessOptions) {
-    this.ids = Array.from({ length: o.nodes }, (_, i) => `n${i + 1}`);
-    const seed = o.seed ?? 1;
+    const ids = Array.from({ length: o.nodes }, (_, i) => `n${i + 1}`);
     const bugs = o.membershipBugs === undefined ? {} : { membershipBugs: o.membershipBugs };
     const replicas = o.replicas === undefined || o.replicas === 0 ? {} : { replicas: o.replicas };
-    const nodeConfig: NodeConfig = { nodes: this.ids, loadPolicy: 'dynamic', spread: 2, messageSizeMaxBytes: 1 << 20, ...bugs, ...replicas };
-    this.world = new World<NodeState>(
-      o.reducer ?? (porcupineReducer as NodeReducer<NodeState>),
-      {
-        ids: this.ids,
-        nodeConfig,
-        network: { delayMs: 1, jitterMs: 2, linkDelayMs: {} },
-        faults: { ...NO_FAULTS, ...o.faults },
-        diskLatencyMs: 5,
-        passwordCheckMs: 1,
-        initialHard: provisionUsers(emptyHardState(), { prefix: 'user', count: o.users ?? 100, verifier: simVerifier(PASSWORD) }),
-        checkPassword: simCheckPassword,
-      },
-      streamFor(seed, 'entropy'),
-      streamFor(seed, 'network'),
-      { onReply: (node, session, reply) => this.replies.set(`${this.ids[node]}/${session}`, reply) },
-    );
-  }
-
-  index(id: NodeId): number {
-    return this.world.index.get(id)!;
-  }
-
-  up(): NodeId[] {
-    return this.world.nodes.filter((n) => n.up).map((n) => n.id);
-  }
-
-  state(id: NodeId): NodeState {
-    return this.world.nodes[this.index(id)].state;
+    super({
+      ids,
+      seed: o.seed ?? 1,
+      reducer: o.reducer ?? (porcupineReducer as NodeReducer<NodeState>),
+      nodeConfig: { nodes: ids, loadPolicy: 'dynamic', spread: 2, messageSizeMaxBytes: 1 << 20, ...bugs, ...replicas },
+      network: { delayMs: 1, jitterMs: 2, linkDelayMs: {} },
+      faults: o.faults ?? {},
+      initialHard: provisionUsers(emptyHardState(), { prefix: 'user', count: o.users ?? 100, verifier: simVerifier(PASSWORD) }),
+      checkPassword: simCheckPassword,
+    });
   }
 
   bootAll(): void {
     for (let i = 0; i < this.ids.length; i++) this.world.boot(i);
-  }
-
-  /** Virtual time as this harness counts it: World.now is the time of the last event, which lags it. */
-  time = 0;
-
-  run(forMs: number): void {
-    this.time = Math.max(this.time, this.world.now) + forMs;
-    this.world.runUntil(() => false, this.time);
-  }
-
-  /** Issue a client request and run the world until it is answered (or `timeoutMs` passes). */
-  request(node: NodeId, request: ClientRequest, session = `c${this.session++}`, timeoutMs = 30_000): ClientReply | undefined {
-    const key = `${node}/${session}`;
-    this.replies.delete(key);
-    this.world.clientRequest(this.index(node), { kind: 'client', session, request });
-    this.time = Math.max(this.time, this.world.now);
-    this.world.runUntil(() => this.replies.has(key), this.time + timeoutMs);
-    this.time = Math.max(this.time, this.world.now);
-    return this.replies.get(key);
   }
 
   deliver(node: NodeId, user: string, body: string): ClientReply | undefined {
@@ -100,7 +57,7 @@ export class SimHarness {
 
   /** POP login + listing at `node`; the message ids listed (undefined if the login failed). */
   list(node: NodeId, user: string): string[] | undefined {
-    const session = `p${this.session++}`;
+    const session = this.newSession('p');
     const auth = this.request(node, { kind: 'popAuth', user, password: PASSWORD }, session);
     if (auth?.kind !== 'popAuth' || !auth.ok) return undefined;
     const l = this.request(node, { kind: 'popList' }, session);

@@ -19,10 +19,23 @@ describe('load balancer', () => {
     expect(chooseNode(input({ fragmentNodes: ['n1', 'n3', 'n2'], spread: 2 }))).toBe('n2');
   });
   it('dynamic: pads with random live nodes up to spread (affinity vs load)', () => {
-    // fragment n3 (load 9) padded with one random node (n1 from random 0, load 5) → n1.
-    expect(chooseNode(input({ fragmentNodes: ['n3'], spread: 2 }))).toBe('n1');
+    // fragment n3 (load 9) padded with one random node (n1 from random 0, load 5) → n1 (this proxy has no store
+    // in flight at them, so the spread is not judged overloaded).
+    expect(chooseNode(input({ fragmentNodes: ['n3'], spread: 2, outstandingOf: () => 0 }))).toBe('n1');
     // spread 5: every node is a candidate → one of the two idle nodes.
     expect(['n4', 'n5']).toContain(chooseNode(input({ fragmentNodes: ['n3'], spread: 5 })));
+  });
+  it('dynamic, soft spread (B2): an overloaded spread also considers the lightest member, only with stores in flight there', () => {
+    // n3 (9) and n1 (5) both exceed the lightest (0) by more than the margin, and this proxy has stores in flight
+    // at both: the lightest member n4 joins the candidates and wins.
+    const busy = (n: string) => (n === 'n3' || n === 'n1' ? 1 : 0);
+    expect(chooseNode(input({ fragmentNodes: ['n3', 'n1'], spread: 2, outstandingOf: busy }))).toBe('n4');
+    // Without first-hand evidence at one of them (no store in flight at n1): the spread stays as it is.
+    expect(chooseNode(input({ fragmentNodes: ['n3', 'n1'], spread: 2, outstandingOf: (n) => (n === 'n3' ? 1 : 0) }))).toBe('n1');
+    // A candidate within the margin of the lightest: not overloaded.
+    expect(chooseNode(input({ fragmentNodes: ['n3', 'n2'], spread: 2, outstandingOf: () => 1 }))).toBe('n2');
+    // Further replicas never widen the spread.
+    expect(chooseNode(input({ fragmentNodes: ['n3', 'n1'], spread: 2, outstandingOf: busy, softSpread: false }))).toBe('n1');
   });
   it('dynamic: fragment nodes that are not live are not candidates', () => {
     expect(members).toContain(chooseNode(input({ fragmentNodes: ['n9'], spread: 1 })));

@@ -78,7 +78,7 @@ describe('checkers', () => {
       resultWith((h) => {
         h.deleted.set('m7', 30); // every attempt was answered 451, yet a copy was stored, listed at 20, deleted
         h.deleteAuthAt.set('m7', 20);
-        h.lastDataSentAt.set('<k7@x>', lastData);
+        h.lastDataSentAt.set(body, lastData); // by the client message's body (its Message-ID header included)
         list(h, 'n1', ['m7'], 100, { m7: body });
       }, ['n1']);
     expect(checkers.deletedNeverReappears(run(40)).ok).toBe(true); // a retry sent DATA after the listing
@@ -91,6 +91,11 @@ describe('checkers', () => {
       list(h, 'n2', ['a', 'a'], 100);
     });
     expect(checkers.exactlyOnceListing(r).examples).toEqual(['n1 lists client message <k1@x> twice for u1: a and b', 'n2 lists a twice for u1']);
+  });
+
+  it('exactlyOnceListing: two different messages that share a Message-ID are two messages (issue 13)', () => {
+    const r = resultWith((h) => list(h, 'n1', ['a', 'b'], 100, { a: 'Message-ID: <k1@x>\r\n\r\nhi', b: 'Message-ID: <k1@x>\r\n\r\nhello' }));
+    expect(checkers.exactlyOnceListing(r).ok).toBe(true);
   });
 
   it('byteIdenticalBodies and listingsAgree', () => {

@@ -46,10 +46,30 @@ describe('porcupine sim', () => {
     [['--policy', 'best'], /--policy must be dynamic, static or random/],
     [['--bogus'], /unknown option '--bogus'/],
     [['--seed'], /--seed needs a whole number, got nothing/],
+    // Issue 13: bounded node-fault rates (crash=1e7 ran out of memory), the right message above 2^53 - 1,
+    // and no more copies than nodes.
+    [['--faults', 'crash=1e7'], /--faults crash=1e7: the rate must be a number of events per second \(virtual time\) in \[0, 10\]/],
+    [['--faults', 'loss,restart=11'], /--faults restart=11: the rate must be/],
+    [['--seed', '9007199254740993'], /--seed must be at most 9007199254740991 \(2\^53 - 1\), got 9007199254740993/],
+    [['--replicas', '3', '--nodes', '2'], /replicas \(3\) must not exceed nodes \(2\): each copy needs its own node/],
   ])('rejects %j with exit 2 and a clear message', async (argv, msg) => {
     expect(await runSimCommand(argv)).toBe(2);
     expect(err).toMatch(msg);
     expect(out).toBe('');
+  });
+
+  it('--nodes 1 with the default R = 2: R lowered to 1 with a warning, and mail is acknowledged (issue 13)', async () => {
+    const code = await runSimCommand(['--nodes', '1', '--users', '10', '--messages', '30', '--json']);
+    expect(err).toMatch(/^porcupine sim: warning: replication factor lowered to 1 \(the default R = 2 needs at least 2 nodes\)$/m);
+    const s = JSON.parse(out) as { attempted: number; acknowledged: number; replication: { replicas: number }; ok: boolean };
+    expect(s.replication.replicas).toBe(1);
+    expect(s.attempted).toBe(30);
+    expect(s.acknowledged).toBe(30);
+    expect(code).toBe(0);
+  });
+
+  it('a seed up to 2^53 - 1 is accepted', async () => {
+    expect(await runSimCommand(['--seed', '9007199254740991', '--nodes', '3', '--users', '5', '--messages', '5', '--json'])).toBe(0);
   });
 
   it('--help lists every flag it accepts', async () => {

@@ -26,7 +26,8 @@ describe('scheduled faults', () => {
   });
 
   it('acknowledging before durability loses acknowledged mail in a crash, and noLoss catches it', () => {
-    const config = makeConfig({ ...base([{ kind: 'crash', atMs: 30, node: 'n1' }]), diskLatencyMs: 50, nodes: 1 });
+    // One node: R = 1 (a config never asks for more copies than nodes; the toy reducers ignore R anyway).
+    const config = makeConfig({ ...base([{ kind: 'crash', atMs: 30, node: 'n1' }]), diskLatencyMs: 50, nodes: 1, node: { replicas: 1 } });
     const r = runSimulation(config, { reducer: fullReplica({ ackBeforeDurable: true }) as NodeReducer<unknown> });
     expect(r.disk.writesLost).toBeGreaterThan(0);
     expect(checkers.noLoss(r).ok).toBe(false);

@@ -10,6 +10,15 @@ export const loadSampleMaxAgeMs = 10_000;
 /** An unchanged load is re-stamped in the table at most this often (see learnLoad). */
 export const loadSampleRefreshMs = 1_000;
 
+/**
+ * Soft spread (B2, docs/decisions.md): when every node in a user's spread has more pending disk-bound RPCs
+ * than the lightest live member plus this margin (and the proxy has stores in flight at each), the balancer
+ * also considers `overloadExtraCandidates` other members: the lightest, then random ones. The margin keeps
+ * ordinary jitter (a write or two in flight) from widening spreads.
+ */
+export const overloadMarginPending = 2;
+export const overloadExtraCandidates = 2;
+
 /** The `spread` a configuration may ask for (PORCUPINE.md: soft upper bound on nodes holding a user's mail). */
 export const spreadMin = 1;
 export const spreadMax = 8;

@@ -53,29 +53,37 @@ export function onRcptDone(ctx: StepCtx, proxy: ProxyState, call: Extract<Call, 
   return withSession(proxy, call.session, known.length === 0 ? undefined : { kind: 'smtpTxn', known });
 }
 
-/** A retry of the same message (same Message-ID) gets the same id, so stores and listings deduplicate it. */
-function mintMsgId(ctx: StepCtx, proxy: ProxyState, view: ClusterView, clientMsgId: string | undefined): { msgId: MsgId; proxy: ProxyState } {
+/**
+ * A true retry of a message — same Message-ID and same body — gets the same id, so stores and listings
+ * deduplicate it. The body is part of the id (issue 13): a Message-ID alone is the client's word, and a second,
+ * different message with a reused one (mailing lists, broken clients, a forger who wants a later message
+ * dropped) would otherwise be acknowledged and then ignored by a mailbox already holding the id.
+ */
+function mintMsgId(ctx: StepCtx, proxy: ProxyState, view: ClusterView, clientMsgId: string | undefined, body: string): { msgId: MsgId; proxy: ProxyState } {
   if (clientMsgId !== undefined && clientMsgId.length > 0) {
-    // 64 bits from two independent FNV passes: collisions within one mailbox are negligible.
-    const [a, b] = twoHashes(clientMsgId);
+    // 64 bits from two independent FNV passes over (Message-ID, body): collisions within one mailbox are negligible.
+    const [a, b] = twoHashes(clientMsgId, body);
     return { msgId: `c${a.toString(36)}${b.toString(36)}`, proxy };
   }
   return { msgId: `${ctx.self}-${view.incarnation}-${proxy.msgCounter}`, proxy: patchProxy(proxy, { msgCounter: proxy.msgCounter + 1 }) };
 }
 
 /**
- * fnv1a32(id) and fnv1a32(`${id.length}:${id}`) in one pass over `id` (FNV-1a is sequential, so the second
- * hash continues from the prefix's state): the same values as hashing the two strings, with no string built.
+ * fnv1a32(s) and fnv1a32(`${id.length}:${s}`) of s = `${id}${body}` in one pass (FNV-1a is sequential, so the
+ * second hash continues from the prefix's state): the same values as hashing the two strings, with no string
+ * built. The length prefix keeps (id, body) pairs that concatenate alike apart in the second hash.
  */
-function twoHashes(id: string): [number, number] {
+function twoHashes(id: string, body: string): [number, number] {
   let a = fnvOffset;
   let b = fnvOffset;
   const prefix = `${id.length}:`;
   for (let i = 0; i < prefix.length; i++) b = Math.imul(b ^ prefix.charCodeAt(i), fnvPrime);
-  for (let i = 0; i < id.length; i++) {
-    const c = id.charCodeAt(i);
-    a = Math.imul(a ^ c, fnvPrime);
-    b = Math.imul(b ^ c, fnvPrime);
+  for (const part of [id, body]) {
+    for (let i = 0; i < part.length; i++) {
+      const c = part.charCodeAt(i);
+      a = Math.imul(a ^ c, fnvPrime);
+      b = Math.imul(b ^ c, fnvPrime);
+    }
   }
   return [a >>> 0, b >>> 0];
 }
@@ -89,7 +97,7 @@ export function onSmtpData(ctx: StepCtx, proxy0: ProxyState, view: ClusterView, 
   // Body size in UTF-16 code units: equal to bytes for the 7-bit/8BITMIME ASCII bodies the front ends pass.
   const sizeBytes = req.body.length;
   const blanket = blanketRefusal(ctx, view, sizeBytes);
-  const { msgId, proxy } = blanket === undefined ? mintMsgId(ctx, proxy0, view, req.clientMsgId) : { msgId: '', proxy: proxy0 };
+  const { msgId, proxy } = blanket === undefined ? mintMsgId(ctx, proxy0, view, req.clientMsgId, req.body) : { msgId: '', proxy: proxy0 };
   const users = req.recipients.map((r) => {
     const c = checkUserName(r);
     return c.ok ? c.user : null;
@@ -155,13 +163,15 @@ function startStore(
   user: UserId,
   mailMap: readonly NodeId[],
 ): ProxyState {
+  const outstanding = outstandingStores(proxy);
   const choice = {
     policy: ctx.config.loadPolicy,
     spread: ctx.config.spread,
     user,
     members: view.members,
     fragmentNodes: mailMap,
-    loadOf: withOutstanding(view.loadOf, outstandingStores(proxy), ctx.self),
+    loadOf: withOutstanding(view.loadOf, outstanding, ctx.self),
+    outstandingOf: (node: NodeId) => outstanding.get(node) ?? 0,
     random: (n: number) => random(ctx, n),
   };
   const to = chooseNode(choice);

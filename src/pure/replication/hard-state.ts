@@ -26,7 +26,7 @@ export interface ReplicationHard {
   readonly log: PMap<LogEntry>;
   /** Objects kept from before a long outage and not yet reconciled with their other replicas (see docs/replication.md). */
   readonly quarantine: PMap<true>;
-  /** The last durable "alive at" mark (this node's clock, ms); 0 = never booted. */
+  /** The last durable "alive at" mark (this node's clock, ms); 0 = never marked after time 0 (see maintenance.ts onBoot). */
   readonly aliveAtMs: number;
 }
 

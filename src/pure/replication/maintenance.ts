@@ -31,7 +31,12 @@ export function onBoot(ctx: Ctx, s0: ReplicationState): ReplicationState {
   });
   let s: ReplicationState = { ...s0, clock: clockFromHard(s0.hard), tombstones };
   const { logRetentionMs, aliveMarkIntervalMs, gcIntervalMs } = ctx.config.limits;
-  const stale = s.hard.aliveAtMs > 0 && ctx.env.now - s.hard.aliveAtMs > logRetentionMs;
+  // A node that holds replicas has booted before, even if its last mark reads 0 (a mark at time 0 or before,
+  // as a simulated node booted at virtual time 0 leaves when it crashes before its first periodic mark):
+  // only an empty, never-booted disk is exempt. (Found by the long-outage property, issue 13: such a node
+  // came back after its peers had collected a tombstone and listed the deleted message again.)
+  const everBooted = s.hard.aliveAtMs > 0 || s.hard.objects.size > 0 || s.hard.log.size > 0;
+  const stale = everBooted && ctx.env.now - s.hard.aliveAtMs > logRetentionMs;
   if (stale) {
     const objectIds = s.hard.objects.keys();
     traceRepl(ctx, 'ReplQuarantine', { node: ctx.self, objects: objectIds.length, downMs: ctx.env.now - s.hard.aliveAtMs });

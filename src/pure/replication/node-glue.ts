@@ -34,7 +34,12 @@ export function replicationEnabled(s: NodeState): boolean {
 export function bootReplicaManager(ctx: StepCtx, s: NodeState): NodeState {
   if (s.config?.replicas === undefined) return s;
   const bugs = s.config.replicationBugs;
-  const config = bugs === undefined ? defaultReplicationConfig : { ...defaultReplicationConfig, bugs };
+  const overrides = s.config.replicationLimits;
+  const config = {
+    ...defaultReplicationConfig,
+    ...(bugs === undefined ? {} : { bugs }),
+    ...(overrides === undefined ? {} : { limits: { ...defaultReplicationConfig.limits, ...overrides } }),
+  };
   const r = bootReplication(ctx.self, s.hard.replication, ctx.env, config, persistIdStart(s.incarnation));
   return absorb(ctx, patchNode(s, { replication: { repl: r.state, waits: PMap.empty() } }), r);
 }
@@ -131,9 +136,11 @@ export function onReplicatedDelete(ctx: StepCtx, s0: NodeState, from: NodeId, m:
   if (held.some((v) => v === undefined || v.value.kind === 'profile') || mgr.waits.has(key)) return s0;
   let s = patchNode(s0, { replication: { ...mgr, waits: mgr.waits.set(key, { from, rid: m.rid, reply: 'deleted', left: held.length }) } });
   // B8: the message may also have copies outside its known replicas (a client's retry stored through a node that
-  // never saw the first attempt); the user's other fragment nodes in our view get the tombstone too. A node
-  // without a copy just keeps the tombstone (it also stops a late older push) until it is collected.
-  const holders = (m.holders ?? []).filter((n) => s0.members.includes(n));
+  // never saw the first attempt); the user's other fragment nodes get the tombstone too. A node without a copy
+  // just keeps the tombstone (it also stops a late older push) until it is collected. Not filtered by our view:
+  // a holder cut off for a while (excluded from the view right now) is exactly the one the listing missed, and
+  // the push retries until it is back (as for any replica; the mail maps already forget departed nodes).
+  const holders = m.holders ?? [];
   for (const v of held) {
     if (v === undefined || v.value.kind === 'profile') continue;
     const value = { kind: 'tombstone', user: m.user, msgId: v.value.msgId } as const;

@@ -13,7 +13,7 @@ export function chooseReplicas(c: ChoiceInput, first: NodeId, replicas: number):
     const members = c.members.filter((n) => !chosen.includes(n));
     const fragmentNodes = c.fragmentNodes.filter((n) => !chosen.includes(n));
     // Each copy may add a node to the user's spread; the spread bound is soft (PORCUPINE.md).
-    chosen.push(chooseNode({ ...c, members, fragmentNodes, spread: Math.max(1, c.spread - chosen.length) }));
+    chosen.push(chooseNode({ ...c, members, fragmentNodes, spread: Math.max(1, c.spread - chosen.length), softSpread: false }));
   }
   return chosen;
 }

@@ -25,7 +25,7 @@ export function onViewInstalled(ctx: StepCtx, s0: NodeState, previous: View, vie
   const changed = changedBuckets(previous.map, view.map, selfJustJoined);
   let s: NodeState = { ...s0, userMap: view.map, members: view.members };
   const rebuild = new Set(bucketsToRebuild(changed, view.map, ctx.self));
-  s = { ...s, manager: resetManagerState(s.manager, view, ctx.self, rebuild, ctx.config.membershipBugs?.keepDepartedNodes) };
+  s = { ...s, manager: resetManagerState(s.manager, previous, view, ctx.self, rebuild, ctx.config.membershipBugs?.keepDepartedNodes) };
   ctx.effects.push({
     kind: 'trace',
     action: 'ReconstructSoftState',
@@ -53,13 +53,21 @@ export function onViewInstalled(ctx: StepCtx, s0: NodeState, previous: View, vie
   return sendOutbound(ctx, s, reports.map((r) => r.manager).filter((m) => m !== ctx.self));
 }
 
-/** Mail-map entries survive only for users this node still manages, outside rebuilt buckets, on live nodes. */
-function resetManagerState(manager: ManagerState, view: View, self: NodeId, rebuild: ReadonlySet<Bucket>, keepDeparted = false): ManagerState {
+/**
+ * Mail-map entries survive only for users this node still manages, on live nodes, outside rebuilt buckets —
+ * except a rebuilt bucket this node also managed in its previous view: it kept receiving that bucket's
+ * notices, and a notice acknowledged under the previous view is never sent again. Reports do not replace it:
+ * a reporter that installed the new view first computed its report then, possibly before the store the
+ * notice announced (issue 13: a manager installing late wiped such a notice, and the reports it had stashed
+ * predated the store, so an acknowledged message vanished from every listing). A kept entry that is no longer
+ * true costs one empty digest request; a dropped one hides mail.
+ */
+export function resetManagerState(manager: ManagerState, previous: View, view: View, self: NodeId, rebuild: ReadonlySet<Bucket>, keepDeparted = false): ManagerState {
   const live = new Set(view.members);
   const members = { has: (n: NodeId) => keepDeparted || live.has(n) }; // keepDeparted: a seeded bug (membership/bugs.ts)
   const keep = (user: UserId) => {
     const b = bucketOf(user);
-    return view.map[b].node === self && !rebuild.has(b);
+    return view.map[b].node === self && (!rebuild.has(b) || previous.map[b]?.node === self);
   };
   let mailMap = manager.mailMap;
   manager.mailMap.forEach((entries, user) => {

@@ -5,13 +5,17 @@
 import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../membership/harness.js';
+import { streamFor } from '../../../src/sim/prng.js';
 import { eventually, TestCluster } from './harness.js';
 import { popFetchAll, pool, smtpSend } from './wire-client.js';
 
 const seed = Number(process.env.SEED ?? 1);
 const replay = `SEED=${seed} npx vitest run test/runtime/e2e/faults.test.ts`;
-const prng = (s: number) => mulberry32(s || 1);
+// The simulator's seeded generator (a stream per label), so SEED replays the same kill schedule.
+const prng = (s: number): (() => number) => {
+  const g = streamFor(s, 'e2e-faults');
+  return () => g.nextFloat();
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let c: TestCluster;
