@@ -38,6 +38,8 @@ export function libraryPath(libs: readonly string[] = []): string[] {
 export interface LoadOptions {
   /** Library folders searched after the spec's folder (TLA_PATH's are added after these). */
   readonly libs?: readonly string[];
+  /** The cfg's `Op <-[Mod] Def` lines: module -> (name in Mod -> definition of the root module). */
+  readonly moduleOverrides?: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 export async function loadSpec(tlaPath: string, constants: ReadonlyMap<string, CfgConstant>, opts: LoadOptions = {}): Promise<LoadedSpec> {
@@ -57,6 +59,8 @@ export async function loadSpec(tlaPath: string, constants: ReadonlyMap<string, C
   const builder = new ScopeBuilder(loader, constants);
   const scope = builder.root(mods[0], vars);
   applyCfg(scope, constants);
+  builder.refreshCaptures();
+  builder.applyModuleOverrides(scope, opts.moduleOverrides ?? new Map());
   return new Spec(mods[0].name, vars, scope, loader, builder);
 }
 

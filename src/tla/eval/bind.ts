@@ -101,6 +101,8 @@ export class Binder {
         return this.ref(e.name, e.args, loc);
       case 'prefixed':
         return this.prefixed(e, loc);
+      case 'subexpr':
+        return this.subexpr(e, loc);
       case 'opSym':
         return this.opArg(e.op, loc);
       case 'lambda': {
@@ -353,6 +355,29 @@ export class Binder {
     }
   }
 
+  /** `Inv!2`, `Def!2!1`, `Thm!:`: the numbered operand of a definition's body, bound in the definition's scope. */
+  private subexpr(e: Extract<Expr, { kind: 'subexpr' }>, loc: Loc): IR {
+    let scope: ModScope = this.scope;
+    for (const p of e.path.slice(0, -1)) {
+      const ent = scope.entities.get(p.name);
+      if (ent?.kind !== 'inst') return this.fail(loc, 'semantic', `${p.name} is not a module instance`);
+      if (p.args.length > 0) return this.fail(loc, 'unsupported', 'Parameterised INSTANCE');
+      scope = ent.scope;
+    }
+    const last = e.path[e.path.length - 1];
+    const ent = scope.entities.get(last.name);
+    if (ent?.kind !== 'def' || ent.def.ast === undefined || ent.def.bindSub === undefined) return this.fail(loc, 'unsupported', `The subexpression name ${last.name}!... (only of module-level definitions)`);
+    if (last.args.length > 0 || ent.def.params.length > 0 || ent.def.fnBounds !== null) return this.fail(loc, 'unsupported', `A subexpression name of ${last.name}, which has parameters`);
+    let x: Expr = ent.def.ast;
+    for (const step of e.nav) {
+      if (step === ':') continue;
+      const kids = operands(x);
+      if (step < 1 || step > kids.length) return this.fail(loc, 'semantic', `${last.name} has no subexpression !${step} here`);
+      x = kids[step - 1];
+    }
+    return ent.def.bindSub(x);
+  }
+
   private prefixed(e: Extract<Expr, { kind: 'prefixed' }>, loc: Loc): IR {
     let scope: ModScope = this.scope;
     for (const p of e.path) {
@@ -428,3 +453,28 @@ export class Binder {
   }
 }
 
+
+/** The numbered operands of an expression, as subexpression names count them (`!1`, `!2`, ...). */
+function operands(x: Expr): readonly Expr[] {
+  switch (x.kind) {
+    case 'and':
+    case 'or':
+      return x.parts;
+    case 'infix':
+      return [x.lhs, x.rhs];
+    case 'prefix':
+    case 'postfix':
+      return [x.arg];
+    case 'if':
+      return [x.cond, x.then, x.else];
+    case 'ref':
+      return x.args ?? [];
+    case 'fnApp':
+      return [x.fn, ...x.args];
+    case 'setEnum':
+    case 'tuple':
+      return x.elems;
+    default:
+      return [];
+  }
+}

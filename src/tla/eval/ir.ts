@@ -2,7 +2,7 @@
 // de Bruijn indices of locals (`d` = distance up the environment list), definitions or builtins.
 // Every node carries `f` (flags) and `m` (lowest absolute local level it reads, Infinity if none), so the
 // binder can find constant subexpressions and cache them.
-import type { Loc, Param } from '../parse/ast.js';
+import type { Expr, Loc, Param } from '../parse/ast.js';
 import type { Value, StrValue } from '../values/index.js';
 
 export const F_VARS = 1; // reads unprimed state variables
@@ -78,6 +78,9 @@ export interface Def {
   readonly substituted?: () => boolean;
   /** Bound lazily: the body may refer to definitions that come later (RECURSIVE). */
   body(): IR;
+  /** A module-level definition's body as parsed, and a binder in its scope: for subexpression names (`Def!2`). */
+  readonly ast?: Expr;
+  bindSub?(e: Expr): IR;
   /** Flags of the body, computed when bound (conservative while a recursive binding is in progress). */
   flags(): number;
   /** Zero-arity constant definitions cache their value. */

@@ -77,10 +77,12 @@ interface InstInfo {
 
 type Mode =
   | { readonly kind: 'root'; readonly vars: string[] }
-  | { readonly kind: 'inst'; readonly outer: ModScope; readonly subst: ReadonlyMap<string, IR>; readonly info: InstInfo };
+  | { readonly kind: 'inst'; readonly outer: ModScope; readonly subst: ReadonlyMap<string, () => IR>; readonly info: InstInfo };
 
 export class ScopeBuilder {
   readonly assumptions: Assumption[] = [];
+  /** Every instantiated module's scope, for the cfg's `Op <-[Mod] Def` overrides. */
+  private readonly instances: ModScope[] = [];
 
   constructor(
     private readonly loader: ModuleLoader,
@@ -118,14 +120,14 @@ export class ScopeBuilder {
   private unit(scope: ModScope, u: Unit, mode: Mode, collectAssumes: boolean): void {
     switch (u.kind) {
       case 'constants':
-        for (const d of u.decls) scope.entities.set(d.name, mode.kind === 'root' ? this.rootConst(d.name, d.arity) : substEntity(mode, d.name, u.loc));
+        for (const d of u.decls) scope.entities.set(d.name, mode.kind === 'root' ? this.rootConst(d.name, d.arity) : this.substEntity(scope, mode, d.name, u.loc));
         return;
       case 'variables':
         for (const n of u.names) {
           if (mode.kind === 'root') {
             scope.entities.set(n, { kind: 'var', i: mode.vars.length, name: n });
             mode.vars.push(n);
-          } else scope.entities.set(n, substEntity(mode, n, u.loc));
+          } else scope.entities.set(n, this.substEntity(scope, mode, n, u.loc));
         }
         return;
       case 'opDef':
@@ -145,15 +147,70 @@ export class ScopeBuilder {
     }
   }
 
+  /** Constants and variables of instances taken implicitly from the instancing module (`INSTANCE M` without WITH for them). */
+  private readonly captures: { readonly scope: ModScope; readonly name: string; readonly outer: ModScope }[] = [];
+
+  private substEntity(scope: ModScope, mode: Extract<Mode, { kind: 'inst' }>, name: string, loc: Loc): Entity {
+    mode.info.params = true;
+    const get = mode.subst.get(name);
+    if (get !== undefined) {
+      return {
+        kind: 'ir',
+        get ir(): IR {
+          return get();
+        },
+      };
+    }
+    const ent = mode.outer.entities.get(name);
+    if (ent === undefined) throw new TlaError('semantic', `INSTANCE: no substitution for ${name} and no ${name} in the instantiating module`, loc);
+    this.captures.push({ scope, name, outer: mode.outer });
+    return ent;
+  }
+
+  /** After the cfg is applied to the root: implicit substitutions see the cfg's values and overrides. */
+  refreshCaptures(): void {
+    for (const c of this.captures) {
+      const ent = c.outer.entities.get(c.name);
+      if (ent !== undefined) c.scope.entities.set(c.name, ent);
+    }
+  }
+
+  /**
+   * `Op <-[Mod] Def`: inside every instance of Mod, Op means the root module's Def (bodies are bound on first
+   * use, after this runs, so every use inside Mod sees the override).
+   */
+  applyModuleOverrides(root: ModScope, overrides: ReadonlyMap<string, ReadonlyMap<string, string>>): void {
+    for (const [mod, names] of overrides) {
+      const scopes = this.instances.filter((s) => s.name === mod);
+      if (scopes.length === 0) throw new TlaError('cfg', `The configuration overrides definitions of module ${mod}, which the spec does not instantiate`);
+      for (const [name, def] of names) {
+        const target = root.entities.get(def);
+        if (target === undefined) throw new TlaError('cfg', `The configuration substitutes ${def} for ${mod}!${name}, but ${def} is not defined`);
+        for (const s of scopes) {
+          if (!s.entities.has(name)) throw new TlaError('cfg', `The configuration substitutes for ${mod}!${name}, which module ${mod} does not define`);
+          s.entities.set(name, target);
+        }
+      }
+    }
+  }
+
   private instance(scope: ModScope, u: Extract<Unit, { kind: 'instance' }>): void {
     if (u.params.length > 0) throw new TlaError('unsupported', `Parameterised INSTANCE ${u.name ?? ''} (line ${u.loc.line})`, u.loc);
     const inst: ModScope = { name: u.module, entities: new Map() };
+    this.instances.push(inst);
     const std = standardModule(u.module);
     if (std !== undefined) for (const [k, op] of std) inst.entities.set(k, { kind: 'builtin', op });
     else {
       const binder = new Binder(scope);
       // `C <- Op` for an operator constant: Op is passed as an operator, not evaluated.
-      const subst = new Map(u.subst.map(([n, e]) => [n, e.kind === 'ref' && e.args === null && isOperator(scope.entities.get(e.name)) ? binder.opArg(e.name, e.loc) : binder.bind(e)] as const));
+      // Bound on first use: a substituted constant may get its value (or override) from the cfg afterwards.
+      const subst = new Map(
+        u.subst.map(([n, e]) => {
+          let ir: IR | undefined;
+          const get = (): IR => (ir ??= e.kind === 'ref' && e.args === null && isOperator(scope.entities.get(e.name)) ? binder.opArg(e.name, e.loc) : binder.bind(e));
+          return [n, get] as const;
+        }),
+      );
       const info: InstInfo = { prefix: u.name === null ? '' : `${u.name}!`, params: false };
       this.populate(inst, this.loader.get(u.module, u.loc), { kind: 'inst', outer: scope, subst, info }, new Set(), false);
     }
@@ -171,15 +228,6 @@ function instInfo(mode: Mode): InstInfo | null {
   return mode.kind === 'inst' ? mode.info : null;
 }
 
-function substEntity(mode: Extract<Mode, { kind: 'inst' }>, name: string, loc: Loc): Entity {
-  mode.info.params = true;
-  const ir = mode.subst.get(name);
-  if (ir !== undefined) return { kind: 'ir', ir };
-  const ent = mode.outer.entities.get(name);
-  if (ent === undefined) throw new TlaError('semantic', `INSTANCE: no substitution for ${name} and no ${name} in the instantiating module`, loc);
-  return ent;
-}
-
 /** A module-level definition; its body is bound on first use, so definitions may come in any order. */
 function topDef(scope: ModScope, name: string, params: readonly Param[], body: Expr, loc: Loc, bounds: readonly Bound[] | null, inst: InstInfo | null): Def {
   let ir: IR | undefined;
@@ -192,6 +240,8 @@ function topDef(scope: ModScope, name: string, params: readonly Param[], body: E
     params,
     loc,
     bodyLoc: body.loc,
+    ast: body,
+    bindSub: (e: Expr): IR => new Binder(scope, locals).bind(e),
     get fnBounds(): readonly BoundIR[] | null {
       if (fb === undefined) fb = new Binder(scope).bounds(bounds!).irs;
       return fb;
