@@ -15,6 +15,8 @@ export interface Local {
   readonly arity: number;
   /** For LET definitions: the flags of their body, carried by references (a LET action is an action). */
   readonly f?: number;
+  /** A recursive LET function definition `f[x \in S] == ...` (filled in once made): `f[e]` applies it lazily. */
+  readonly fnDef?: { def?: Def };
 }
 
 const NO_CACHE = F_VARS | F_PRIMES | F_IMPURE | F_TEMPORAL;
@@ -253,11 +255,14 @@ export class Binder {
     try {
       for (const u of units) {
         if (u.kind === 'opDef') {
-          defs.push(this.makeLocalDef(u.name, u.params, u.body, u.loc));
+          // The body sees the definition itself (RECURSIVE operators in LET): letEnv gives it its own slot.
+          const self: Local = { name: u.name, arity: u.params.length, f: F_IMPURE };
+          defs.push(this.with([self], () => this.makeLocalDef(u.name, u.params, u.body, u.loc)));
           pushed.push({ name: u.name, arity: u.params.length, f: defs[defs.length - 1].flags() });
         } else if (u.kind === 'fnDef') {
-          defs.push(this.makeLocalFnDef(u.name, u.bounds, u.body, u.loc));
-          pushed.push({ name: u.name, arity: 0, f: defs[defs.length - 1].flags() });
+          const box: { def?: Def } = {};
+          defs.push(this.makeLocalFnDef(u.name, u.bounds, u.body, u.loc, box));
+          pushed.push({ name: u.name, arity: 0, f: defs[defs.length - 1].flags(), fnDef: box });
         } else this.fail(u.kind === 'module' ? loc : u.loc, 'unsupported', `${u.kind} inside LET`);
         this.locals.push(pushed[pushed.length - 1]);
       }
@@ -279,15 +284,28 @@ export class Binder {
     return { name, params, loc, bodyLoc: body.loc, fnBounds: null, body: () => ir, flags: () => ir.f };
   }
 
-  private makeLocalFnDef(name: string, bounds: readonly Bound[], body: Expr, loc: Loc): Def {
-    const b = this.bounds(bounds);
-    // The body sees its bound names (a recursive LET function is refused as an unknown name).
-    const ir = this.with(b.names, () => this.bind(body));
-    return { name, params: [], loc, bodyLoc: body.loc, fnBounds: b.irs, body: () => ir, flags: () => ir.f | F_IMPURE };
+  /**
+   * `LET f[x \in S] == body`: the domain and the body see f itself (one local slot, see letEnv), then the body
+   * its bound names, so `f[x - 1]` in the body is a recursive application evaluated at that argument only.
+   */
+  private makeLocalFnDef(name: string, bounds: readonly Bound[], body: Expr, loc: Loc, box: { def?: Def }): Def {
+    const self: Local = { name, arity: 0, f: F_IMPURE, fnDef: box };
+    const { b, ir } = this.with([self], () => {
+      const b = this.bounds(bounds);
+      return { b, ir: this.with(b.names, () => this.bind(body)) };
+    });
+    const def: Def = { name, params: [], loc, bodyLoc: body.loc, fnBounds: b.irs, body: () => ir, flags: () => ir.f | F_IMPURE };
+    box.def = def;
+    return def;
   }
 
   private fnApp(fnE: Expr, argsE: readonly Expr[], loc: Loc): IR {
     const args = argsE.map((a) => this.bind(a));
+    if (fnE.kind === 'ref' && fnE.args === null) {
+      const j = this.findLocal(fnE.name);
+      const box = j >= 0 ? this.locals[j].fnDef : undefined;
+      if (box !== undefined) return this.node(loc, { k: 'letFnApp', d: this.locals.length - 1 - j, box, args }, args, F_IMPURE, j);
+    }
     if (fnE.kind === 'ref' && fnE.args === null && this.findLocal(fnE.name) < 0) {
       const ent = this.scope.entities.get(fnE.name);
       if (ent?.kind === 'def' && ent.def.fnBounds !== null) {

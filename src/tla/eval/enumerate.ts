@@ -10,7 +10,7 @@
 import { TlaError, type SourceLoc } from '../api.js';
 import { type Value, equals, forceSet } from '../values/index.js';
 import type { IR } from './ir.js';
-import type { Ctx, Env } from './env.js';
+import { push, type Ctx, type Env } from './env.js';
 import { bindArgs, ev, evBool, evSet, forBounds, letEnv, pushAll, evArg, strictEquals } from './eval.js';
 
 const PRED = 0;
@@ -53,7 +53,14 @@ export class Enumeration {
     this.step(ir, env, null, new Array<Value | undefined>(this.varNames.length));
   }
 
-  private target(ir: IR): number {
+  /** The variable `ir` assigns (x' in next, x in init), also through a call-by-name parameter; else -1. */
+  private target(ir: IR, env: Env): number {
+    if (ir.k === 'loc') {
+      let e = env;
+      for (let i = 0; i < ir.d; i++) e = e!.up;
+      const v = e!.v;
+      return typeof v === 'object' && v.kind === 'thunk' ? this.target(v.ir, v.env) : -1;
+    }
     if (this.mode === 'next') return ir.k === 'pvar' ? ir.i : -1;
     return ir.k === 'var' ? ir.i : -1;
   }
@@ -116,7 +123,7 @@ export class Enumeration {
       }
       case 'eq':
       case 'in': {
-        const i = this.target(ir.a);
+        const i = this.target(ir.a, env);
         if (i < 0) break;
         const cx = this.ctx(t);
         if (ir.k === 'eq') {
@@ -174,7 +181,7 @@ export class Enumeration {
   private expand(ir: IR, env: Env, acts: Item | null, t: Assignment): boolean {
     if (ir.k === 'call') {
       if (ir.def.fnBounds !== null) return false;
-      const e2 = ir.args.length === 0 ? null : bindArgs(ir.def, ir.args, env, this.ctx(t));
+      const e2 = ir.args.length === 0 ? null : this.mode === 'init' ? this.initArgs(ir.args, env, t) : bindArgs(ir.def, ir.args, env, this.ctx(t));
       this.step(ir.def.body(), e2, acts, t);
       return true;
     }
@@ -193,6 +200,17 @@ export class Enumeration {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Arguments of an operator in the initial predicate: a variable not assigned yet is passed by name, so that
+   * `XInit(x)` with `XInit(v) == v = 0` assigns x as TLC does; other arguments are evaluated.
+   */
+  private initArgs(args: readonly IR[], env: Env, t: Assignment): Env {
+    const cx = this.ctx(t);
+    let e2: Env = null;
+    for (const a of args) e2 = push(e2, a.k === 'var' && t[a.i] === undefined ? { kind: 'thunk', ir: a, env, memo: false, has: false, val: false } : evArg(a, env, cx));
+    return e2;
   }
 
   private unchanged(e: IR, env: Env, acts: Item | null, t: Assignment): void {

@@ -168,6 +168,13 @@ function evMore(ir: IR, env: Env, cx: Ctx): Value {
       const arg = ir.args.length === 1 ? ev(ir.args[0], env, cx) : tuple(ir.args.map((a) => ev(a, env, cx)));
       return applyFnDef(ir.def, arg, cx, ir);
     }
+    case 'letFnApp': {
+      const arg = ir.args.length === 1 ? ev(ir.args[0], env, cx) : tuple(ir.args.map((a) => ev(a, env, cx)));
+      // The slot holds the function's thunk, whose environment is the LET's plus the slot itself.
+      let e = env;
+      for (let i = 0; i < ir.d; i++) e = e!.up;
+      return applyFnDef(ir.box.def!, arg, cx, ir, e);
+    }
     case 'tuple':
       return tuple(ir.elems.map((x) => ev(x, env, cx)));
     case 'recLit': {
@@ -304,16 +311,23 @@ export function letEnv(defs: readonly Def[], env: Env, cx: Ctx): Env {
   const stable = !hasPrimedThunk(env);
   for (const d of defs) {
     const at = e;
+    // Every LET definition's body (and a function definition's domain) sees the definition's own slot, for
+    // recursion: the slot's value closes over the cell that holds it.
+    const cell: { v: EnvVal; up: Env } = { v: 0, up: at };
     if (d.params.length > 0) {
-      e = push(e, { kind: 'opc', arity: d.params.length, call: (args) => ev(d.body(), pushAll(at, args), cx), def: d, env: at });
+      cell.v = { kind: 'opc', arity: d.params.length, call: (args) => ev(d.body(), pushAll(cell, args), cx), def: d, env: cell };
+      e = cell;
     } else if (d.fnBounds !== null) {
-      // A LET function definition: its value is the whole function, computed on first use.
+      // A LET function definition: its value is the whole function, computed on first use; its domain and body
+      // see the slot itself (recursive applications are letFnApp, evaluated at their argument only).
       const body = d.body();
       const lit: IR = { k: 'fnLit', bounds: d.fnBounds, body, f: body.f, m: body.m, loc: d.loc };
-      e = push(e, { kind: 'thunk', ir: lit, env: at, memo: stable && (body.f & F_PRIMES) === 0, has: false, val: false });
+      cell.v = { kind: 'thunk', ir: lit, env: cell, memo: stable && (body.f & F_PRIMES) === 0, has: false, val: false };
+      e = cell;
     } else {
       const body = d.body();
-      e = push(e, { kind: 'thunk', ir: body, env: at, memo: stable && (body.f & F_PRIMES) === 0, has: false, val: false });
+      cell.v = { kind: 'thunk', ir: body, env: cell, memo: stable && (body.f & F_PRIMES) === 0, has: false, val: false };
+      e = cell;
     }
   }
   return e;

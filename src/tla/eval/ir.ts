@@ -45,6 +45,8 @@ export type IRNode =
   | { readonly k: 'fnLit'; readonly bounds: readonly BoundIR[]; readonly body: IR }
   | { readonly k: 'fnApp'; readonly fn: IR; readonly args: readonly IR[] }
   | { readonly k: 'fnDefApp'; readonly def: Def; readonly args: readonly IR[] }
+  /** `f[e]` for a LET function definition f in local slot d (recursion: applied at e, never built whole). */
+  | { readonly k: 'letFnApp'; readonly d: number; readonly box: { def?: Def }; readonly args: readonly IR[] }
   | { readonly k: 'tuple'; readonly elems: readonly IR[] }
   /** Fields sorted by interning order (the canonical order of a record's domain). */
   | { readonly k: 'recLit' | 'setOfRecs'; readonly names: readonly StrValue[]; readonly vals: readonly IR[] }
