@@ -8,7 +8,9 @@
 // - once every variable is assigned, the remaining items are only evaluated as booleans (TLC's
 //   getNextStatesAllAssigned), so a later disjunction does not duplicate the successor.
 import { TlaError, type SourceLoc } from '../api.js';
-import { type Value, equals, forceSet } from '../values/index.js';
+import { type Value, equals, forceSet, tuple } from '../values/index.js';
+import { fnDefEnv } from './quantify.js';
+import { F_PRIMES, F_VARS } from './ir.js';
 import type { IR } from './ir.js';
 import { push, type Ctx, type Env } from './env.js';
 import { bindArgs, ev, evBool, evSet, forBounds, letEnv, pushAll, evArg, strictEquals } from './eval.js';
@@ -110,6 +112,23 @@ export class Enumeration {
       case 'let':
         this.step(ir.body, letEnv(ir.defs, env, this.ctx(t)), acts, t);
         return;
+      case 'letFnApp':
+      case 'fnDefApp': {
+        // TLC (Tool.getNextStates, FcnApply of a lazy FcnLambdaValue) enters the body of a function defined
+        // by `f[x \in S] == e` applied in an action, so its disjunctions and \E branch (and count as
+        // generated states) like an operator's. A constant-level top-level f is a precomputed value in TLC.
+        if (ir.k === 'fnDefApp' && (ir.def.flags() & (F_VARS | F_PRIMES)) === 0) break;
+        const cx = this.ctx(t);
+        const arg = ir.args.length === 1 ? ev(ir.args[0], env, cx) : tuple(ir.args.map((a) => ev(a, env, cx)));
+        let base: Env = null;
+        if (ir.k === 'letFnApp') {
+          base = env;
+          for (let i = 0; i < ir.d; i++) base = base!.up;
+        }
+        const def = ir.k === 'letFnApp' ? ir.box.def! : ir.def;
+        this.step(def.body(), fnDefEnv(def, arg, cx, ir, base), acts, t);
+        return;
+      }
       case 'if':
         this.step(evBool(ir.c, env, this.ctx(t)) ? ir.t : ir.e, env, acts, t);
         return;

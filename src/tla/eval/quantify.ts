@@ -111,6 +111,11 @@ function argTuple(env: Env, bounds: readonly BoundIR[]): Value {
 /** `f[x]` for `f[x \in S] == body`: evaluates the body directly (recursion over infinite domains). */
 /** f[arg] for a function definition, evaluating the body at arg only; `base`: a LET function's own slot. */
 export function applyFnDef(def: Def, arg: Value, cx: Ctx, ir: IR, base: Env = null): Value {
+  return ev(def.body(), fnDefEnv(def, arg, cx, ir, base), cx);
+}
+
+/** The environment f's body is evaluated in for f[arg] (arg checked against f's domain). */
+export function fnDefEnv(def: Def, arg: Value, cx: Ctx, ir: IR, base: Env = null): Env {
   const bounds = def.fnBounds!;
   let names = 0;
   for (const b of bounds) names += b.tuple ? 1 : b.n;
@@ -130,5 +135,5 @@ export function applyFnDef(def: Def, arg: Value, cx: Ctx, ir: IR, base: Env = nu
       }
     }
   }
-  return ev(def.body(), env, cx);
+  return env;
 }
