@@ -37,7 +37,7 @@ export function checkSpec(spec: LoadedSpec, ops: ValueOps, cfg: CfgModel, opts: 
     }
   }
   // elapsedMs covers exploration and liveness, for the "Finished in" line.
-  return { verdict, stats: { ...res.stats, elapsedMs: Date.now() - started }, temporalCount };
+  return { verdict, stats: { ...res.stats, elapsedMs: Date.now() - started }, temporalCount, warnings: plan.warnings };
 }
 
 /**

@@ -98,7 +98,7 @@ export function stamp(d = new Date()): string {
 
 /** The full report after "Starting...": verdict, temporal lines, counts. */
 export function reportLines(r: CheckResult, spec: LoadedSpec, ops: ValueOps, printer?: StatePrinter): string[] {
-  const out: string[] = [];
+  const out: string[] = (r.warnings ?? []).map((w) => `Warning: ${w}`);
   if (r.temporalCount > 0) out.push(`Implied-temporal checking--satisfiability problem has ${r.temporalCount} branches.`);
   if (r.stats) {
     out.push('Computing initial states...');

@@ -47,6 +47,8 @@ export interface CheckResult {
   readonly stats?: Stats;
   /** TLC's number of temporal "branches" checked after exploration (0: no liveness); see branchCount. */
   readonly temporalCount: number;
+  /** Warnings to print before the report (TLC's "Warning: ..." lines). */
+  readonly warnings?: readonly string[];
 }
 
 /** TLC's exit statuses (tlc2.output.EC.ExitStatus). */
