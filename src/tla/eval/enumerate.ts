@@ -63,7 +63,20 @@ export class Enumeration {
       const v = e!.v;
       return typeof v === 'object' && v.kind === 'thunk' ? this.target(v.ir, v.env) : -1;
     }
-    if (this.mode === 'next') return ir.k === 'pvar' ? ir.i : -1;
+    if (this.mode === 'next') {
+      if (ir.k === 'prime') {
+        // q' for a parameter q passed a variable by name (Lose(msgQ) with Lose(q) == q' = ...).
+        const inner = ir.e;
+        if (inner.k === 'loc') {
+          let e = env;
+          for (let i = 0; i < inner.d; i++) e = e!.up;
+          const v = e!.v;
+          if (typeof v === 'object' && v.kind === 'thunk' && v.ir.k === 'var') return v.ir.i;
+        }
+        return -1;
+      }
+      return ir.k === 'pvar' ? ir.i : -1;
+    }
     return ir.k === 'var' ? ir.i : -1;
   }
 

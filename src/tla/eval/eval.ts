@@ -263,7 +263,9 @@ export function evArg(a: IR, env: Env, cx: Ctx): Arg {
 
 function argVal(a: IR, env: Env, cx: Ctx): EnvVal {
   if (a.k === 'opRef') return closureOf(a.target, env, cx, a);
-  if ((a.f & F_PRIMES) !== 0) {
+  // Call by name, as TLC substitutes arguments: a primed argument, and a bare variable (so that `q'` in
+  // `Lose(q) == q' = Tail(q)` called as Lose(msgQ) means msgQ', and `q' = e` assigns it).
+  if ((a.f & F_PRIMES) !== 0 || a.k === 'var') {
     const th: Thunk = { kind: 'thunk', ir: a, env, memo: false, has: false, val: false };
     return th;
   }
@@ -336,7 +338,8 @@ export function letEnv(defs: readonly Def[], env: Env, cx: Ctx): Env {
 function hasPrimedThunk(env: Env): boolean {
   for (let e = env; e !== null; e = e.up) {
     const v = e.v;
-    if (typeof v === 'object' && v.kind === 'thunk' && !v.memo) return true;
+    // A by-name variable reads the current context like a variable written in place: it does not unsettle LET values.
+    if (typeof v === 'object' && v.kind === 'thunk' && !v.memo && v.ir.k !== 'var') return true;
   }
   return false;
 }
