@@ -249,11 +249,21 @@ export class Binder {
     return this.node(loc, { k: 'except', fn, updates }, kids);
   }
 
-  private letIn(units: Extract<Expr, { kind: 'let' }>['defs'], body: Expr, loc: Loc): IR {
+  letIn(units: Extract<Expr, { kind: 'let' }>['defs'], body: Expr, loc: Loc): IR {
     const defs: Def[] = [];
     const pushed: Local[] = [];
     try {
-      for (const u of units) {
+      for (let k = 0; k < units.length; k++) {
+        const u = units[k];
+        if (u.kind === 'instance' && u.name !== null && this.scope.instantiate !== undefined) {
+          // `LET CC == INSTANCE M IN ...`: the rest of the LET is bound in a scope where CC names the instance.
+          const inst = this.scope.instantiate(u);
+          const child: ModScope = { ...this.scope, entities: new Map(this.scope.entities).set(u.name, { kind: 'inst', scope: inst }) };
+          const b = new Binder(child, this.locals).letIn(units.slice(k + 1), body, loc);
+          let f = b.f;
+          for (const d of defs) f |= d.flags();
+          return defs.length === 0 ? b : this.node(loc, { k: 'let', defs, body: b }, [], f, b.m);
+        }
         if (u.kind === 'opDef') {
           // The body sees the definition itself (RECURSIVE operators in LET): letEnv gives it its own slot.
           const self: Local = { name: u.name, arity: u.params.length, f: F_IMPURE };

@@ -96,7 +96,7 @@ export class ScopeBuilder {
   }
 
   root(m: Module, vars: string[]): ModScope {
-    const scope: ModScope = { name: m.name, entities: new Map() };
+    const scope: ModScope = { name: m.name, entities: new Map(), instantiate: (u) => this.letInstance(scope, u) };
     this.populate(scope, m, { kind: 'root', vars }, new Set(), true);
     return scope;
   }
@@ -169,7 +169,13 @@ export class ScopeBuilder {
 
   /** After the cfg is applied to the root: implicit substitutions see the cfg's values and overrides. */
   refreshCaptures(): void {
+    this.refreshCapturesOf();
+  }
+
+  /** Re-reads implicit substitutions (of every instance, or of the one built last, `only`). */
+  private refreshCapturesOf(only?: ModScope): void {
     for (const c of this.captures) {
+      if (only !== undefined && c.scope !== only) continue;
       const ent = c.outer.entities.get(c.name);
       if (ent !== undefined) c.scope.entities.set(c.name, ent);
     }
@@ -192,6 +198,16 @@ export class ScopeBuilder {
         }
       }
     }
+  }
+
+  /** `N == INSTANCE M` inside a LET of `scope`'s module: built like a module-level one, returned instead of added. */
+  private letInstance(scope: ModScope, u: Extract<Unit, { kind: 'instance' }>): ModScope {
+    const tmp: ModScope = { ...scope, entities: new Map(scope.entities) };
+    this.instance(tmp, u);
+    const ent = tmp.entities.get(u.name!);
+    if (ent?.kind !== 'inst') throw new TlaError('semantic', `INSTANCE ${u.module} inside LET`, u.loc);
+    this.refreshCapturesOf(ent.scope);
+    return ent.scope;
   }
 
   private instance(scope: ModScope, u: Extract<Unit, { kind: 'instance' }>): void {

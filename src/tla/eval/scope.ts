@@ -1,6 +1,7 @@
 // Module scopes: what each name means inside a module (after EXTENDS, INSTANCE and the cfg).
 import type { Builtin, Def, IR } from './ir.js';
 import type { Value } from '../values/index.js';
+import type { Unit } from '../parse/ast.js';
 
 export type Entity =
   | { readonly kind: 'def'; readonly def: Def }
@@ -15,4 +16,6 @@ export type Entity =
 export interface ModScope {
   readonly name: string;
   readonly entities: Map<string, Entity>;
+  /** Builds `N == INSTANCE M ...` met inside a LET of this module (set by the ScopeBuilder). */
+  readonly instantiate?: (u: Extract<Unit, { kind: 'instance' }>) => ModScope;
 }
