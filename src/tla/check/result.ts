@@ -83,6 +83,7 @@ export function exitCode(v: Verdict): number {
     case 'temporal':
       return EXIT.liveness;
     case 'error':
+      if (v.code === 'memory') return EXIT.system;
       return v.code === 'assert' ? EXIT.assert : v.code === 'liveness' ? EXIT.livenessEval : EXIT.specEval;
   }
 }
