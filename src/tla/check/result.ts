@@ -23,7 +23,8 @@ export type Verdict =
   | { readonly kind: 'initProperty'; readonly name: string; readonly cfgName: string; readonly trace: Trace }
   | { readonly kind: 'deadlock'; readonly trace: Trace }
   | { readonly kind: 'actionProperty'; readonly name: string; readonly cfgName: string; readonly trace: Trace }
-  | { readonly kind: 'temporal'; readonly name: string; readonly cfgName: string; readonly trace: Trace }
+  /** `names`: when several PROPERTY entries are violated, all of them (TLC lists them in one line). */
+  | { readonly kind: 'temporal'; readonly name: string; readonly cfgName: string; readonly trace: Trace; readonly names?: readonly string[] }
   | { readonly kind: 'assumption'; readonly loc: SourceLoc }
   /** An Assert failure or any other evaluation error; the trace leads to the state being expanded. */
   | { readonly kind: 'error'; readonly code: string; readonly message: string; readonly trace?: Trace; readonly loc?: SourceLoc; readonly nested?: readonly SourceLoc[] };
