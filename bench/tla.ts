@@ -3,7 +3,9 @@
 //   bench/tla/BenchRing.tla (245,760 states);
 // - end-to-end time for a tiny spec (load + parse + check), in process (cold: includes web-tree-sitter's
 //   wasm initialisation) and as a fresh `node` process running the CLI;
-// - trace validation: steps per second on a 10,000-step random-walk trace of BenchRing.
+// - trace validation: steps per second on a 10,000-step random-walk trace of BenchRing;
+// - the public corpus (../shared/tla-corpus, bench/tla-corpus.ts): every model as a fresh process, our
+//   verdict and counts against TLC's, our time, TLC's time and the ratio (TLA_BENCH_CORPUS=0 skips it).
 //   npx tsc -p tsconfig.json && node dist/bench/tla.js
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { checkSpec } from '../src/tla/check/index.js';
 import { loadWithCfg } from '../src/tla/cli/load.js';
 import { randomWalkTrace, validateTrace } from '../src/tla/trace/index.js';
+import { corpusTable } from './tla-corpus.js';
 
 // TLC's figures (one worker): a 724,000-state mutual-exclusion model, JVM start-up, trace validation.
 const TLC_DISTINCT_PER_S = 38_000;
@@ -93,6 +96,10 @@ async function main(): Promise<void> {
   await benchCheck('PerfSorting', path.join(shared, 'PerfSorting.tla'), path.join(shared, 'PerfSorting.cfg'));
   await benchCheck('BenchRing (N=5, K=4)', path.join(repoRoot, 'bench/tla/BenchRing.tla'), path.join(repoRoot, 'bench/tla/BenchRing.cfg'));
   await benchTrace();
+  if (process.env.TLA_BENCH_CORPUS !== '0') {
+    console.log('\nPublic corpus (../shared/tla-corpus), each model as a fresh `porcupine tla check` process:');
+    corpusTable();
+  }
 }
 
 await main();
