@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { delimiter, dirname } from 'node:path';
 import { TlaError, type CfgConstant, type ExprHandle, type LoadedSpec, type State, type TemporalFormula, type Transition, type ValueOps, type SourceLoc } from './api.js';
 import { getParser } from './parse/index.js';
+import { resetRandom } from './stdlib/tlc.js';
 import { type Value, valueOps as ops, newInterningEpoch } from './values/index.js';
 import { ModuleLoader, ScopeBuilder, applyCfg, internCfg } from './eval/modules.js';
 import { Binder } from './eval/bind.js';
@@ -45,6 +46,7 @@ export interface LoadOptions {
 export async function loadSpec(tlaPath: string, constants: ReadonlyMap<string, CfgConstant>, opts: LoadOptions = {}): Promise<LoadedSpec> {
   const parser = await getParser();
   newInterningEpoch();
+  resetRandom();
   internCfg(constants);
   let text: string;
   try {

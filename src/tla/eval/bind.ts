@@ -2,7 +2,7 @@
 // It also marks constant subexpressions (no variables, no outer locals, no side effects) for caching.
 import { TlaError } from '../api.js';
 import type { Bound, Expr, Loc, Param } from '../parse/ast.js';
-import { type Value, str, lazy, int, EMPTY_SET, setOf } from '../values/index.js';
+import { type Value, str, lazy, int, EMPTY_SET, setOf, printValue } from '../values/index.js';
 import { BUILTIN_INFIX, PRODUCT, UNSUPPORTED_OPS, opParam } from './bind-tables.js';
 import { F_IMPURE, F_PRIMES, F_TEMPORAL, F_VARS, type BoundIR, type Def, type IR, type IRNode, type OpTarget } from './ir.js';
 import type { Entity, ModScope } from './scope.js';
@@ -408,6 +408,28 @@ export class Binder {
 
   private prefixed(e: Extract<Expr, { kind: 'prefixed' }>, loc: Loc): IR {
     let scope: ModScope = this.scope;
+    const first = e.path.length === 1 ? scope.entities.get(e.path[0].name) : undefined;
+    if (first?.kind === 'inst' && first.params !== undefined) {
+      // `P(a)!Op`: the instance depends on a's value; Op (without arguments) is bound per value, once.
+      const pp = first.params;
+      if (e.path[0].args.length !== pp.names.length) return this.fail(loc, 'semantic', `${e.path[0].name} expects ${pp.names.length} arguments`);
+      if (e.args !== null && e.args.length > 0) return this.fail(loc, 'unsupported', `An operator with arguments of a parameterised INSTANCE (${e.path[0].name}(...)!${e.name})`);
+      const args = e.path[0].args.map((a) => this.bind(a));
+      const cache = new Map<string, IR>();
+      const resolve = (vals: readonly Value[]): IR => {
+        const key = vals.map((v) => printValue(v)).join('\u0000');
+        let ir = cache.get(key);
+        if (ir === undefined) {
+          const inst = pp.make(vals);
+          const ent = inst.entities.get(e.name);
+          if (ent === undefined) return this.fail(loc, 'semantic', `Unknown operator ${e.name} in instance`);
+          ir = new Binder(inst).entityRef(ent, e.name, [], loc);
+          cache.set(key, ir);
+        }
+        return ir;
+      };
+      return this.node(loc, { k: 'pinstRef', args, resolve }, args, F_IMPURE);
+    }
     for (const p of e.path) {
       const ent = scope.entities.get(p.name);
       if (ent?.kind !== 'inst') return this.fail(loc, 'semantic', `${p.name} is not a module instance`);

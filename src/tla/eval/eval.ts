@@ -168,6 +168,12 @@ function evMore(ir: IR, env: Env, cx: Ctx): Value {
       const arg = ir.args.length === 1 ? ev(ir.args[0], env, cx) : tuple(ir.args.map((a) => ev(a, env, cx)));
       return applyFnDef(ir.def, arg, cx, ir);
     }
+    case 'pinstRef':
+      return ev(
+        ir.resolve(ir.args.map((a) => ev(a, env, cx))),
+        null,
+        cx,
+      );
     case 'letFnApp': {
       const arg = ir.args.length === 1 ? ev(ir.args[0], env, cx) : tuple(ir.args.map((a) => ev(a, env, cx)));
       // The slot holds the function's thunk, whose environment is the LET's plus the slot itself.

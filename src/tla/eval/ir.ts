@@ -45,6 +45,8 @@ export type IRNode =
   | { readonly k: 'fnLit'; readonly bounds: readonly BoundIR[]; readonly body: IR }
   | { readonly k: 'fnApp'; readonly fn: IR; readonly args: readonly IR[] }
   | { readonly k: 'fnDefApp'; readonly def: Def; readonly args: readonly IR[] }
+  /** `P(a)!Op` for a parameterised INSTANCE P: Op bound in the instance for the values of the arguments. */
+  | { readonly k: 'pinstRef'; readonly args: readonly IR[]; readonly resolve: (vals: readonly Value[]) => IR }
   /** `f[e]` for a LET function definition f in local slot d (recursion: applied at e, never built whole). */
   | { readonly k: 'letFnApp'; readonly d: number; readonly box: { def?: Def }; readonly args: readonly IR[] }
   | { readonly k: 'tuple'; readonly elems: readonly IR[] }

@@ -6,10 +6,10 @@ import type { Parser } from 'web-tree-sitter';
 import { TlaError, type CfgConstant, type CfgValue } from '../api.js';
 import type { Bound, Expr, Loc, Module, Param, Unit } from '../parse/ast.js';
 import { parseText } from '../parse/index.js';
-import { type Value, int, str, modelValue, setOf, tuple } from '../values/index.js';
+import { type Value, int, str, modelValue, setOf, tuple, printValue } from '../values/index.js';
 import { standardModule, CORE_OPS, COMMUNITY_OVERRIDES } from '../stdlib/index.js';
 import { Binder, BUILTIN_INFIX, type Local } from './bind.js';
-import { F_IMPURE, type BoundIR, type Def, type IR } from './ir.js';
+import { F_IMPURE, type Builtin, type BoundIR, type Def, type IR } from './ir.js';
 import type { Entity, ModScope } from './scope.js';
 
 for (const [k, op] of CORE_OPS) BUILTIN_INFIX.set(k, { kind: 'builtin', op });
@@ -95,8 +95,19 @@ export class ScopeBuilder {
     return { kind: 'const', name, value: c?.kind === 'value' ? cfgValue(c.value) : undefined, arity };
   }
 
+  /** A standard module's operators; one the cfg overrides (`Seq <- LimitedSeq`) means the root's override in every module, as in TLC. */
+  private addStandard(scope: ModScope, std: ReadonlyMap<string, Builtin>): void {
+    for (const [k, op] of std) {
+      scope.entities.set(k, { kind: 'builtin', op });
+      if (this.cfg.get(k)?.kind === 'override' && this.rootScope !== undefined && scope !== this.rootScope) this.captures.push({ scope, name: k, outer: this.rootScope });
+    }
+  }
+
+  private rootScope: ModScope | undefined;
+
   root(m: Module, vars: string[]): ModScope {
     const scope: ModScope = { name: m.name, entities: new Map(), instantiate: (u) => this.letInstance(scope, u) };
+    this.rootScope = scope;
     this.populate(scope, m, { kind: 'root', vars }, new Set(), true);
     return scope;
   }
@@ -106,7 +117,7 @@ export class ScopeBuilder {
     visited.add(m.name);
     for (const ext of m.extends) {
       const std = standardModule(ext);
-      if (std !== undefined) for (const [k, op] of std) scope.entities.set(k, { kind: 'builtin', op });
+      if (std !== undefined) this.addStandard(scope, std);
       else this.populate(scope, this.loader.get(ext, m.loc), mode, visited, collectAssumes);
     }
     const overrides = COMMUNITY_OVERRIDES.get(m.name);
@@ -211,11 +222,29 @@ export class ScopeBuilder {
   }
 
   private instance(scope: ModScope, u: Extract<Unit, { kind: 'instance' }>): void {
-    if (u.params.length > 0) throw new TlaError('unsupported', `Parameterised INSTANCE ${u.name ?? ''} (line ${u.loc.line})`, u.loc);
+    if (u.params.length > 0) {
+      // `P(x) == INSTANCE M`: built per value of x, with x a constant of the instancing scope.
+      if (u.name === null || u.params.some((p) => p.arity > 0)) throw new TlaError('unsupported', `Parameterised INSTANCE ${u.name ?? ''} with operator parameters (line ${u.loc.line})`, u.loc);
+      const names = u.params.map((p) => p.name);
+      const made = new Map<string, ModScope>();
+      const make = (vals: readonly Value[]): ModScope => {
+        const key = vals.map((v) => printValue(v)).join('\u0000');
+        let inst = made.get(key);
+        if (inst === undefined) {
+          const outer: ModScope = { ...scope, entities: new Map(scope.entities) };
+          names.forEach((n, i) => outer.entities.set(n, { kind: 'const', name: n, value: vals[i], arity: 0 }));
+          inst = this.letInstance(outer, { ...u, params: [] });
+          made.set(key, inst);
+        }
+        return inst;
+      };
+      scope.entities.set(u.name, { kind: 'inst', scope: { name: u.module, entities: new Map() }, params: { names, make } });
+      return;
+    }
     const inst: ModScope = { name: u.module, entities: new Map() };
     this.instances.push(inst);
     const std = standardModule(u.module);
-    if (std !== undefined) for (const [k, op] of std) inst.entities.set(k, { kind: 'builtin', op });
+    if (std !== undefined) this.addStandard(inst, std);
     else {
       const binder = new Binder(scope);
       // `C <- Op` for an operator constant: Op is passed as an operator, not evaluated.

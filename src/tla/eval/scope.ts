@@ -11,7 +11,11 @@ export type Entity =
   /** A constant or variable replaced by an INSTANCE substitution: a closed expression of the instancer. */
   | { readonly kind: 'ir'; readonly ir: IR }
   | { readonly kind: 'builtin'; readonly op: Builtin }
-  | { readonly kind: 'inst'; readonly scope: ModScope };
+  /**
+   * A module instance. `P(x) == INSTANCE M` (parameterised) also has `make`: the instance for given parameter
+   * values (built on first use per values); `scope` is then empty.
+   */
+  | { readonly kind: 'inst'; readonly scope: ModScope; readonly params?: { readonly names: readonly string[]; make(vals: readonly Value[]): ModScope } };
 
 export interface ModScope {
   readonly name: string;

@@ -13,12 +13,7 @@ export const PARTS = 3;
  * Rows we knowingly still get wrong, by row name, with the reason (also in docs/tla.md). The test asserts they
  * still mismatch, so fixing one forces removing it from this list.
  */
-export const KNOWN_MISMATCHES: ReadonlyMap<string, string> = new Map([
-  [
-    'MisraReachability/MCReachabilityTestRandomGraphs',
-    'refused: a parameterised INSTANCE (P(Succ) == INSTANCE ReachabilityProofs) and RandomElement, whose value is random in TLC',
-  ],
-]);
+export const KNOWN_MISMATCHES: ReadonlyMap<string, string> = new Map<string, string>([]);
 
 /** Rows of the corpus split into PARTS groups of similar TLC time (largest first, each to the lightest group). */
 function split(rows: readonly CorpusRow[]): CorpusRow[][] {
