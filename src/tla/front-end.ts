@@ -1,7 +1,7 @@
 // The TLA+ front end as the back end sees it (api.ts): loadSpec parses the root file and the modules it
 // uses, binds the cfg's constants, and answers evaluation and enumeration questions.
 import { readFileSync } from 'node:fs';
-import { delimiter, dirname } from 'node:path';
+import { basename, delimiter, dirname } from 'node:path';
 import { TlaError, type CfgConstant, type ExprHandle, type LoadedSpec, type State, type TemporalFormula, type Transition, type ValueOps, type SourceLoc } from './api.js';
 import { getParser } from './parse/index.js';
 import { resetRandom } from './stdlib/tlc.js';
@@ -57,6 +57,9 @@ export async function loadSpec(tlaPath: string, constants: ReadonlyMap<string, C
   const loader = new ModuleLoader(parser, [dirname(tlaPath), ...libraryPath(opts.libs)]);
   const mods = loader.loadFile(tlaPath, text);
   if (mods.length === 0) throw new TlaError('parse', `No module in ${tlaPath}`);
+  // SANY's refusal (ParseUnit): the root file must be named after its module.
+  const fileName = basename(tlaPath).replace(/\.tla$/, '');
+  if (fileName !== mods[0].name) throw new TlaError('parse', `File name '${fileName}' does not match the name '${mods[0].name}' of the top level module it contains.`);
   const vars: string[] = [];
   const builder = new ScopeBuilder(loader, constants);
   const scope = builder.root(mods[0], vars);

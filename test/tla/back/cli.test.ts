@@ -1,6 +1,6 @@
 // The `porcupine tla` command: exit codes, help, errors for missing files and bad flags, trace dumps.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runTlaCli, type CliIo } from '../../../src/tla/cli/index.js';
@@ -107,6 +107,39 @@ describe('porcupine tla', () => {
     const io = capture();
     expect(await runTlaCli(['check', `${dir}/InvViolTrace.tla`, '--config', cfg], io)).toBe(151);
     expect(io.errText()).toMatch(/undef\.cfg:4:11: the invariant Nope is not defined in module InvViolTrace/);
+  });
+
+  it('finds modules on the library path (--lib, repeatable, then TLA_PATH) and refuses a file not named after its module', async () => {
+    const specDir = path.join(tmp, 'libspec');
+    const libA = path.join(tmp, 'libA');
+    const libB = path.join(tmp, 'libB');
+    for (const d of [specDir, libA, libB]) mkdirSync(d, { recursive: true });
+    writeFileSync(path.join(libA, 'Helper.tla'), '---- MODULE Helper ----\nEXTENDS Deeper\nStep(v) == v + One\n====\n');
+    writeFileSync(path.join(libB, 'Deeper.tla'), '---- MODULE Deeper ----\nOne == 1\n====\n');
+    writeFileSync(path.join(specDir, 'UsesLib.tla'), "---- MODULE UsesLib ----\nEXTENDS Naturals, Helper\nVARIABLE x\nInit == x = 0\nNext == x < 2 /\\ x' = Step(x)\n====\n");
+    writeFileSync(path.join(specDir, 'UsesLib.cfg'), 'INIT Init\nNEXT Next\nCHECK_DEADLOCK FALSE\n');
+    const spec = path.join(specDir, 'UsesLib.tla');
+    const missing = capture();
+    expect(await runTlaCli(['check', spec], missing)).toBe(150);
+    expect(missing.errText()).toMatch(/Cannot find module Helper/);
+    const both = capture();
+    expect(await runTlaCli(['check', spec, '--lib', libA, '--lib', libB], both)).toBe(0);
+    expect(both.outText()).toMatch(/^3 states generated, 3 distinct states found/m);
+    const saved = process.env.TLA_PATH;
+    process.env.TLA_PATH = [libA, libB].join(path.delimiter);
+    try {
+      const env = capture();
+      expect(await runTlaCli(['check', spec], env)).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.TLA_PATH;
+      else process.env.TLA_PATH = saved;
+    }
+    const renamed = path.join(specDir, 'Renamed.tla');
+    writeFileSync(renamed, readFileSync(spec, 'utf8'));
+    writeFileSync(path.join(specDir, 'Renamed.cfg'), 'INIT Init\nNEXT Next\n');
+    const io = capture();
+    expect(await runTlaCli(['check', renamed, '--lib', libA, '--lib', libB], io)).toBe(150);
+    expect(io.errText()).toContain("File name 'Renamed' does not match the name 'UsesLib' of the top level module it contains.");
   });
 
   it('refuses POSTCONDITION clearly; checks liveness with SYMMETRY and prints TLC\'s warning', async () => {
