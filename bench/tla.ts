@@ -5,6 +5,8 @@
 //   wasm initialisation) and as a fresh `node` process running the CLI;
 // - trace validation: steps per second on a 10,000-step random-walk trace of BenchRing, and on the
 //   project's own simulator traces (traces/*.ndjson and one larger run) mapped to spec/MailStore.tla.
+// - the public corpus (../shared/tla-corpus, bench/tla-corpus.ts): every model as a fresh process, our
+//   verdict and counts against TLC's, our time, TLC's time and the ratio (TLA_BENCH_CORPUS=0 skips it).
 //   npx tsc -p tsconfig.json && node dist/bench/tla.js
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { conformanceDir, REPO_ROOT } from '../test/support/paths.js';
 import { headerConstants, mailStoreRefinement, parseSimTrace } from '../src/conformance/index.js';
 import { loadSpec, valueOps } from '../src/tla/front-end.js';
 import { makeConfig, runSimulation } from '../src/sim/index.js';
+import { corpusTable } from './tla-corpus.js';
 
 // TLC's figures (one worker): a 724,000-state mutual-exclusion model, JVM start-up, trace validation.
 const TLC_DISTINCT_PER_S = 38_000;
@@ -139,6 +142,10 @@ async function main(): Promise<void> {
   await benchCheck('BenchRing (N=5, K=4)', path.join(repoRoot, 'bench/tla/BenchRing.tla'), path.join(repoRoot, 'bench/tla/BenchRing.cfg'));
   await benchTrace();
   await benchSimTraces();
+  if (process.env.TLA_BENCH_CORPUS !== '0') {
+    console.log('\nPublic corpus (../shared/tla-corpus), each model as a fresh `porcupine tla check` process:');
+    corpusTable();
+  }
 }
 
 await main();

@@ -1,10 +1,11 @@
 // The TLA+ front end as the back end sees it (api.ts): loadSpec parses the root file and the modules it
 // uses, binds the cfg's constants, and answers evaluation and enumeration questions.
 import { readFileSync } from 'node:fs';
-import { delimiter, dirname } from 'node:path';
+import { basename, delimiter, dirname } from 'node:path';
 import { TlaError, type CfgConstant, type ExprHandle, type LoadedSpec, type State, type TemporalFormula, type Transition, type ValueOps, type SourceLoc } from './api.js';
 import { getParser } from './parse/index.js';
 export { getParser };
+import { resetRandom } from './stdlib/tlc.js';
 import { type Value, valueOps as ops, newInterningEpoch } from './values/index.js';
 import { ModuleLoader, ScopeBuilder, applyCfg, internCfg } from './eval/modules.js';
 import { Binder } from './eval/bind.js';
@@ -40,6 +41,8 @@ export function libraryPath(libs: readonly string[] = []): string[] {
 export interface LoadOptions {
   /** Library folders searched after the spec's folder (TLA_PATH's are added after these). */
   readonly libs?: readonly string[];
+  /** The cfg's `Op <-[Mod] Def` lines: module -> (name in Mod -> definition of the root module). */
+  readonly moduleOverrides?: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 export async function loadSpec(tlaPath: string, constants: ReadonlyMap<string, CfgConstant>, opts: LoadOptions = {}): Promise<LoadedSpec> {
@@ -57,6 +60,7 @@ export function loadSpecWith(
   opts: LoadOptions = {},
 ): LoadedSpec {
   newInterningEpoch();
+  resetRandom();
   internCfg(constants);
   let text: string;
   try {
@@ -67,10 +71,15 @@ export function loadSpecWith(
   const loader = new ModuleLoader(parser, [dirname(tlaPath), ...libraryPath(opts.libs)]);
   const mods = loader.loadFile(tlaPath, text);
   if (mods.length === 0) throw new TlaError('parse', `No module in ${tlaPath}`);
+  // SANY's refusal (ParseUnit): the root file must be named after its module.
+  const fileName = basename(tlaPath).replace(/\.tla$/, '');
+  if (fileName !== mods[0].name) throw new TlaError('parse', `File name '${fileName}' does not match the name '${mods[0].name}' of the top level module it contains.`);
   const vars: string[] = [];
   const builder = new ScopeBuilder(loader, constants);
   const scope = builder.root(mods[0], vars);
   applyCfg(scope, constants);
+  builder.refreshCaptures();
+  builder.applyModuleOverrides(scope, opts.moduleOverrides ?? new Map());
   return new Spec(mods[0].name, vars, scope, loader, builder);
 }
 

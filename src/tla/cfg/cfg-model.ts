@@ -42,6 +42,17 @@ export interface CfgModel {
 /** The constants as the front end's `loadSpec` takes them: name -> value or override. */
 export function constantMap(model: CfgModel): Map<string, CfgConstant> {
   const m = new Map<string, CfgConstant>();
-  for (const c of model.constants) m.set(c.name, c.value);
+  for (const c of model.constants) if (c.module === undefined) m.set(c.name, c.value);
+  return m;
+}
+
+/** `Op <-[Mod] Def` lines: module -> (name in Mod -> definition of the root module). */
+export function moduleOverrides(model: CfgModel): Map<string, Map<string, string>> {
+  const m = new Map<string, Map<string, string>>();
+  for (const c of model.constants) {
+    if (c.module === undefined || c.value.kind !== 'override') continue;
+    if (!m.has(c.module)) m.set(c.module, new Map());
+    m.get(c.module)!.set(c.name, c.value.definition);
+  }
   return m;
 }

@@ -185,8 +185,10 @@ function finish(m: Mutable, file: string): CfgModel {
   const many = (s: Section): CfgName[] => m.names.get(s) ?? [];
   const seen = new Map<string, CfgPos>();
   for (const c of m.constants) {
-    if (seen.has(c.name)) throw cfgError(file, c.pos.line, c.pos.col, `constant ${c.name} is assigned twice`);
-    seen.set(c.name, c.pos);
+    // `Ballot <- MCBallot` and `Ballot <-[Voting] MCBallot` name different things (the root's, Voting's).
+    const key = c.module === undefined ? c.name : `${c.module}!${c.name}`;
+    if (seen.has(key)) throw cfgError(file, c.pos.line, c.pos.col, `constant ${c.name} is assigned twice`);
+    seen.set(key, c.pos);
   }
   return {
     file,

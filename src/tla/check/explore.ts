@@ -5,12 +5,16 @@
 //   constraint excludes it; action properties on every generated transition;
 // - deadlock = Next produced no successor at all, reported when the state is dequeued.
 // States are kept only while queued; counterexamples are rebuilt from parent pointers (trace-rebuild.ts).
+import { getHeapStatistics } from 'node:v8';
 import { TlaError, type ActionLabel, type LoadedSpec, type SourceLoc, type State, type ValueOps } from '../api.js';
 import { FingerprintSet, FpVec, IntVec } from './fp-set.js';
 import type { CheckPlan } from './plan.js';
 import type { Stats, Trace, TraceStep, Verdict } from './result.js';
 import { makeKeyer, type StateKeyer } from './state-key.js';
 import { rebuildPath } from './trace-rebuild.js';
+
+/** The heap fraction at which exploration stops with an out-of-memory message. */
+const MEMORY_STOP_FRACTION = 0.9;
 
 export interface ExploreOptions {
   /** Keep every state and edge for liveness checking. */
@@ -70,7 +74,10 @@ export class Explorer {
     let verdict: Verdict = { kind: 'success' };
     try {
       this.exploreInit();
-      while (this.head < this.queue.length) this.expand();
+      while (this.head < this.queue.length) {
+        this.expand();
+        if ((++this.expanded & 1023) === 0) this.checkMemory();
+      }
     } catch (e) {
       if (e instanceof Stop) verdict = e.verdict;
       else throw e;
@@ -101,6 +108,24 @@ export class Explorer {
       }
       if (idx >= 0) this.queue.push({ s, i: idx });
     }
+  }
+
+  private expanded = 0;
+
+  /**
+   * Stops with a clear message before the heap outgrows V8's limit (an out-of-memory crash would lose the
+   * counts): past MEMORY_STOP_FRACTION of heap_size_limit after a garbage collection would not help.
+   */
+  private checkMemory(): void {
+    const used = process.memoryUsage().heapUsed;
+    const limit = getHeapStatistics().heap_size_limit;
+    if (used < limit * MEMORY_STOP_FRACTION) return;
+    const mb = (n: number): number => Math.round(n / 2 ** 20);
+    this.stop({
+      kind: 'error',
+      code: 'memory',
+      message: `Out of memory: the search stopped after ${this.fps.length} distinct states (${this.generated} generated, ${this.queue.length - this.head} on the queue); the heap uses ${mb(used)} MB of its ${mb(limit)} MB limit. Give Node more with NODE_OPTIONS=--max-old-space-size=MB, or bound the model (CONSTRAINT, smaller constants).`,
+    });
   }
 
   private expand(): void {

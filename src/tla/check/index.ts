@@ -17,6 +17,11 @@ export interface CheckOptions {
 export function checkSpec(spec: LoadedSpec, ops: ValueOps, cfg: CfgModel, opts: CheckOptions = {}): CheckResult {
   const assumption = firstFalseAssumption(spec);
   if (assumption) return { verdict: assumption, temporalCount: 0 };
+  // No behaviour spec at all (no INIT/NEXT, no SPECIFICATION): TLC only checks the ASSUMEs and reports 0 states.
+  if (cfg.init === undefined && cfg.next === undefined && cfg.specification === undefined) {
+    const none = { min: 0, max: 0, mean: 0, p95: 0 };
+    return { verdict: { kind: 'success' }, stats: { generated: 0, distinct: 0, initial: 0, queueLeft: 0, depth: 0, elapsedMs: 0, outdegree: none }, temporalCount: 0 };
+  }
   let plan: CheckPlan = buildPlan(spec, cfg);
   if (opts.noDeadlock) plan = { ...plan, checkDeadlock: false };
   const temporalCount = branchCount(plan);
@@ -32,7 +37,7 @@ export function checkSpec(spec: LoadedSpec, ops: ValueOps, cfg: CfgModel, opts: 
     }
   }
   // elapsedMs covers exploration and liveness, for the "Finished in" line.
-  return { verdict, stats: { ...res.stats, elapsedMs: Date.now() - started }, temporalCount };
+  return { verdict, stats: { ...res.stats, elapsedMs: Date.now() - started }, temporalCount, warnings: plan.warnings };
 }
 
 /**

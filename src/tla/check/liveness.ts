@@ -49,9 +49,16 @@ export class LivenessChecker implements GraphEval {
 
   /** The first violated property (in cfg order), or success. */
   check(): Verdict {
-    for (const p of this.plan.liveProperties) {
+    const props = this.plan.liveProperties;
+    for (let i = 0; i < props.length; i++) {
+      const p = props[i];
       const trace = this.checkOne(p);
-      if (trace) return { kind: 'temporal', name: p.name, cfgName: p.cfgName, trace };
+      if (!trace) continue;
+      // TLC names every PROPERTY the model violates ("Temporal properties A and B were violated."): check the
+      // later ones of other cfg names too.
+      const names = [p.cfgName];
+      for (const q of props.slice(i + 1)) if (!names.includes(q.cfgName) && this.checkOne(q)) names.push(q.cfgName);
+      return names.length > 1 ? { kind: 'temporal', name: p.name, cfgName: p.cfgName, trace, names } : { kind: 'temporal', name: p.name, cfgName: p.cfgName, trace };
     }
     return { kind: 'success' };
   }

@@ -64,7 +64,13 @@ export interface CheckPlan {
   readonly view?: ExprHandle;
   readonly symmetry?: ExprHandle;
   readonly checkDeadlock: boolean;
+  /** Warnings TLC prints before checking (e.g. symmetry with liveness). */
+  readonly warnings: readonly string[];
 }
+
+/** TLC's warning (MP.W_SYMMETRY_LIVENESS-style) when temporal properties are checked under SYMMETRY. */
+export const SYMMETRY_LIVENESS_WARNING =
+  'Declaring symmetry during liveness checking is dangerous. It might cause TLC to miss violations of the stated liveness properties. Please check liveness without symmetry defined.';
 
 export function locText(loc: SourceLoc): string {
   return `line ${loc.line}, col ${loc.col} to line ${loc.endLine}, col ${loc.endCol} of module ${loc.module}`;
@@ -167,10 +173,9 @@ export function buildPlan(spec: LoadedSpec, cfg: CfgModel): CheckPlan {
   }
   const invariants: NamedExpr[] = cfg.invariants.map((n) => ({ name: n.name, cfgName: n.name, expr: lookup(spec, cfg, n, 'invariant') }));
   const props = classifyProperties(spec, cfg);
-  if (props.liveProperties.length > 0 && (cfg.symmetry || cfg.view)) {
-    // The explored graph then links representatives, not real successors: liveness could be wrong.
-    throw new TlaError('unsupported', `${cfg.file}: temporal properties cannot be checked together with ${cfg.symmetry ? 'SYMMETRY' : 'VIEW'}`);
-  }
+  // Under SYMMETRY or VIEW the explored graph links representatives, not real successors: TLC checks liveness
+  // on that graph anyway (and warns for SYMMETRY, since violations may be missed); so do we.
+  const warnings = props.liveProperties.length > 0 && cfg.symmetry ? [SYMMETRY_LIVENESS_WARNING] : [];
   return {
     init: parts.init,
     next: parts.next,
@@ -184,6 +189,7 @@ export function buildPlan(spec: LoadedSpec, cfg: CfgModel): CheckPlan {
     view: cfg.view ? lookup(spec, cfg, cfg.view, 'VIEW') : undefined,
     symmetry: cfg.symmetry ? lookup(spec, cfg, cfg.symmetry, 'SYMMETRY') : undefined,
     checkDeadlock: cfg.checkDeadlock,
+    warnings,
   };
 }
 

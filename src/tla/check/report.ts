@@ -45,7 +45,8 @@ export function verdictLines(v: Verdict, vars: readonly string[], ops: ValueOps,
     case 'actionProperty':
       return [`Error: Action property ${v.name} is violated.`, BEHAVIOR, ...tr(v.trace)];
     case 'temporal':
-      return [`Error: Temporal property ${v.name} was violated.`, '', 'Error: The following behavior constitutes a counter-example:', '', ...tr(v.trace)];
+      return [
+        v.names && v.names.length > 1 ? `Error: Temporal properties ${v.names.slice(0, -1).join(', ')} and ${v.names[v.names.length - 1]} were violated.` : `Error: Temporal property ${v.name} was violated.`, '', 'Error: The following behavior constitutes a counter-example:', '', ...tr(v.trace)];
     case 'assumption':
       return [`Error: Assumption ${locText(v.loc)} is false.`];
     case 'error': {
@@ -98,7 +99,7 @@ export function stamp(d = new Date()): string {
 
 /** The full report after "Starting...": verdict, temporal lines, counts. */
 export function reportLines(r: CheckResult, spec: LoadedSpec, ops: ValueOps, printer?: StatePrinter): string[] {
-  const out: string[] = [];
+  const out: string[] = (r.warnings ?? []).map((w) => `Warning: ${w}`);
   if (r.temporalCount > 0) out.push(`Implied-temporal checking--satisfiability problem has ${r.temporalCount} branches.`);
   if (r.stats) {
     out.push('Computing initial states...');

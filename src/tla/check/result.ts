@@ -23,7 +23,8 @@ export type Verdict =
   | { readonly kind: 'initProperty'; readonly name: string; readonly cfgName: string; readonly trace: Trace }
   | { readonly kind: 'deadlock'; readonly trace: Trace }
   | { readonly kind: 'actionProperty'; readonly name: string; readonly cfgName: string; readonly trace: Trace }
-  | { readonly kind: 'temporal'; readonly name: string; readonly cfgName: string; readonly trace: Trace }
+  /** `names`: when several PROPERTY entries are violated, all of them (TLC lists them in one line). */
+  | { readonly kind: 'temporal'; readonly name: string; readonly cfgName: string; readonly trace: Trace; readonly names?: readonly string[] }
   | { readonly kind: 'assumption'; readonly loc: SourceLoc }
   /** An Assert failure or any other evaluation error; the trace leads to the state being expanded. */
   | { readonly kind: 'error'; readonly code: string; readonly message: string; readonly trace?: Trace; readonly loc?: SourceLoc; readonly nested?: readonly SourceLoc[] };
@@ -47,6 +48,8 @@ export interface CheckResult {
   readonly stats?: Stats;
   /** TLC's number of temporal "branches" checked after exploration (0: no liveness); see branchCount. */
   readonly temporalCount: number;
+  /** Warnings to print before the report (TLC's "Warning: ..." lines). */
+  readonly warnings?: readonly string[];
 }
 
 /** TLC's exit statuses (tlc2.output.EC.ExitStatus). */
@@ -81,6 +84,7 @@ export function exitCode(v: Verdict): number {
     case 'temporal':
       return EXIT.liveness;
     case 'error':
+      if (v.code === 'memory') return EXIT.system;
       return v.code === 'assert' ? EXIT.assert : v.code === 'liveness' ? EXIT.livenessEval : EXIT.specEval;
   }
 }

@@ -1,7 +1,7 @@
 // Loading a spec and its cfg for the CLI and tests: cfg beside the spec unless given, constants bound.
 import { existsSync, readFileSync } from 'node:fs';
 import { TlaError, type LoadedSpec, type ValueOps } from '../api.js';
-import { constantMap, parseCfg, type CfgModel } from '../cfg/index.js';
+import { constantMap, moduleOverrides, parseCfg, type CfgModel } from '../cfg/index.js';
 import { loadSpec, valueOps, type LoadOptions } from '../front-end.js';
 
 export interface Loaded {
@@ -23,11 +23,6 @@ export function readCfg(cfgPath: string): CfgModel {
 export async function loadWithCfg(specPath: string, cfgPath = defaultCfgPath(specPath), opts: LoadOptions = {}): Promise<Loaded> {
   if (!existsSync(specPath)) throw new TlaError('io', `cannot read the spec ${specPath}`);
   const cfg = readCfg(cfgPath);
-  const spec = await loadSpec(specPath, constantMap(cfg), opts);
-  for (const c of cfg.constants) {
-    if (c.module !== undefined && c.module !== spec.moduleName) {
-      throw new TlaError('unsupported', `${cfgPath}:${c.pos.line}:${c.pos.col}: "${c.name} <-[${c.module}] ..." overrides inside another module are not supported`);
-    }
-  }
+  const spec = await loadSpec(specPath, constantMap(cfg), { ...opts, moduleOverrides: moduleOverrides(cfg) });
   return { spec, ops: valueOps, cfg, cfgPath };
 }

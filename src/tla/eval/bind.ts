@@ -2,7 +2,7 @@
 // It also marks constant subexpressions (no variables, no outer locals, no side effects) for caching.
 import { TlaError } from '../api.js';
 import type { Bound, Expr, Loc, Param } from '../parse/ast.js';
-import { type Value, str, lazy, int, EMPTY_SET, setOf } from '../values/index.js';
+import { type Value, str, lazy, int, EMPTY_SET, setOf, printValue } from '../values/index.js';
 import { BUILTIN_INFIX, PRODUCT, UNSUPPORTED_OPS, opParam } from './bind-tables.js';
 import { F_IMPURE, F_PRIMES, F_TEMPORAL, F_VARS, type BoundIR, type Def, type IR, type IRNode, type OpTarget } from './ir.js';
 import type { Entity, ModScope } from './scope.js';
@@ -15,6 +15,8 @@ export interface Local {
   readonly arity: number;
   /** For LET definitions: the flags of their body, carried by references (a LET action is an action). */
   readonly f?: number;
+  /** A recursive LET function definition `f[x \in S] == ...` (filled in once made): `f[e]` applies it lazily. */
+  readonly fnDef?: { def?: Def };
 }
 
 const NO_CACHE = F_VARS | F_PRIMES | F_IMPURE | F_TEMPORAL;
@@ -101,6 +103,8 @@ export class Binder {
         return this.ref(e.name, e.args, loc);
       case 'prefixed':
         return this.prefixed(e, loc);
+      case 'subexpr':
+        return this.subexpr(e, loc);
       case 'opSym':
         return this.opArg(e.op, loc);
       case 'lambda': {
@@ -245,17 +249,30 @@ export class Binder {
     return this.node(loc, { k: 'except', fn, updates }, kids);
   }
 
-  private letIn(units: Extract<Expr, { kind: 'let' }>['defs'], body: Expr, loc: Loc): IR {
+  letIn(units: Extract<Expr, { kind: 'let' }>['defs'], body: Expr, loc: Loc): IR {
     const defs: Def[] = [];
     const pushed: Local[] = [];
     try {
-      for (const u of units) {
+      for (let k = 0; k < units.length; k++) {
+        const u = units[k];
+        if (u.kind === 'instance' && u.name !== null && this.scope.instantiate !== undefined) {
+          // `LET CC == INSTANCE M IN ...`: the rest of the LET is bound in a scope where CC names the instance.
+          const inst = this.scope.instantiate(u);
+          const child: ModScope = { ...this.scope, entities: new Map(this.scope.entities).set(u.name, { kind: 'inst', scope: inst }) };
+          const b = new Binder(child, this.locals).letIn(units.slice(k + 1), body, loc);
+          let f = b.f;
+          for (const d of defs) f |= d.flags();
+          return defs.length === 0 ? b : this.node(loc, { k: 'let', defs, body: b }, [], f, b.m);
+        }
         if (u.kind === 'opDef') {
-          defs.push(this.makeLocalDef(u.name, u.params, u.body, u.loc));
+          // The body sees the definition itself (RECURSIVE operators in LET): letEnv gives it its own slot.
+          const self: Local = { name: u.name, arity: u.params.length, f: F_IMPURE };
+          defs.push(this.with([self], () => this.makeLocalDef(u.name, u.params, u.body, u.loc)));
           pushed.push({ name: u.name, arity: u.params.length, f: defs[defs.length - 1].flags() });
         } else if (u.kind === 'fnDef') {
-          defs.push(this.makeLocalFnDef(u.name, u.bounds, u.body, u.loc));
-          pushed.push({ name: u.name, arity: 0, f: defs[defs.length - 1].flags() });
+          const box: { def?: Def } = {};
+          defs.push(this.makeLocalFnDef(u.name, u.bounds, u.body, u.loc, box));
+          pushed.push({ name: u.name, arity: 0, f: defs[defs.length - 1].flags(), fnDef: box });
         } else this.fail(u.kind === 'module' ? loc : u.loc, 'unsupported', `${u.kind} inside LET`);
         this.locals.push(pushed[pushed.length - 1]);
       }
@@ -277,15 +294,28 @@ export class Binder {
     return { name, params, loc, bodyLoc: body.loc, fnBounds: null, body: () => ir, flags: () => ir.f };
   }
 
-  private makeLocalFnDef(name: string, bounds: readonly Bound[], body: Expr, loc: Loc): Def {
-    const b = this.bounds(bounds);
-    // The body sees its bound names (a recursive LET function is refused as an unknown name).
-    const ir = this.with(b.names, () => this.bind(body));
-    return { name, params: [], loc, bodyLoc: body.loc, fnBounds: b.irs, body: () => ir, flags: () => ir.f | F_IMPURE };
+  /**
+   * `LET f[x \in S] == body`: the domain and the body see f itself (one local slot, see letEnv), then the body
+   * its bound names, so `f[x - 1]` in the body is a recursive application evaluated at that argument only.
+   */
+  private makeLocalFnDef(name: string, bounds: readonly Bound[], body: Expr, loc: Loc, box: { def?: Def }): Def {
+    const self: Local = { name, arity: 0, f: F_IMPURE, fnDef: box };
+    const { b, ir } = this.with([self], () => {
+      const b = this.bounds(bounds);
+      return { b, ir: this.with(b.names, () => this.bind(body)) };
+    });
+    const def: Def = { name, params: [], loc, bodyLoc: body.loc, fnBounds: b.irs, body: () => ir, flags: () => ir.f | F_IMPURE };
+    box.def = def;
+    return def;
   }
 
   private fnApp(fnE: Expr, argsE: readonly Expr[], loc: Loc): IR {
     const args = argsE.map((a) => this.bind(a));
+    if (fnE.kind === 'ref' && fnE.args === null) {
+      const j = this.findLocal(fnE.name);
+      const box = j >= 0 ? this.locals[j].fnDef : undefined;
+      if (box !== undefined) return this.node(loc, { k: 'letFnApp', d: this.locals.length - 1 - j, box, args }, args, F_IMPURE, j);
+    }
     if (fnE.kind === 'ref' && fnE.args === null && this.findLocal(fnE.name) < 0) {
       const ent = this.scope.entities.get(fnE.name);
       if (ent?.kind === 'def' && ent.def.fnBounds !== null) {
@@ -353,8 +383,53 @@ export class Binder {
     }
   }
 
+  /** `Inv!2`, `Def!2!1`, `Thm!:`: the numbered operand of a definition's body, bound in the definition's scope. */
+  private subexpr(e: Extract<Expr, { kind: 'subexpr' }>, loc: Loc): IR {
+    let scope: ModScope = this.scope;
+    for (const p of e.path.slice(0, -1)) {
+      const ent = scope.entities.get(p.name);
+      if (ent?.kind !== 'inst') return this.fail(loc, 'semantic', `${p.name} is not a module instance`);
+      if (p.args.length > 0) return this.fail(loc, 'unsupported', 'Parameterised INSTANCE');
+      scope = ent.scope;
+    }
+    const last = e.path[e.path.length - 1];
+    const ent = scope.entities.get(last.name);
+    if (ent?.kind !== 'def' || ent.def.ast === undefined || ent.def.bindSub === undefined) return this.fail(loc, 'unsupported', `The subexpression name ${last.name}!... (only of module-level definitions)`);
+    if (last.args.length > 0 || ent.def.params.length > 0 || ent.def.fnBounds !== null) return this.fail(loc, 'unsupported', `A subexpression name of ${last.name}, which has parameters`);
+    let x: Expr = ent.def.ast;
+    for (const step of e.nav) {
+      if (step === ':') continue;
+      const kids = operands(x);
+      if (step < 1 || step > kids.length) return this.fail(loc, 'semantic', `${last.name} has no subexpression !${step} here`);
+      x = kids[step - 1];
+    }
+    return ent.def.bindSub(x);
+  }
+
   private prefixed(e: Extract<Expr, { kind: 'prefixed' }>, loc: Loc): IR {
     let scope: ModScope = this.scope;
+    const first = e.path.length === 1 ? scope.entities.get(e.path[0].name) : undefined;
+    if (first?.kind === 'inst' && first.params !== undefined) {
+      // `P(a)!Op`: the instance depends on a's value; Op (without arguments) is bound per value, once.
+      const pp = first.params;
+      if (e.path[0].args.length !== pp.names.length) return this.fail(loc, 'semantic', `${e.path[0].name} expects ${pp.names.length} arguments`);
+      if (e.args !== null && e.args.length > 0) return this.fail(loc, 'unsupported', `An operator with arguments of a parameterised INSTANCE (${e.path[0].name}(...)!${e.name})`);
+      const args = e.path[0].args.map((a) => this.bind(a));
+      const cache = new Map<string, IR>();
+      const resolve = (vals: readonly Value[]): IR => {
+        const key = vals.map((v) => printValue(v)).join('\u0000');
+        let ir = cache.get(key);
+        if (ir === undefined) {
+          const inst = pp.make(vals);
+          const ent = inst.entities.get(e.name);
+          if (ent === undefined) return this.fail(loc, 'semantic', `Unknown operator ${e.name} in instance`);
+          ir = new Binder(inst).entityRef(ent, e.name, [], loc);
+          cache.set(key, ir);
+        }
+        return ir;
+      };
+      return this.node(loc, { k: 'pinstRef', args, resolve }, args, F_IMPURE);
+    }
     for (const p of e.path) {
       const ent = scope.entities.get(p.name);
       if (ent?.kind !== 'inst') return this.fail(loc, 'semantic', `${p.name} is not a module instance`);
@@ -428,3 +503,28 @@ export class Binder {
   }
 }
 
+
+/** The numbered operands of an expression, as subexpression names count them (`!1`, `!2`, ...). */
+function operands(x: Expr): readonly Expr[] {
+  switch (x.kind) {
+    case 'and':
+    case 'or':
+      return x.parts;
+    case 'infix':
+      return [x.lhs, x.rhs];
+    case 'prefix':
+    case 'postfix':
+      return [x.arg];
+    case 'if':
+      return [x.cond, x.then, x.else];
+    case 'ref':
+      return x.args ?? [];
+    case 'fnApp':
+      return [x.fn, ...x.args];
+    case 'setEnum':
+    case 'tuple':
+      return x.elems;
+    default:
+      return [];
+  }
+}

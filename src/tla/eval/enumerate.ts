@@ -8,9 +8,11 @@
 // - once every variable is assigned, the remaining items are only evaluated as booleans (TLC's
 //   getNextStatesAllAssigned), so a later disjunction does not duplicate the successor.
 import { TlaError, type SourceLoc } from '../api.js';
-import { type Value, equals, forceSet } from '../values/index.js';
+import { type Value, equals, forceSet, tuple } from '../values/index.js';
+import { fnDefEnv } from './quantify.js';
+import { F_PRIMES, F_VARS } from './ir.js';
 import type { IR } from './ir.js';
-import type { Ctx, Env } from './env.js';
+import { push, type Ctx, type Env } from './env.js';
 import { bindArgs, ev, evBool, evSet, forBounds, letEnv, pushAll, evArg, strictEquals } from './eval.js';
 
 const PRED = 0;
@@ -53,8 +55,28 @@ export class Enumeration {
     this.step(ir, env, null, new Array<Value | undefined>(this.varNames.length));
   }
 
-  private target(ir: IR): number {
-    if (this.mode === 'next') return ir.k === 'pvar' ? ir.i : -1;
+  /** The variable `ir` assigns (x' in next, x in init), also through a call-by-name parameter; else -1. */
+  private target(ir: IR, env: Env): number {
+    if (ir.k === 'loc') {
+      let e = env;
+      for (let i = 0; i < ir.d; i++) e = e!.up;
+      const v = e!.v;
+      return typeof v === 'object' && v.kind === 'thunk' ? this.target(v.ir, v.env) : -1;
+    }
+    if (this.mode === 'next') {
+      if (ir.k === 'prime') {
+        // q' for a parameter q passed a variable by name (Lose(msgQ) with Lose(q) == q' = ...).
+        const inner = ir.e;
+        if (inner.k === 'loc') {
+          let e = env;
+          for (let i = 0; i < inner.d; i++) e = e!.up;
+          const v = e!.v;
+          if (typeof v === 'object' && v.kind === 'thunk' && v.ir.k === 'var') return v.ir.i;
+        }
+        return -1;
+      }
+      return ir.k === 'pvar' ? ir.i : -1;
+    }
     return ir.k === 'var' ? ir.i : -1;
   }
 
@@ -103,6 +125,23 @@ export class Enumeration {
       case 'let':
         this.step(ir.body, letEnv(ir.defs, env, this.ctx(t)), acts, t);
         return;
+      case 'letFnApp':
+      case 'fnDefApp': {
+        // TLC (Tool.getNextStates, FcnApply of a lazy FcnLambdaValue) enters the body of a function defined
+        // by `f[x \in S] == e` applied in an action, so its disjunctions and \E branch (and count as
+        // generated states) like an operator's. A constant-level top-level f is a precomputed value in TLC.
+        if (ir.k === 'fnDefApp' && (ir.def.flags() & (F_VARS | F_PRIMES)) === 0) break;
+        const cx = this.ctx(t);
+        const arg = ir.args.length === 1 ? ev(ir.args[0], env, cx) : tuple(ir.args.map((a) => ev(a, env, cx)));
+        let base: Env = null;
+        if (ir.k === 'letFnApp') {
+          base = env;
+          for (let i = 0; i < ir.d; i++) base = base!.up;
+        }
+        const def = ir.k === 'letFnApp' ? ir.box.def! : ir.def;
+        this.step(def.body(), fnDefEnv(def, arg, cx, ir, base), acts, t);
+        return;
+      }
       case 'if':
         this.step(evBool(ir.c, env, this.ctx(t)) ? ir.t : ir.e, env, acts, t);
         return;
@@ -116,7 +155,7 @@ export class Enumeration {
       }
       case 'eq':
       case 'in': {
-        const i = this.target(ir.a);
+        const i = this.target(ir.a, env);
         if (i < 0) break;
         const cx = this.ctx(t);
         if (ir.k === 'eq') {
@@ -174,7 +213,7 @@ export class Enumeration {
   private expand(ir: IR, env: Env, acts: Item | null, t: Assignment): boolean {
     if (ir.k === 'call') {
       if (ir.def.fnBounds !== null) return false;
-      const e2 = ir.args.length === 0 ? null : bindArgs(ir.def, ir.args, env, this.ctx(t));
+      const e2 = ir.args.length === 0 ? null : this.mode === 'init' ? this.initArgs(ir.args, env, t) : bindArgs(ir.def, ir.args, env, this.ctx(t));
       this.step(ir.def.body(), e2, acts, t);
       return true;
     }
@@ -193,6 +232,17 @@ export class Enumeration {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Arguments of an operator in the initial predicate: a variable not assigned yet is passed by name, so that
+   * `XInit(x)` with `XInit(v) == v = 0` assigns x as TLC does; other arguments are evaluated.
+   */
+  private initArgs(args: readonly IR[], env: Env, t: Assignment): Env {
+    const cx = this.ctx(t);
+    let e2: Env = null;
+    for (const a of args) e2 = push(e2, a.k === 'var' && t[a.i] === undefined ? { kind: 'thunk', ir: a, env, memo: false, has: false, val: false } : evArg(a, env, cx));
+    return e2;
   }
 
   private unchanged(e: IR, env: Env, acts: Item | null, t: Assignment): void {

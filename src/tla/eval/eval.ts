@@ -168,6 +168,19 @@ function evMore(ir: IR, env: Env, cx: Ctx): Value {
       const arg = ir.args.length === 1 ? ev(ir.args[0], env, cx) : tuple(ir.args.map((a) => ev(a, env, cx)));
       return applyFnDef(ir.def, arg, cx, ir);
     }
+    case 'pinstRef':
+      return ev(
+        ir.resolve(ir.args.map((a) => ev(a, env, cx))),
+        null,
+        cx,
+      );
+    case 'letFnApp': {
+      const arg = ir.args.length === 1 ? ev(ir.args[0], env, cx) : tuple(ir.args.map((a) => ev(a, env, cx)));
+      // The slot holds the function's thunk, whose environment is the LET's plus the slot itself.
+      let e = env;
+      for (let i = 0; i < ir.d; i++) e = e!.up;
+      return applyFnDef(ir.box.def!, arg, cx, ir, e);
+    }
     case 'tuple':
       return tuple(ir.elems.map((x) => ev(x, env, cx)));
     case 'recLit': {
@@ -256,7 +269,9 @@ export function evArg(a: IR, env: Env, cx: Ctx): Arg {
 
 function argVal(a: IR, env: Env, cx: Ctx): EnvVal {
   if (a.k === 'opRef') return closureOf(a.target, env, cx, a);
-  if ((a.f & F_PRIMES) !== 0) {
+  // Call by name, as TLC substitutes arguments: a primed argument, and a bare variable (so that `q'` in
+  // `Lose(q) == q' = Tail(q)` called as Lose(msgQ) means msgQ', and `q' = e` assigns it).
+  if ((a.f & F_PRIMES) !== 0 || a.k === 'var') {
     const th: Thunk = { kind: 'thunk', ir: a, env, memo: false, has: false, val: false };
     return th;
   }
@@ -304,16 +319,23 @@ export function letEnv(defs: readonly Def[], env: Env, cx: Ctx): Env {
   const stable = !hasPrimedThunk(env);
   for (const d of defs) {
     const at = e;
+    // Every LET definition's body (and a function definition's domain) sees the definition's own slot, for
+    // recursion: the slot's value closes over the cell that holds it.
+    const cell: { v: EnvVal; up: Env } = { v: 0, up: at };
     if (d.params.length > 0) {
-      e = push(e, { kind: 'opc', arity: d.params.length, call: (args) => ev(d.body(), pushAll(at, args), cx), def: d, env: at });
+      cell.v = { kind: 'opc', arity: d.params.length, call: (args) => ev(d.body(), pushAll(cell, args), cx), def: d, env: cell };
+      e = cell;
     } else if (d.fnBounds !== null) {
-      // A LET function definition: its value is the whole function, computed on first use.
+      // A LET function definition: its value is the whole function, computed on first use; its domain and body
+      // see the slot itself (recursive applications are letFnApp, evaluated at their argument only).
       const body = d.body();
       const lit: IR = { k: 'fnLit', bounds: d.fnBounds, body, f: body.f, m: body.m, loc: d.loc };
-      e = push(e, { kind: 'thunk', ir: lit, env: at, memo: stable && (body.f & F_PRIMES) === 0, has: false, val: false });
+      cell.v = { kind: 'thunk', ir: lit, env: cell, memo: stable && (body.f & F_PRIMES) === 0, has: false, val: false };
+      e = cell;
     } else {
       const body = d.body();
-      e = push(e, { kind: 'thunk', ir: body, env: at, memo: stable && (body.f & F_PRIMES) === 0, has: false, val: false });
+      cell.v = { kind: 'thunk', ir: body, env: cell, memo: stable && (body.f & F_PRIMES) === 0, has: false, val: false };
+      e = cell;
     }
   }
   return e;
@@ -322,7 +344,8 @@ export function letEnv(defs: readonly Def[], env: Env, cx: Ctx): Env {
 function hasPrimedThunk(env: Env): boolean {
   for (let e = env; e !== null; e = e.up) {
     const v = e.v;
-    if (typeof v === 'object' && v.kind === 'thunk' && !v.memo) return true;
+    // A by-name variable reads the current context like a variable written in place: it does not unsettle LET values.
+    if (typeof v === 'object' && v.kind === 'thunk' && !v.memo && v.ir.k !== 'var') return true;
   }
   return false;
 }

@@ -2,7 +2,7 @@
 // de Bruijn indices of locals (`d` = distance up the environment list), definitions or builtins.
 // Every node carries `f` (flags) and `m` (lowest absolute local level it reads, Infinity if none), so the
 // binder can find constant subexpressions and cache them.
-import type { Loc, Param } from '../parse/ast.js';
+import type { Expr, Loc, Param } from '../parse/ast.js';
 import type { Value, StrValue } from '../values/index.js';
 
 export const F_VARS = 1; // reads unprimed state variables
@@ -45,6 +45,10 @@ export type IRNode =
   | { readonly k: 'fnLit'; readonly bounds: readonly BoundIR[]; readonly body: IR }
   | { readonly k: 'fnApp'; readonly fn: IR; readonly args: readonly IR[] }
   | { readonly k: 'fnDefApp'; readonly def: Def; readonly args: readonly IR[] }
+  /** `P(a)!Op` for a parameterised INSTANCE P: Op bound in the instance for the values of the arguments. */
+  | { readonly k: 'pinstRef'; readonly args: readonly IR[]; readonly resolve: (vals: readonly Value[]) => IR }
+  /** `f[e]` for a LET function definition f in local slot d (recursion: applied at e, never built whole). */
+  | { readonly k: 'letFnApp'; readonly d: number; readonly box: { def?: Def }; readonly args: readonly IR[] }
   | { readonly k: 'tuple'; readonly elems: readonly IR[] }
   /** Fields sorted by interning order (the canonical order of a record's domain). */
   | { readonly k: 'recLit' | 'setOfRecs'; readonly names: readonly StrValue[]; readonly vals: readonly IR[] }
@@ -78,6 +82,9 @@ export interface Def {
   readonly substituted?: () => boolean;
   /** Bound lazily: the body may refer to definitions that come later (RECURSIVE). */
   body(): IR;
+  /** A module-level definition's body as parsed, and a binder in its scope: for subexpression names (`Def!2`). */
+  readonly ast?: Expr;
+  bindSub?(e: Expr): IR;
   /** Flags of the body, computed when bound (conservative while a recursive binding is in progress). */
   flags(): number;
   /** Zero-arity constant definitions cache their value. */

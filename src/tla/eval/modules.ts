@@ -6,10 +6,10 @@ import type { Parser } from 'web-tree-sitter';
 import { TlaError, type CfgConstant, type CfgValue } from '../api.js';
 import type { Bound, Expr, Loc, Module, Param, Unit } from '../parse/ast.js';
 import { parseText } from '../parse/index.js';
-import { type Value, int, str, modelValue, setOf, tuple } from '../values/index.js';
+import { type Value, int, str, modelValue, setOf, tuple, printValue } from '../values/index.js';
 import { standardModule, CORE_OPS, COMMUNITY_OVERRIDES } from '../stdlib/index.js';
 import { Binder, BUILTIN_INFIX, type Local } from './bind.js';
-import { F_IMPURE, type BoundIR, type Def, type IR } from './ir.js';
+import { F_IMPURE, type Builtin, type BoundIR, type Def, type IR } from './ir.js';
 import type { Entity, ModScope } from './scope.js';
 
 for (const [k, op] of CORE_OPS) BUILTIN_INFIX.set(k, { kind: 'builtin', op });
@@ -77,10 +77,12 @@ interface InstInfo {
 
 type Mode =
   | { readonly kind: 'root'; readonly vars: string[] }
-  | { readonly kind: 'inst'; readonly outer: ModScope; readonly subst: ReadonlyMap<string, IR>; readonly info: InstInfo };
+  | { readonly kind: 'inst'; readonly outer: ModScope; readonly subst: ReadonlyMap<string, () => IR>; readonly info: InstInfo };
 
 export class ScopeBuilder {
   readonly assumptions: Assumption[] = [];
+  /** Every instantiated module's scope, for the cfg's `Op <-[Mod] Def` overrides. */
+  private readonly instances: ModScope[] = [];
 
   constructor(
     private readonly loader: ModuleLoader,
@@ -93,8 +95,19 @@ export class ScopeBuilder {
     return { kind: 'const', name, value: c?.kind === 'value' ? cfgValue(c.value) : undefined, arity };
   }
 
+  /** A standard module's operators; one the cfg overrides (`Seq <- LimitedSeq`) means the root's override in every module, as in TLC. */
+  private addStandard(scope: ModScope, std: ReadonlyMap<string, Builtin>): void {
+    for (const [k, op] of std) {
+      scope.entities.set(k, { kind: 'builtin', op });
+      if (this.cfg.get(k)?.kind === 'override' && this.rootScope !== undefined && scope !== this.rootScope) this.captures.push({ scope, name: k, outer: this.rootScope });
+    }
+  }
+
+  private rootScope: ModScope | undefined;
+
   root(m: Module, vars: string[]): ModScope {
-    const scope: ModScope = { name: m.name, entities: new Map() };
+    const scope: ModScope = { name: m.name, entities: new Map(), instantiate: (u) => this.letInstance(scope, u) };
+    this.rootScope = scope;
     this.populate(scope, m, { kind: 'root', vars }, new Set(), true);
     return scope;
   }
@@ -104,7 +117,7 @@ export class ScopeBuilder {
     visited.add(m.name);
     for (const ext of m.extends) {
       const std = standardModule(ext);
-      if (std !== undefined) for (const [k, op] of std) scope.entities.set(k, { kind: 'builtin', op });
+      if (std !== undefined) this.addStandard(scope, std);
       else this.populate(scope, this.loader.get(ext, m.loc), mode, visited, collectAssumes);
     }
     const overrides = COMMUNITY_OVERRIDES.get(m.name);
@@ -118,14 +131,14 @@ export class ScopeBuilder {
   private unit(scope: ModScope, u: Unit, mode: Mode, collectAssumes: boolean): void {
     switch (u.kind) {
       case 'constants':
-        for (const d of u.decls) scope.entities.set(d.name, mode.kind === 'root' ? this.rootConst(d.name, d.arity) : substEntity(mode, d.name, u.loc));
+        for (const d of u.decls) scope.entities.set(d.name, mode.kind === 'root' ? this.rootConst(d.name, d.arity) : this.substEntity(scope, mode, d.name, u.loc));
         return;
       case 'variables':
         for (const n of u.names) {
           if (mode.kind === 'root') {
             scope.entities.set(n, { kind: 'var', i: mode.vars.length, name: n });
             mode.vars.push(n);
-          } else scope.entities.set(n, substEntity(mode, n, u.loc));
+          } else scope.entities.set(n, this.substEntity(scope, mode, n, u.loc));
         }
         return;
       case 'opDef':
@@ -145,15 +158,104 @@ export class ScopeBuilder {
     }
   }
 
+  /** Constants and variables of instances taken implicitly from the instancing module (`INSTANCE M` without WITH for them). */
+  private readonly captures: { readonly scope: ModScope; readonly name: string; readonly outer: ModScope }[] = [];
+
+  private substEntity(scope: ModScope, mode: Extract<Mode, { kind: 'inst' }>, name: string, loc: Loc): Entity {
+    mode.info.params = true;
+    const get = mode.subst.get(name);
+    if (get !== undefined) {
+      return {
+        kind: 'ir',
+        get ir(): IR {
+          return get();
+        },
+      };
+    }
+    const ent = mode.outer.entities.get(name);
+    if (ent === undefined) throw new TlaError('semantic', `INSTANCE: no substitution for ${name} and no ${name} in the instantiating module`, loc);
+    this.captures.push({ scope, name, outer: mode.outer });
+    return ent;
+  }
+
+  /** After the cfg is applied to the root: implicit substitutions see the cfg's values and overrides. */
+  refreshCaptures(): void {
+    this.refreshCapturesOf();
+  }
+
+  /** Re-reads implicit substitutions (of every instance, or of the one built last, `only`). */
+  private refreshCapturesOf(only?: ModScope): void {
+    for (const c of this.captures) {
+      if (only !== undefined && c.scope !== only) continue;
+      const ent = c.outer.entities.get(c.name);
+      if (ent !== undefined) c.scope.entities.set(c.name, ent);
+    }
+  }
+
+  /**
+   * `Op <-[Mod] Def`: inside every instance of Mod, Op means the root module's Def (bodies are bound on first
+   * use, after this runs, so every use inside Mod sees the override).
+   */
+  applyModuleOverrides(root: ModScope, overrides: ReadonlyMap<string, ReadonlyMap<string, string>>): void {
+    for (const [mod, names] of overrides) {
+      const scopes = this.instances.filter((s) => s.name === mod);
+      if (scopes.length === 0) throw new TlaError('cfg', `The configuration overrides definitions of module ${mod}, which the spec does not instantiate`);
+      for (const [name, def] of names) {
+        const target = root.entities.get(def);
+        if (target === undefined) throw new TlaError('cfg', `The configuration substitutes ${def} for ${mod}!${name}, but ${def} is not defined`);
+        for (const s of scopes) {
+          if (!s.entities.has(name)) throw new TlaError('cfg', `The configuration substitutes for ${mod}!${name}, which module ${mod} does not define`);
+          s.entities.set(name, target);
+        }
+      }
+    }
+  }
+
+  /** `N == INSTANCE M` inside a LET of `scope`'s module: built like a module-level one, returned instead of added. */
+  private letInstance(scope: ModScope, u: Extract<Unit, { kind: 'instance' }>): ModScope {
+    const tmp: ModScope = { ...scope, entities: new Map(scope.entities) };
+    this.instance(tmp, u);
+    const ent = tmp.entities.get(u.name!);
+    if (ent?.kind !== 'inst') throw new TlaError('semantic', `INSTANCE ${u.module} inside LET`, u.loc);
+    this.refreshCapturesOf(ent.scope);
+    return ent.scope;
+  }
+
   private instance(scope: ModScope, u: Extract<Unit, { kind: 'instance' }>): void {
-    if (u.params.length > 0) throw new TlaError('unsupported', `Parameterised INSTANCE ${u.name ?? ''} (line ${u.loc.line})`, u.loc);
+    if (u.params.length > 0) {
+      // `P(x) == INSTANCE M`: built per value of x, with x a constant of the instancing scope.
+      if (u.name === null || u.params.some((p) => p.arity > 0)) throw new TlaError('unsupported', `Parameterised INSTANCE ${u.name ?? ''} with operator parameters (line ${u.loc.line})`, u.loc);
+      const names = u.params.map((p) => p.name);
+      const made = new Map<string, ModScope>();
+      const make = (vals: readonly Value[]): ModScope => {
+        const key = vals.map((v) => printValue(v)).join('\u0000');
+        let inst = made.get(key);
+        if (inst === undefined) {
+          const outer: ModScope = { ...scope, entities: new Map(scope.entities) };
+          names.forEach((n, i) => outer.entities.set(n, { kind: 'const', name: n, value: vals[i], arity: 0 }));
+          inst = this.letInstance(outer, { ...u, params: [] });
+          made.set(key, inst);
+        }
+        return inst;
+      };
+      scope.entities.set(u.name, { kind: 'inst', scope: { name: u.module, entities: new Map() }, params: { names, make } });
+      return;
+    }
     const inst: ModScope = { name: u.module, entities: new Map() };
+    this.instances.push(inst);
     const std = standardModule(u.module);
-    if (std !== undefined) for (const [k, op] of std) inst.entities.set(k, { kind: 'builtin', op });
+    if (std !== undefined) this.addStandard(inst, std);
     else {
       const binder = new Binder(scope);
       // `C <- Op` for an operator constant: Op is passed as an operator, not evaluated.
-      const subst = new Map(u.subst.map(([n, e]) => [n, e.kind === 'ref' && e.args === null && isOperator(scope.entities.get(e.name)) ? binder.opArg(e.name, e.loc) : binder.bind(e)] as const));
+      // Bound on first use: a substituted constant may get its value (or override) from the cfg afterwards.
+      const subst = new Map(
+        u.subst.map(([n, e]) => {
+          let ir: IR | undefined;
+          const get = (): IR => (ir ??= e.kind === 'ref' && e.args === null && isOperator(scope.entities.get(e.name)) ? binder.opArg(e.name, e.loc) : binder.bind(e));
+          return [n, get] as const;
+        }),
+      );
       const info: InstInfo = { prefix: u.name === null ? '' : `${u.name}!`, params: false };
       this.populate(inst, this.loader.get(u.module, u.loc), { kind: 'inst', outer: scope, subst, info }, new Set(), false);
     }
@@ -171,15 +273,6 @@ function instInfo(mode: Mode): InstInfo | null {
   return mode.kind === 'inst' ? mode.info : null;
 }
 
-function substEntity(mode: Extract<Mode, { kind: 'inst' }>, name: string, loc: Loc): Entity {
-  mode.info.params = true;
-  const ir = mode.subst.get(name);
-  if (ir !== undefined) return { kind: 'ir', ir };
-  const ent = mode.outer.entities.get(name);
-  if (ent === undefined) throw new TlaError('semantic', `INSTANCE: no substitution for ${name} and no ${name} in the instantiating module`, loc);
-  return ent;
-}
-
 /** A module-level definition; its body is bound on first use, so definitions may come in any order. */
 function topDef(scope: ModScope, name: string, params: readonly Param[], body: Expr, loc: Loc, bounds: readonly Bound[] | null, inst: InstInfo | null): Def {
   let ir: IR | undefined;
@@ -192,6 +285,8 @@ function topDef(scope: ModScope, name: string, params: readonly Param[], body: E
     params,
     loc,
     bodyLoc: body.loc,
+    ast: body,
+    bindSub: (e: Expr): IR => new Binder(scope, locals).bind(e),
     get fnBounds(): readonly BoundIR[] | null {
       if (fb === undefined) fb = new Binder(scope).bounds(bounds!).irs;
       return fb;

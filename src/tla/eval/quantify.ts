@@ -109,25 +109,31 @@ function argTuple(env: Env, bounds: readonly BoundIR[]): Value {
 }
 
 /** `f[x]` for `f[x \in S] == body`: evaluates the body directly (recursion over infinite domains). */
-export function applyFnDef(def: Def, arg: Value, cx: Ctx, ir: IR): Value {
+/** f[arg] for a function definition, evaluating the body at arg only; `base`: a LET function's own slot. */
+export function applyFnDef(def: Def, arg: Value, cx: Ctx, ir: IR, base: Env = null): Value {
+  return ev(def.body(), fnDefEnv(def, arg, cx, ir, base), cx);
+}
+
+/** The environment f's body is evaluated in for f[arg] (arg checked against f's domain). */
+export function fnDefEnv(def: Def, arg: Value, cx: Ctx, ir: IR, base: Env = null): Env {
   const bounds = def.fnBounds!;
   let names = 0;
   for (const b of bounds) names += b.tuple ? 1 : b.n;
-  let env: Env = null;
+  let env: Env = base;
   if (names === 1) {
     const b = bounds[0];
-    if (!member(arg, evSet(b.set!, null, cx))) evalError(ir, `Applying ${def.name} to ${printValue(arg)}, which is not in its domain`);
-    env = bindPattern(b, arg, null, ir);
+    if (!member(arg, evSet(b.set!, base, cx))) evalError(ir, `Applying ${def.name} to ${printValue(arg)}, which is not in its domain`);
+    env = bindPattern(b, arg, base, ir);
   } else {
     if (typeof arg !== 'object' || arg.kind !== 'tup' || arg.elems.length !== names) return evalError(ir, `Bad argument ${printValue(arg)} for ${def.name}`);
     let i = 0;
     for (const b of bounds) {
-      const s = evSet(b.set!, null, cx);
+      const s = evSet(b.set!, base, cx);
       for (let j = 0; j < (b.tuple ? 1 : b.n); j++) {
         if (!member(arg.elems[i], s)) evalError(ir, `Applying ${def.name} to ${printValue(arg)}, which is not in its domain`);
         env = bindPattern(b, arg.elems[i++], env, ir);
       }
     }
   }
-  return ev(def.body(), env, cx);
+  return env;
 }

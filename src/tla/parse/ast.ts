@@ -29,6 +29,13 @@ export type Expr =
       readonly args: readonly Expr[] | null;
       readonly loc: Loc;
     }
+  /** A subexpression name: `Inv!2`, `Def!2!1`, `Thm!:`, `I!Inv!3` (path: instances, then the definition). */
+  | {
+      readonly kind: 'subexpr';
+      readonly path: readonly { readonly name: string; readonly args: readonly Expr[] }[];
+      readonly nav: readonly (number | ':')[];
+      readonly loc: Loc;
+    }
   | { readonly kind: 'infix'; readonly op: string; readonly lhs: Expr; readonly rhs: Expr; readonly loc: Loc }
   | { readonly kind: 'prefix'; readonly op: string; readonly arg: Expr; readonly loc: Loc }
   | { readonly kind: 'postfix'; readonly op: string; readonly arg: Expr; readonly loc: Loc }

@@ -196,6 +196,8 @@ export class Converter {
         return this.expr(field(n, 'expression'));
       case 'prefixed_op':
         return this.prefixed(n, loc);
+      case 'subexpression':
+        return this.subexpr(n, loc);
       default:
         return this.fail(n, `The construct ${n.type}`);
     }
@@ -251,6 +253,31 @@ export class Converter {
       return { kind: 'quant', q, bounds: [{ names, tuple: false, set: null }], body, loc };
     }
     return { kind: 'quant', q, bounds: fieldAll(n, 'bound').map((b) => this.bound(b)), body, loc };
+  }
+
+  private subexpr(n: Node, loc: Loc): Expr {
+    const path: { name: string; args: Expr[] }[] = [];
+    const nav: (number | ':')[] = [];
+    const walk = (x: Node): void => {
+      for (const c of kids(x)) {
+        if (c.type === 'subexpr_prefix') walk(c);
+        else if (c.type === 'subexpr_component') {
+          const k = kids(c)[0];
+          if (nav.length > 0 || k === undefined) this.fail(n, 'This subexpression reference');
+          if (k.type === 'identifier_ref') path.push({ name: k.text, args: [] });
+          else if (k.type === 'bound_op') path.push({ name: field(k, 'name').text, args: this.args(fieldAll(k, 'parameter')) });
+          else this.fail(n, 'This subexpression reference');
+        } else if (c.type === 'subexpr_tree_nav') {
+          const k = kids(c)[0];
+          if (k?.type === 'child_id') nav.push(Number(k.text));
+          else if (k?.type === 'colon') nav.push(':');
+          else this.fail(n, 'This subexpression reference');
+        } else this.fail(n, 'This subexpression reference');
+      }
+    };
+    walk(n);
+    if (path.length === 0) this.fail(n, 'This subexpression reference');
+    return { kind: 'subexpr', path, nav, loc };
   }
 
   private prefixed(n: Node, loc: Loc): Expr {

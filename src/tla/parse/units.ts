@@ -40,12 +40,25 @@ export function convertUnit(cv: Converter, n: Node): Unit[] | null {
       return [{ kind: 'variables', names: kids(n).map((d) => d.text), loc }];
     case 'assumption': {
       const ks = kids(n).filter((k) => k.type !== 'identifier' && k.type !== 'def_eq');
-      return [{ kind: 'assume', expr: cv.expr(ks[ks.length - 1]), loc }];
+      const expr = cv.expr(ks[ks.length - 1]);
+      const name = kids(n).find((k) => k.type === 'identifier');
+      // ASSUME A == e also defines A (used as `A!:` or by name).
+      return name === undefined ? [{ kind: 'assume', expr, loc }] : [{ kind: 'assume', expr, loc }, { kind: 'opDef', name: name.text, params: [], body: expr, local: false, loc }];
+    }
+    case 'theorem': {
+      // THEOREM T == e names its statement (`T!:`, `T!2`); proofs and ASSUME/PROVE statements are ignored.
+      const name = n.childForFieldName('name');
+      const st = n.childForFieldName('statement');
+      if (name === null || st === null || st.type === 'assume_prove') return null;
+      try {
+        return [{ kind: 'opDef', name: name.text, params: [], body: cv.expr(st), local: false, loc }];
+      } catch {
+        return null; // a statement only the proof system reads: it cannot be used by a model anyway
+      }
     }
     case 'module':
       return [{ kind: 'module', module: cv.convertModule(n) }];
     case 'recursive_declaration':
-    case 'theorem':
     case 'use_or_hide':
     case 'single_line':
     case 'header_line':

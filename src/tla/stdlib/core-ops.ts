@@ -71,7 +71,7 @@ export const CORE_OPS: ReadonlyMap<string, Builtin> = new Map([
     // UNION {[D -> Int]}: an infinite member keeps the union lazy (membership only).
     if (!sets.every(isFiniteSet)) return lazy({ tag: 'cup', sets });
     const out: Value[] = [];
-    for (const s of sets) out.push(...forceSet(s).elems);
+    for (const s of sets) for (const x of forceSet(s).elems) out.push(x); // no spread: members may be huge
     return out.length === 0 ? EMPTY_SET : setOf(out);
   }),
   builtin('domain', 1, ([a], l) => mkSetSorted(domainOf(fn(a, l, 'argument of DOMAIN')))),

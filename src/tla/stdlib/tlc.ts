@@ -28,6 +28,19 @@ function permutations(elems: readonly Value[]): Value[] {
   return out;
 }
 
+/** A fixed-seed generator (mulberry32) for RandomElement; restarted by resetRandom() for each loaded spec. */
+let seed = 0x2545f491;
+export function resetRandom(): void {
+  seed = 0x2545f491;
+}
+function nextRandom(): number {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
 export const TLC: ReadonlyMap<string, Builtin> = new Map([
   builtin(
     'Print',
@@ -76,7 +89,17 @@ export const TLC: ReadonlyMap<string, Builtin> = new Map([
     },
     { opArgs: [1] },
   ),
-  builtin('RandomElement', 1, (_a, l) => fail(l, 'RandomElement is not supported (its choice is random in TLC)', 'unsupported')),
+  // TLC picks at random (its seed changes per run); we pick with a fixed-seed generator, so runs repeat.
+  builtin(
+    'RandomElement',
+    1,
+    ([s], l) => {
+      const elems = forceSet(set(s, l, 'argument of RandomElement')).elems;
+      if (elems.length === 0) return fail(l, 'RandomElement of the empty set');
+      return elems[Math.floor(nextRandom() * elems.length)];
+    },
+    { impure: true },
+  ),
   builtin('JavaTime', 0, (_a, l) => fail(l, 'JavaTime is not supported', 'unsupported')),
   builtin('TLCEval', 1, ([v], l) => val(v, l)),
   builtin(

@@ -1,6 +1,6 @@
 // The `porcupine tla` command: exit codes, help, errors for missing files and bad flags, trace dumps.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runTlaCli, type CliIo } from '../../../src/tla/cli/index.js';
@@ -109,7 +109,40 @@ describe('porcupine tla', () => {
     expect(io.errText()).toMatch(/undef\.cfg:4:11: the invariant Nope is not defined in module InvViolTrace/);
   });
 
-  it('refuses POSTCONDITION and liveness with SYMMETRY clearly', async () => {
+  it('finds modules on the library path (--lib, repeatable, then TLA_PATH) and refuses a file not named after its module', async () => {
+    const specDir = path.join(tmp, 'libspec');
+    const libA = path.join(tmp, 'libA');
+    const libB = path.join(tmp, 'libB');
+    for (const d of [specDir, libA, libB]) mkdirSync(d, { recursive: true });
+    writeFileSync(path.join(libA, 'Helper.tla'), '---- MODULE Helper ----\nEXTENDS Deeper\nStep(v) == v + One\n====\n');
+    writeFileSync(path.join(libB, 'Deeper.tla'), '---- MODULE Deeper ----\nOne == 1\n====\n');
+    writeFileSync(path.join(specDir, 'UsesLib.tla'), "---- MODULE UsesLib ----\nEXTENDS Naturals, Helper\nVARIABLE x\nInit == x = 0\nNext == x < 2 /\\ x' = Step(x)\n====\n");
+    writeFileSync(path.join(specDir, 'UsesLib.cfg'), 'INIT Init\nNEXT Next\nCHECK_DEADLOCK FALSE\n');
+    const spec = path.join(specDir, 'UsesLib.tla');
+    const missing = capture();
+    expect(await runTlaCli(['check', spec], missing)).toBe(150);
+    expect(missing.errText()).toMatch(/Cannot find module Helper/);
+    const both = capture();
+    expect(await runTlaCli(['check', spec, '--lib', libA, '--lib', libB], both)).toBe(0);
+    expect(both.outText()).toMatch(/^3 states generated, 3 distinct states found/m);
+    const saved = process.env.TLA_PATH;
+    process.env.TLA_PATH = [libA, libB].join(path.delimiter);
+    try {
+      const env = capture();
+      expect(await runTlaCli(['check', spec], env)).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.TLA_PATH;
+      else process.env.TLA_PATH = saved;
+    }
+    const renamed = path.join(specDir, 'Renamed.tla');
+    writeFileSync(renamed, readFileSync(spec, 'utf8'));
+    writeFileSync(path.join(specDir, 'Renamed.cfg'), 'INIT Init\nNEXT Next\n');
+    const io = capture();
+    expect(await runTlaCli(['check', renamed, '--lib', libA, '--lib', libB], io)).toBe(150);
+    expect(io.errText()).toContain("File name 'Renamed' does not match the name 'UsesLib' of the top level module it contains.");
+  });
+
+  it('refuses POSTCONDITION clearly; checks liveness with SYMMETRY and prints TLC\'s warning', async () => {
     const cfg = path.join(tmp, 'post.cfg');
     writeFileSync(cfg, 'INIT Init\nNEXT Next\nPOSTCONDITION TypeOK\n');
     const io = capture();
@@ -118,8 +151,8 @@ describe('porcupine tla', () => {
     writeFileSync(cfg, 'CONSTANTS Porters = {p1, p2}\n Crates = {c1}\nINIT Init\nNEXT Next\nSYMMETRY Sym\nPROPERTY Live\n');
     writeFileSync(path.join(tmp, 'SymLive.tla'), readFileSync(`${dir}/SymmetryPerm.tla`, 'utf8').replace('MODULE SymmetryPerm', 'MODULE SymLive').replace('====', 'Live == <>(delivered = Crates)\n===='));
     const io2 = capture();
-    expect(await runTlaCli(['check', path.join(tmp, 'SymLive.tla'), '--config', cfg], io2)).toBe(150);
-    expect(io2.errText()).toMatch(/temporal properties cannot be checked together with SYMMETRY/);
+    expect(await runTlaCli(['check', path.join(tmp, 'SymLive.tla'), '--config', cfg], io2)).toBe(13);
+    expect(io2.outText()).toMatch(/^Warning: Declaring symmetry during liveness checking is dangerous\./m);
   });
 
   it('prints counterexample states through ALIAS when the cfg gives one', async () => {

@@ -13,7 +13,7 @@ export const PARTS = 3;
  * Rows we knowingly still get wrong, by row name, with the reason (also in docs/tla.md). The test asserts they
  * still mismatch, so fixing one forces removing it from this list.
  */
-export const KNOWN_MISMATCHES: ReadonlyMap<string, string> = new Map([]);
+export const KNOWN_MISMATCHES: ReadonlyMap<string, string> = new Map<string, string>([]);
 
 /** Rows of the corpus split into PARTS groups of similar TLC time (largest first, each to the lightest group). */
 function split(rows: readonly CorpusRow[]): CorpusRow[][] {
@@ -30,10 +30,6 @@ function split(rows: readonly CorpusRow[]): CorpusRow[][] {
 function label(r: CorpusRow, all: readonly CorpusRow[]): string {
   const n = rowName(r);
   return all.filter((x) => rowName(x) === n).length > 1 ? r.config.replace(/^examples\/specifications\//, '') : n;
-}
-
-export function corpusRowLabel(r: CorpusRow): string {
-  return label(r, readManifest(corpusDir(repoRoot)));
 }
 
 export function corpusSuite(part: number): void {
