@@ -224,7 +224,6 @@ export class Explorer {
     } catch (e) {
       if (!(e instanceof TlaError) || e instanceof Stop) throw e;
       const trace = expanding === undefined ? undefined : this.pathTo(expanding);
-      if (process.env.TLA_DEBUG_STACK) console.error(e.stack);
       throw new Stop({ kind: 'error', code: e.code, message: e.message, trace, loc: e.loc, nested: nestedOf(e) });
     }
   }
