@@ -90,7 +90,7 @@ describe('porcupine replay', () => {
     const r2 = runCli(['replay', file]);
     expect(r2.code).toBe(2);
     expect(r2.stderr).toContain('the trace is truncated: it ends at line 30 without its "end" line');
-    expect(runCli(['replay', '--help']).stdout).toContain('Exit status: 0 identical, 1 diverged, 2 bad usage or unreadable trace.');
+    expect(runCli(['replay', '--help']).stdout).toContain('Exit status: 0 identical, 1 diverged, 2 bad usage or unreadable trace');
   });
 
   it('a recorded regression trace in traces/ replays as a process too', () => {

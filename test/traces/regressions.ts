@@ -65,7 +65,7 @@ export const REGRESSIONS: readonly Regression[] = [
     file: 'mailstore-unreplicated-faults-3-nodes.ndjson',
     why: "spec/MailStore.tla's unreplicated actions: Store, StoreDuplicate (a duplicated RPC), Delete (POP deletes), a crash and restart; per-user mailboxes in each event",
     config: makeConfig({
-      seed: 8, nodes: 3, users: 3, messages: 10,
+      seed: 22, nodes: 3, users: 3, messages: 10,
       node: { replicas: 0 },
       faults: { lossRate: 0.05, dupRate: 0.15, reorderRate: 0.1 },
       schedule: [
