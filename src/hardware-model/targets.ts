@@ -121,6 +121,10 @@ const CHECKS: Readonly<Record<string, Checker>> = {
       {
         name: 'spread > 1 helps (heterogeneous cluster)', basis: 'predicted', paper: 'helps',
         model: `spread 2 / spread 1 = ${spreadGain('heterogeneous').toFixed(2)}× (mean over skews)`, met: spreadGain('heterogeneous') > 1.05,
+        knownMiss:
+          'since the soft spread bound (issue 13, B2 in docs/bugs-found-by-properties.md) a proxy whose spread candidates are all ' +
+          'overloaded adds the lightest member and a random node, so on the saturated cluster spread 1 widens exactly where spread 2 ' +
+          'helped before (1.12× before that change); both now find the fast nodes',
       },
       {
         name: 'spread > 1 helps (homogeneous cluster)', basis: 'predicted', paper: 'helps',
