@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SimSummary } from '../sim/summary.js';
 import type { BuiltRevision } from './revisions.js';
 import { simArgs, type Run } from './scenarios.js';
 
@@ -21,14 +22,8 @@ export interface RunSummary {
   readonly steps: number;
   readonly checks: readonly CheckVerdict[];
   readonly anomalies?: { readonly afterBound?: Record<string, number>; readonly withinBound?: Record<string, number>; readonly duringFaults?: Record<string, number> } | null;
-  readonly cost?: {
-    readonly steps: number;
-    readonly rpcs: number;
-    readonly rpcsByKind: Readonly<Record<string, number>>;
-    readonly bytesSent: number | null;
-    readonly durableWrites: number;
-    readonly fsyncs: number;
-  };
+  /** As this revision's `porcupine sim` prints it (absent from revisions older than the cost counters). */
+  readonly cost?: SimSummary['cost'];
   readonly ok: boolean;
 }
 
