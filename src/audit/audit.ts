@@ -1,6 +1,6 @@
 // `porcupine audit`: builds BASE and HEAD in temporary worktrees, runs the same seeded simulations, model
 // checks and trace validations at both, and compares behaviour, checks, specs, costs and names (issue 12).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { compareTraces, traceActions } from './behaviour.js';
@@ -234,12 +234,21 @@ function changes(base: Iterable<string>, head: Iterable<string>): NameChanges {
   return { added: [...h].filter((x) => !b.has(x)).sort(), removed: [...b].filter((x) => !h.has(x)).sort() };
 }
 
-/** Message kinds a revision declares (src/pure/messages.ts's union), plus any its runs sent. */
-function messageKinds(rev: BuiltRevision, runs: RunOutcome[]): Set<string> {
+/**
+ * Message kinds a revision declares: the `kind` literals of its message unions (src/pure/messages.ts and each
+ * protocol's messages.ts), plus the kinds its runs sent when `observed` (both revisions must report what
+ * they sent, or a kind would look added merely because only one side counts it).
+ */
+function messageKinds(rev: BuiltRevision, runs: RunOutcome[], observed: boolean): Set<string> {
   const kinds = new Set<string>();
-  const file = join(rev.dir, 'src', 'pure', 'messages.ts');
-  if (existsSync(file)) for (const m of readFileSync(file, 'utf8').matchAll(/kind: '([A-Za-z0-9_]+)'/g)) kinds.add(m[1]);
-  for (const r of runs) for (const k of Object.keys(r.summary?.cost?.rpcsByKind ?? {})) kinds.add(k);
+  const pure = join(rev.dir, 'src', 'pure');
+  const files = [join(pure, 'messages.ts')];
+  if (existsSync(pure)) for (const d of readdirSync(pure, { withFileTypes: true })) if (d.isDirectory()) files.push(join(pure, d.name, 'messages.ts'));
+  for (const file of files) {
+    if (!existsSync(file)) continue;
+    for (const m of readFileSync(file, 'utf8').matchAll(/readonly kind: '([A-Za-z0-9_]+)'/g)) kinds.add(m[1]);
+  }
+  if (observed) for (const r of runs) for (const k of Object.keys(r.summary?.cost?.rpcsByKind ?? {})) kinds.add(k);
   return kinds;
 }
 
@@ -247,7 +256,10 @@ async function compareNames(base: BuiltRevision, head: BuiltRevision, baseRuns: 
   const specActionNames = (dir: string): string[] => [...specsOf(dir)].flatMap(([spec, acts]) => acts.map((a) => `${spec}!${a}`));
   return {
     traceEvents: changes((await actionsOf(baseRuns)).keys(), (await actionsOf(headRuns)).keys()),
-    messageKinds: changes(messageKinds(base, baseRuns), messageKinds(head, headRuns)),
+    messageKinds: (() => {
+      const observed = [...baseRuns, ...headRuns].every((r) => r.summary === undefined || r.summary.cost !== undefined);
+      return changes(messageKinds(base, baseRuns, observed), messageKinds(head, headRuns, observed));
+    })(),
     specActions: changes(specActionNames(base.dir), specActionNames(head.dir)),
   };
 }
