@@ -9,6 +9,9 @@ import { REPO_ROOT, sharedDir } from './paths.js';
 const SCANNED = ['src', 'test', 'properties', 'bench'];
 /** A string literal or template starting with a machine's absolute path. */
 const MACHINE_PATH = /['"`](\/work\/|\/home\/|\/Users\/|\/root\/|\/tmp\/)/;
+/** A home or workspace path anywhere, comments included: a reader must not be sent to one machine's folders. */
+const MACHINE_DIR = /(^|[\s(])(\/work\/|\/home\/|\/Users\/)/;
+const SELF = 'test/support/no-machine-paths.test.ts';
 
 function tsFiles(dir: string): string[] {
   const out: string[] = [];
@@ -26,9 +29,21 @@ describe('paths', () => {
     for (const top of SCANNED) {
       for (const file of tsFiles(join(REPO_ROOT, top))) {
         readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-          if (MACHINE_PATH.test(line)) hits.push(`${relative(REPO_ROOT, file)}:${i + 1}: ${line.trim()}`);
+          if (relative(REPO_ROOT, file) === SELF) return;
+          if (MACHINE_PATH.test(line) || MACHINE_DIR.test(line)) hits.push(`${relative(REPO_ROOT, file)}:${i + 1}: ${line.trim()}`);
         });
       }
+    }
+    expect(hits).toEqual([]);
+  });
+
+  it('no document names a folder of a particular machine', () => {
+    const docs = ['README.md', ...readdirSync(join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
+    const hits: string[] = [];
+    for (const doc of docs) {
+      readFileSync(join(REPO_ROOT, doc), 'utf8').split('\n').forEach((line, i) => {
+        if (MACHINE_DIR.test(line)) hits.push(`${doc}:${i + 1}: ${line.trim()}`);
+      });
     }
     expect(hits).toEqual([]);
   });

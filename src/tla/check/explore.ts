@@ -1,4 +1,4 @@
-// Breadth-first exploration with TLC's counting rules (see /work/shared/tla-conformance/README.md):
+// Breadth-first exploration with TLC's counting rules (see ../shared/tla-conformance/README.md beside the repository):
 // - generated counts every initial state and every successor, duplicates and constraint-excluded ones too;
 // - distinct counts states put in the seen set (those that pass CONSTRAINT/ACTION_CONSTRAINT);
 // - invariants are checked on each successor not seen before, as soon as it is generated, even if a

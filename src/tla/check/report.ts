@@ -1,4 +1,4 @@
-// Prints a CheckResult in TLC's text format (compare /work/shared/tla-conformance/*.expected.txt), and
+// Prints a CheckResult in TLC's text format (compare ../shared/tla-conformance/*.expected.txt beside the repository), and
 // writes counterexamples as TLC's `-dumpTrace json` array of states and as Apalache's ITF.
 import type { ActionLabel, LoadedSpec, State, ValueOps } from '../api.js';
 import { locText } from './plan.js';
