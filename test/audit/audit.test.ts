@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../support/browser.js';
 import type { AuditReport } from '../../src/audit/model.js';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -103,11 +103,7 @@ describe('porcupine audit', () => {
   it('renders the HTML report in a real browser with the verdict first and the five sections as tables', async () => {
     const html = join(outRoot, 'bug', 'report.html');
     expect(existsSync(html), 'the seeded-bug audit above writes report.html').toBe(true);
-    // Debian's chromium, driven by playwright-core (.ci/run installs it); flags as on a closed network.
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(`file://${html}`);

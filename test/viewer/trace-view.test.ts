@@ -7,20 +7,19 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeConfig, runSimulation } from '../../src/sim/index.js';
 import { runCli } from '../cli/run-cli.js';
 import { REPO_ROOT } from '../../properties/support/failure-trace.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const kept = readdirSync(path.join(REPO_ROOT, 'traces')).filter((f) => f.endsWith('.ndjson')).sort();
 const dir = mkdtempSync(path.join(os.tmpdir(), 'trace-view-'));
 
 let browser: Browser;
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

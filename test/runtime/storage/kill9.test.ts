@@ -11,21 +11,17 @@ import { REPO_ROOT } from '../../../properties/support/failure-trace.js';
 import { propertySeed } from '../../../properties/support/fc-params.js';
 import { openStorage } from '../../../src/runtime/storage/index.js';
 import { tempDir } from './support.js';
+import { streamFor } from '../../../src/sim/prng.js';
 
 const CHILD = join(REPO_ROOT, 'dist', 'test', 'runtime', 'storage', 'append-child.js');
 const KILLS = 6;
 const t = tempDir('porcupine-kill9-');
 afterAll(() => t.cleanup());
 
-/** A small deterministic PRNG (mulberry32) so that SEED replays the same kill moments. */
+/** The simulator's seeded streams, so that SEED replays the same kill moments. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = streamFor(seed, 'kill9');
+  return () => g.nextFloat();
 }
 
 interface Run {
