@@ -1,4 +1,5 @@
 // `porcupine audit [BASE] [HEAD]`: what a protocol change does, for code review (issue 12; src/audit/).
+import cliProgress from 'cli-progress';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -112,20 +113,33 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs | 'help' {
   return a;
 }
 
-/** Progress on stderr: one rewritten line on a terminal, a line per phase step otherwise (sparingly). */
+/**
+ * Progress on stderr: on a terminal one cli-progress bar per phase (as `campaign` and `model run` show);
+ * otherwise a line at the first, every tenth and the last step of each phase.
+ */
 function progressReporter(): { report: (phase: string, done: number, total: number) => void; end: () => void } {
   const tty = process.stderr.isTTY === true;
-  let last = '';
+  let bar: cliProgress.SingleBar | undefined;
+  let current = '';
+  const end = (): void => {
+    bar?.stop();
+    bar = undefined;
+  };
   return {
     report: (phase, done, total) => {
-      const line = `audit: ${phase} ${done}/${total}`;
-      if (tty) process.stderr.write(`\r${line.padEnd(last.length)}`);
-      else if (done === total || done === 1 || done % 10 === 0) process.stderr.write(line + '\n');
-      last = line;
+      if (!tty) {
+        if (done === total || done === 1 || done % 10 === 0) process.stderr.write(`audit: ${phase} ${done}/${total}\n`);
+        return;
+      }
+      if (phase !== current || bar === undefined) {
+        end();
+        current = phase;
+        bar = new cliProgress.SingleBar({ stream: process.stderr, format: `audit: ${phase} [{bar}] {value}/{total}`, hideCursor: true }, cliProgress.Presets.shades_classic);
+        bar.start(total, 0);
+      }
+      bar.update(done);
     },
-    end: () => {
-      if (tty && last !== '') process.stderr.write('\n');
-    },
+    end,
   };
 }
 
