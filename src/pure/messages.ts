@@ -32,7 +32,12 @@ export type UserInfoStatus =
   | 'ok'
   | 'unknown'
   /** The receiver does not manage the user's bucket (the caller's user map is stale): retry later. */
-  | 'notManager';
+  | 'notManager'
+  /**
+   * The receiver took the user's bucket over in its current view and is still waiting for reconstruction
+   * reports that may carry the profile: temporary, retry later (never a permanent "no such user").
+   */
+  | 'rebuilding';
 
 export interface LoadEntry {
   readonly node: NodeId;

@@ -249,7 +249,8 @@ async function waitReady(c: ClusterFile, secret: Buffer, cancelled: () => boolea
       if (!pending.has(n.id)) continue;
       try {
         const r = await fetch(`http://${n.http}/healthz`, { signal: AbortSignal.timeout(1000) });
-        if (r.status === 200) pending.delete(n.id);
+        // Serving and settled: every reconstruction report heard, so an unknown user already gets 550.
+        if (r.status === 200 && ((await r.json()) as { rebuildingBuckets?: number }).rebuildingBuckets === 0) pending.delete(n.id);
       } catch {
         // not listening yet
       }

@@ -80,7 +80,14 @@ async function handle(o: HttpOptions, req: IncomingMessage, res: ServerResponse)
   const method = req.method ?? 'GET';
   if (method === 'GET' && path === '/healthz') {
     const st = o.status();
-    return send(res, st.ready ? 200 : 503, { ok: st.ready, id: st.id, incarnation: st.incarnation, epoch: st.epoch, members: st.members });
+    return send(res, st.ready ? 200 : 503, {
+      ok: st.ready,
+      id: st.id,
+      incarnation: st.incarnation,
+      epoch: st.epoch,
+      members: st.members,
+      rebuildingBuckets: st.rebuildingBuckets,
+    });
   }
   if (method === 'GET' && path === '/status.json') return send(res, 200, o.status());
   if (method === 'GET' && (path === '/' || path === '/status')) return send(res, 200, statusHtml(o.status()), 'text/html; charset=utf-8');

@@ -4,6 +4,7 @@
 import type { NodeState } from '../pure/node.js';
 import { loadTableEntries } from '../pure/load/load-table.js';
 import { ownPending } from '../pure/node-state.js';
+import { bucketsRebuilding } from '../pure/soft-state/manager.js';
 import type { StorageStats, TransportStats } from './contracts.js';
 
 export interface NodeStatus {
@@ -18,6 +19,11 @@ export interface NodeStatus {
   readonly load: readonly { node: string; pending: number; ageMs: number }[];
   readonly fragments: { readonly users: number; readonly messages: number; readonly bytes: number };
   readonly profiles: number;
+  /**
+   * Buckets this node took over whose reconstruction reports have not all arrived: an unknown user there
+   * gets a temporary 451 instead of 550 until they do (at most reportWaitMaxMs).
+   */
+  readonly rebuildingBuckets: number;
   readonly replication: { readonly objects: number; readonly logEntries: number; readonly pushes: number; readonly quarantined: number } | null;
   readonly sessions: number;
   readonly callsInFlight: number;
@@ -61,6 +67,7 @@ export function nodeStatus(
     load,
     fragments: { users: s.hard.fragments.size, messages, bytes },
     profiles: s.hard.userDb.profiles.size,
+    rebuildingBuckets: bucketsRebuilding(s.manager, now),
     replication:
       repl === undefined
         ? null
@@ -92,6 +99,7 @@ export function statusHtml(st: NodeStatus): string {
 <h1>Porcupine node ${esc(st.id)} ${st.ready ? '(ready)' : '(starting)'}</h1>
 <p>incarnation ${esc(st.incarnation)} · epoch ${esc(st.epoch)} (coordinator ${esc(st.coordinator)}) · up ${esc(st.uptimeSeconds)} s · <a href="/status.json">JSON</a> · <a href="/metrics">metrics</a></p>
 <h2>Membership</h2>${table(['member', 'buckets managed'], st.members.map((m) => [m, st.userMap[m] ?? 0]))}
+<p>buckets taken over here and still waiting for reconstruction reports: ${esc(st.rebuildingBuckets)}</p>
 <h2>Load table</h2>${table(['node', 'pending disk RPCs', 'sample age (ms)'], st.load.map((l) => [l.node, l.pending, l.ageMs]))}
 <h2>Fragments stored here</h2>${kv(st.fragments)}
 <h2>Replication backlog</h2>${st.replication === null ? '<p>replication off</p>' : kv(st.replication)}

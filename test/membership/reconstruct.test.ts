@@ -41,7 +41,7 @@ describe('reconstruction functions', () => {
     expect(bucketsToRebuild(changed, newMap, 'n2')).toEqual(changed.filter((b) => newMap[b].node === 'n2'));
   });
 
-  it('reportsFor groups users by new manager, only for changed buckets, and profiles only from the highest live replica', () => {
+  it('reportsFor groups users by new manager, only for changed buckets, profiles only from the highest live replica, and reports to every new manager even when empty', () => {
     const newMap = reassign(oldMap, ['n1', 'n2'], 5);
     const changed = changedBuckets(oldMap, newMap, false);
     const users = Array.from({ length: 60 }, (_, i) => `user${i}`);
@@ -58,7 +58,15 @@ describe('reconstruction functions', () => {
     expect(reports.flatMap((r) => r.profiles).sort()).toEqual(expected.sort()); // n3 is dead: n2 is highest
     for (const r of reports) for (const u of r.users) expect(newMap[bucketOf(u)].node).toBe(r.manager);
     const fromN1 = reportsFor(changed, [], users.map((user) => ({ user, replicas: ['n1', 'n2'] })), newMap, ['n1', 'n2'], 'n1');
-    expect(fromN1).toEqual([]);
+    // n1 holds nothing to report (n2 is the higher replica), but still tells every new manager so:
+    // an empty report is how a manager learns that a user it cannot find is truly unknown.
+    const managers = [...new Set(changed.map((b) => newMap[b].node))].sort();
+    expect(fromN1.map((r) => r.manager)).toEqual(managers);
+    for (const r of fromN1) {
+      expect(r.users).toEqual([]);
+      expect(r.profiles).toEqual([]);
+      expect(r.buckets).toEqual(changed.filter((b) => newMap[b].node === r.manager));
+    }
   });
 
   it('highestLiveReplica skips dead replicas and counts self as live', () => {

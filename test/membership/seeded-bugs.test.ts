@@ -163,7 +163,10 @@ describe('the membership properties catch each seeded bug', () => {
   /** [case index in four-cases.ts, bugs that must make it fail]. */
   const caseBugs: readonly [number, readonly Bug[]][] = [
     [0, ['skipSoftStateReports', 'keepDepartedNodes']],
-    [1, ['keepDepartedNodes', 'acceptStaleEpoch']],
+    // acceptStaleEpoch used to be listed here too, but it only failed this case through a race in the
+    // case's own set-up (the link to the manager was cut before the fragment notice had landed, which made
+    // the real code fail at other seeds): protocolAgreement above is what catches it.
+    [1, ['keepDepartedNodes']],
     [2, ['skipSoftStateReports']],
     // Case 4's outcome (an empty rebuilt map) is what a do-nothing reconstruction gives too: only bugs
     // that stop the reconfiguration itself break it.

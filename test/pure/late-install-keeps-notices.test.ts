@@ -20,7 +20,7 @@ const b = bucketOf(user);
 function view(epoch: number, ownerOf: (bucket: number) => string): View {
   return { epoch, coordinator: 'n9', members, rejoined: [], map: Array.from({ length: BUCKETS }, (_, i) => ({ node: ownerOf(i), epoch })) };
 }
-const manager: ManagerState = { mailMap: addFragmentNode(addFragmentNode(PMap.empty(), user, 'n9', 7), user, 'n13', 4), profiles: PMap.empty() };
+const manager: ManagerState = { mailMap: addFragmentNode(addFragmentNode(PMap.empty(), user, 'n9', 7), user, 'n13', 4), profiles: PMap.empty(), awaiting: PMap.empty() };
 
 describe('a manager installing a view late keeps the notices of buckets it managed before (issue 13)', () => {
   it('a rebuilt bucket it managed in its previous view keeps its acknowledged entries', () => {

@@ -4,10 +4,18 @@
 import type { Message, UserInfoStatus } from '../messages.js';
 import { PMap } from '../pmap.js';
 import { send, trace, type StepCtx } from '../step-context.js';
-import type { NodeId, UserId } from '../types.js';
+import { bucketOf } from '../hash.js';
+import type { Bucket, NodeId, UserId } from '../types.js';
 import { findProfile, isLiveProfile, type Profile, type UserDb } from '../user-db/user-db.js';
 import { managerOf, type UserMap } from '../user-map/user-map.js';
 import { addFragmentNode, describeMailMap, fragmentNodes, removeFragmentNode, type MailMap } from './mail-map.js';
+import { reportWaitMaxMs } from './reconstruct-limits.js';
+
+/** The members whose reconstruction report a newly managed bucket still waits for, since when (env time). */
+export interface AwaitedReports {
+  readonly since: number;
+  readonly nodes: readonly NodeId[];
+}
 
 export interface ManagerState {
   readonly mailMap: MailMap;
@@ -17,10 +25,44 @@ export interface ManagerState {
    * so a miss falls through to the local user DB.
    */
   readonly profiles: PMap<Profile>;
+  /**
+   * Buckets this node took over in its current view whose reports have not all arrived. Until they have
+   * (or `reportWaitMaxMs` passed), a user missing here may be a user whose profile is still on its way from
+   * a replica, so a lookup gets the temporary `rebuilding`, not the permanent `unknown` (a 550 for an
+   * existing user right after a reconfiguration; docs/bugs-found-by-properties.md).
+   */
+  readonly awaiting: PMap<AwaitedReports, Bucket>;
 }
 
 export function emptyManagerState(): ManagerState {
-  return { mailMap: PMap.empty(), profiles: PMap.empty() };
+  return { mailMap: PMap.empty(), profiles: PMap.empty(), awaiting: PMap.empty() };
+}
+
+/** Whether a user missing from this manager may still arrive by a report (see ManagerState.awaiting). */
+export function stillRebuilding(state: ManagerState, user: UserId, now: number): boolean {
+  const a = state.awaiting.get(bucketOf(user));
+  return a !== undefined && a.nodes.length > 0 && now - a.since < reportWaitMaxMs;
+}
+
+/** Buckets that still answer unknown users with the temporary `rebuilding` at `now` (status pages). */
+export function bucketsRebuilding(state: ManagerState, now: number): number {
+  let n = 0;
+  state.awaiting.forEach((a) => {
+    if (a.nodes.length > 0 && now - a.since < reportWaitMaxMs) n++;
+  });
+  return n;
+}
+
+/** `from` has reported on these buckets: they no longer wait for it. */
+export function reportArrived(state: ManagerState, from: NodeId, buckets: Iterable<Bucket>): ManagerState {
+  let awaiting = state.awaiting;
+  for (const b of buckets) {
+    const a = awaiting.get(b);
+    if (a === undefined || !a.nodes.includes(from)) continue;
+    const nodes = a.nodes.filter((n) => n !== from);
+    awaiting = nodes.length === 0 ? awaiting.delete(b) : awaiting.set(b, { ...a, nodes });
+  }
+  return awaiting === state.awaiting ? state : { ...state, awaiting };
 }
 
 export function managesUser(userMap: UserMap, self: NodeId, user: UserId): boolean {
@@ -40,7 +82,7 @@ export function onLookupUser(ctx: StepCtx, state: ManagerState, db: UserDb, user
   let profile: Profile | undefined;
   if (managesUser(userMap, ctx.self, m.user)) {
     profile = profileOf(state, db, m.user);
-    status = profile === undefined ? 'unknown' : 'ok';
+    status = profile !== undefined ? 'ok' : stillRebuilding(state, m.user, ctx.env.now) ? 'rebuilding' : 'unknown';
   }
   const mailMap = status === 'ok' ? fragmentNodes(state.mailMap, m.user) : [];
   const reply: Message =
@@ -70,7 +112,7 @@ export function onMailMapUpdate(ctx: StepCtx, state: ManagerState, userMap: User
   send(ctx, from, { kind: 'mailMapAck', user: m.user, stamp: m.stamp });
   if (mailMap === state.mailMap) return state;
   trace(ctx, m.present ? 'AddFragment' : 'DropFragment', { user: m.user, node: from });
-  return { mailMap, profiles: state.profiles };
+  return { ...state, mailMap };
 }
 
 export function describeManager(state: ManagerState): string {

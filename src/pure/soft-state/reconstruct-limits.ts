@@ -4,6 +4,12 @@ import { defaultMembershipLimits } from '../membership/limits.js';
 
 /** How often unacknowledged reports are sent again to their manager. */
 export const reportRetryMs = 500;
+/**
+ * How long a newly managed bucket answers an unknown user with the temporary `rebuilding` while reports
+ * are missing. A bound, not a wait for all: a member whose previous view differed may never report a
+ * bucket it saw no change in, and a member about to be declared dead never reports at all.
+ */
+export const reportWaitMaxMs = 10 * reportRetryMs;
 /** Reports re-sent per retry tick at most (bounds the burst after a large change). */
 export const reportsPerRetryMax = 64;
 

@@ -11,7 +11,7 @@ import { send, type StepCtx } from '../step-context.js';
 import { bucketOf } from '../hash.js';
 import type { Bucket, NodeId, UserId } from '../types.js';
 import { addFragmentNode, removeFragmentNode, type MailMap } from './mail-map.js';
-import type { ManagerState } from './manager.js';
+import { reportArrived, type AwaitedReports, type ManagerState } from './manager.js';
 import { bucketsManagedBy, bucketsToRebuild, changedBuckets, reportsFor } from './reconstruct.js';
 import { reportRetryMs, reportsPerRetryMax } from './reconstruct-limits.js';
 import type { ReconstructionMessage } from './reconstruct-messages.js';
@@ -26,6 +26,7 @@ export function onViewInstalled(ctx: StepCtx, s0: NodeState, previous: View, vie
   let s: NodeState = { ...s0, userMap: view.map, members: view.members };
   const rebuild = new Set(bucketsToRebuild(changed, view.map, ctx.self));
   s = { ...s, manager: resetManagerState(s.manager, previous, view, ctx.self, rebuild, ctx.config.membershipBugs?.keepDepartedNodes) };
+  s = { ...s, manager: awaitReports(s.manager, view, ctx.self, rebuild, ctx.env.now) };
   ctx.effects.push({
     kind: 'trace',
     action: 'ReconstructSoftState',
@@ -82,6 +83,27 @@ export function resetManagerState(manager: ManagerState, previous: View, view: V
     if (!keep(user)) profiles = profiles.delete(user);
   });
   return { ...manager, mailMap, profiles };
+}
+
+/**
+ * The reports each newly managed bucket waits for: one from every other member (every member reports every
+ * changed bucket to its manager, even with nothing in it, so that silence means "not yet"). Buckets kept
+ * from the previous view keep waiting only for members still in the view; buckets managed elsewhere now
+ * wait for nothing here.
+ */
+export function awaitReports(manager: ManagerState, view: View, self: NodeId, rebuild: ReadonlySet<Bucket>, now: number): ManagerState {
+  const live = new Set(view.members);
+  let awaiting = manager.awaiting;
+  awaiting.forEach((a, b) => {
+    if (view.map[b].node !== self) awaiting = awaiting.delete(b);
+    else if (a.nodes.some((n) => !live.has(n))) awaiting = awaiting.set(b, { ...a, nodes: a.nodes.filter((n) => live.has(n)) });
+  });
+  const others = view.members.filter((n) => n !== self);
+  for (const b of rebuild) {
+    const a: AwaitedReports = { since: now, nodes: others };
+    awaiting = others.length === 0 ? awaiting.delete(b) : awaiting.set(b, a);
+  }
+  return awaiting === manager.awaiting ? manager : { ...manager, awaiting };
 }
 
 /** Pending reports shrink to the buckets their manager still manages (the others are re-reported if changed). */
@@ -188,5 +210,5 @@ function applyReportHere(ctx: StepCtx, s: NodeState, from: NodeId, m: Report): N
   let profiles = s.manager.profiles;
   for (const p of m.profiles) if (buckets.has(bucketOf(p.user))) profiles = profiles.set(p.user, { verifier: p.verifier });
   ctx.effects.push({ kind: 'trace', action: 'ApplyReport', args: { node: ctx.self, from, epoch: m.view.epoch, users: reported.size } });
-  return { ...s, manager: { ...s.manager, mailMap, profiles } };
+  return { ...s, manager: reportArrived({ ...s.manager, mailMap, profiles }, from, buckets) };
 }

@@ -50,9 +50,10 @@ export interface SoftStateReport {
 }
 
 /**
- * Step 1: the reports this node sends, one per new manager that has something to hear from it (a report
- * with no users and no profiles is not sent: reconstruction is unsynchronised, and a manager starts its
- * rebuilt buckets empty). The report to `self` is applied locally without a message.
+ * Step 1: the reports this node sends, one per new manager of a changed bucket, also when it has nothing
+ * to tell: an empty report tells the manager that this node holds nothing there, so the manager can tell
+ * "no such user" from "its profile has not arrived yet" (manager.ts, `awaiting`). The report to `self` is
+ * applied locally without a message.
  * Bucket of a user is `bucketOf(user)` (DESIGN.md §4).
  */
 export function reportsFor(
@@ -65,12 +66,10 @@ export function reportsFor(
 ): SoftStateReport[] {
   const changedSet = new Set(changed);
   const byManager = new Map<NodeId, { users: UserId[]; profiles: UserId[] }>();
+  for (const b of changed) if (!byManager.has(newMap[b].node)) byManager.set(newMap[b].node, { users: [], profiles: [] });
   const entry = (user: UserId): { users: UserId[]; profiles: UserId[] } | undefined => {
     const b = bucketOf(user) % newMap.length;
-    if (!changedSet.has(b)) return undefined;
-    const m = newMap[b].node;
-    if (!byManager.has(m)) byManager.set(m, { users: [], profiles: [] });
-    return byManager.get(m);
+    return changedSet.has(b) ? byManager.get(newMap[b].node) : undefined;
   };
   for (const user of fragmentsHeld) entry(user)?.users.push(user);
   const live = new Set(liveNodes);

@@ -150,11 +150,11 @@ export class TestCluster {
     await this.waitHealthy([id]);
   }
 
-  async healthz(id: string): Promise<{ ok: boolean; members?: string[] } | undefined> {
+  async healthz(id: string): Promise<{ ok: boolean; members?: string[]; rebuildingBuckets?: number } | undefined> {
     const n = this.node(id);
     try {
       const r = await fetch(`http://${n.host}:${n.http}/healthz`, { signal: AbortSignal.timeout(2000) });
-      return (await r.json()) as { ok: boolean; members?: string[] };
+      return (await r.json()) as { ok: boolean; members?: string[]; rebuildingBuckets?: number };
     } catch {
       return undefined;
     }
@@ -181,12 +181,20 @@ export class TestCluster {
     }
   }
 
-  /** Waits until every listed node sees exactly `members` as the membership. */
+  /**
+   * Waits until every listed node sees exactly `members` as the membership and has heard every
+   * reconstruction report (so an unknown user gets 550 at once, not the temporary 451 of a new manager).
+   */
   async waitMembers(members: readonly string[], ids: readonly string[] = members, timeoutMs = 45_000): Promise<void> {
     const want = [...members].sort().join(',');
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const views = await Promise.all(ids.map(async (id) => (await this.healthz(id))?.members?.slice().sort().join(',')));
+      const views = await Promise.all(
+        ids.map(async (id) => {
+          const h = await this.healthz(id);
+          return h?.rebuildingBuckets === 0 ? h.members?.slice().sort().join(',') : `${id} rebuilding ${h?.rebuildingBuckets}`;
+        }),
+      );
       if (views.every((v) => v === want)) return;
       if (Date.now() > deadline) throw new Error(`membership not ${want} after ${timeoutMs} ms: ${JSON.stringify(views)}`);
       await sleep(200);
