@@ -4,7 +4,7 @@ import type { Message } from './messages.js';
 import { loadRingIntervalMs } from './load/limits.js';
 import { learnLoad, loadTableEntries, mergeLoadTable, ringSuccessor } from './load/load-table.js';
 import * as mailbox from './mailbox/mailbox.js';
-import { clusterView, ownPending, patchNode, withProxy, type NodeState } from './node-state.js';
+import { canDenyExistence, clusterView, ownPending, patchNode, withProxy, type NodeState } from './node-state.js';
 import { onReply, onRpcSweep } from './proxy/proxy.js';
 import { rpcSweepTimer } from './proxy/proxy-state.js';
 import { onLookupUser, onMailMapUpdate } from './soft-state/manager.js';
@@ -36,7 +36,7 @@ export function startLoadRing(ctx: StepCtx): void {
 export function routeMessage(ctx: StepCtx, s: NodeState, from: NodeId, m: Message): NodeState {
   switch (m.kind) {
     case 'lookupUser':
-      onLookupUser(ctx, s.manager, s.hard.userDb, s.userMap, from, m);
+      onLookupUser(ctx, s.manager, s.hard.userDb, s.userMap, canDenyExistence(s), from, m);
       return s;
     case 'setProfile': {
       if (replicationEnabled(s)) return onReplicatedSetProfile(ctx, s, from, m);

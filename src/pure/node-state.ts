@@ -5,7 +5,7 @@ import { loadSampleMaxAgeMs } from './load/limits.js';
 import { emptyLoadState, type LoadState } from './load/load-table.js';
 import { emptyMailboxState, type MailboxState } from './mailbox/mailbox.js';
 import { emptyProxyState, type ClusterView, type ProxyState } from './proxy/proxy-state.js';
-import { emptyManagerState, type ManagerState } from './soft-state/manager.js';
+import { emptyManagerState, mayDenyExistence, type ManagerState } from './soft-state/manager.js';
 import type { StepCtx } from './step-context.js';
 import type { NodeId } from './types.js';
 import { emptyUserDbState, type UserDbState } from './user-db/user-db-manager.js';
@@ -103,6 +103,11 @@ export function patchNode(s: NodeState, p: NodePatch): NodeState {
 /** The node with a new proxy slice; the same node when the slice did not change (e.g. `sessionEnd` of a finished session). */
 export function withProxy(s: NodeState, proxy: ProxyState): NodeState {
   return proxy === s.proxy ? s : patchNode(s, { proxy });
+}
+
+/** Whether this node, as a user manager, may answer "no such user" (soft-state/manager.ts mayDenyExistence). */
+export function canDenyExistence(s: NodeState): boolean {
+  return mayDenyExistence(s.membership?.joined === true, s.members, s.membership?.known ?? [], s.config?.replicas ?? 1);
 }
 
 export function ownPending(s: NodeState): number {

@@ -3,7 +3,7 @@
 // never written.
 import type { NodeState } from '../pure/node.js';
 import { loadTableEntries } from '../pure/load/load-table.js';
-import { ownPending } from '../pure/node-state.js';
+import { canDenyExistence, ownPending } from '../pure/node-state.js';
 import { bucketsRebuilding } from '../pure/soft-state/manager.js';
 import type { StorageStats, TransportStats } from './contracts.js';
 
@@ -67,7 +67,7 @@ export function nodeStatus(
     load,
     fragments: { users: s.hard.fragments.size, messages, bytes },
     profiles: s.hard.userDb.profiles.size,
-    rebuildingBuckets: bucketsRebuilding(s.manager, now),
+    rebuildingBuckets: bucketsRebuilding(s.manager, now, canDenyExistence(s), s.userMap, s.self),
     replication:
       repl === undefined
         ? null

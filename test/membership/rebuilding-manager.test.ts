@@ -89,4 +89,50 @@ describe('a new bucket manager never answers "no such user" for a user whose pro
     h.run(reportWaitMaxMs);
     expect(rcpt(h, up[0], ghost)).toBe(550);
   });
+
+  it('a restarted node routes by its provisional map before it is admitted: it answers 451, never 550, for users it holds no profile of', () => {
+    const { reducer } = reportHoldingReducer();
+    const h = new SimHarness({ nodes: 4, users: 0, replicas: 2, seed: 11, reducer });
+    h.bootAll();
+    h.run(3_000);
+    h.crash('n2');
+    for (let waited = 0; h.disagreement(h.up()) !== undefined && waited < 30_000; waited += 50) h.run(50);
+    // Users created while n2 is down: their profiles live on the survivors only.
+    const users = Array.from({ length: 24 }, (_, i) => `bob${i}`);
+    for (const u of users) expect(h.request('n1', { kind: 'adminSetUser', user: u, verifier: simVerifier('pw') })).toMatchObject({ ok: true });
+    h.run(1_000);
+    h.restart('n2');
+    h.run(20); // booted from its disk, not yet admitted (that takes membership rounds)
+    // Right after the restart n2 is not admitted yet; it manages its provisional buckets with empty soft state.
+    expect(h.state('n2').membership?.joined).toBe(false);
+    const provisional = users.filter((u) => h.state('n2').userMap[bucketOf(u)].node === 'n2' && !h.state('n2').hard.userDb.profiles.has(u));
+    expect(provisional.length).toBeGreaterThan(0);
+    const early = provisional.map((u) => h.request('n2', { kind: 'smtpRcpt', user: u }, undefined, 20)).filter((r) => r !== undefined);
+    expect(early.length).toBeGreaterThan(0); // answered before admission (a lookup at itself)
+    for (const r of early) expect(r).toMatchObject({ kind: 'smtpRcpt', code: 451 });
+    for (let waited = 0; h.disagreement() !== undefined && waited < 30_000; waited += 50) h.run(50);
+    h.run(1_500);
+    for (const u of users) expect(rcpt(h, 'n2', u), u).toBe(250);
+  });
+
+  it('a node cut off from R or more of the nodes it knows never answers 550: the users it cannot see may live on the other side', () => {
+    const h = new SimHarness({ nodes: 4, users: 0, replicas: 2, seed: 5 });
+    h.bootAll();
+    h.run(3_000);
+    const users = Array.from({ length: 24 }, (_, i) => `carol${i}`);
+    for (const u of users) expect(h.request('n1', { kind: 'adminSetUser', user: u, verifier: simVerifier('pw') })).toMatchObject({ ok: true });
+    h.run(1_000);
+    h.partition([['n4']]);
+    for (let waited = 0; (h.disagreement(['n4']) !== undefined || h.disagreement(['n1', 'n2', 'n3']) !== undefined) && waited < 30_000; waited += 50) h.run(50);
+    expect(h.state('n4').members).toEqual(['n4']); // a view of its own: it manages every bucket
+    const unseen = users.filter((u) => !h.state('n4').hard.userDb.profiles.has(u));
+    expect(unseen.length).toBeGreaterThan(0);
+    for (const u of unseen) expect(rcpt(h, 'n4', u), u).toBe(451);
+    // The majority side misses one node only (fewer than R = 2): it still answers for unknown users.
+    expect(rcpt(h, 'n1', 'nobody-here')).toBe(550);
+    h.heal();
+    for (let waited = 0; h.disagreement() !== undefined && waited < 30_000; waited += 50) h.run(50);
+    h.run(1_500);
+    for (const u of users) expect(rcpt(h, 'n4', u), u).toBe(250);
+  });
 });

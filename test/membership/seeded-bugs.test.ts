@@ -72,52 +72,54 @@ interface Schedule {
 const counterexamples: readonly [Bug, string, Schedule][] = [
   [
     'neverRetryReports',
-    'SEED=20261124, run 398',
+    'SEED=424242, run 869',
     {
-      seed: 551018,
+      seed: 3,
       steps: [
-        { gapMs: 428, action: { kind: 'deliver', user: 1, at: 4 } },
-        { gapMs: 291, action: { kind: 'deliver', user: 10, at: 3 } },
-        { gapMs: 2534, action: { kind: 'heal' } },
-        { gapMs: 2276, action: { kind: 'networkFaults', on: true } },
-        { gapMs: 1263, action: { kind: 'crash', node: 1 } },
-        { gapMs: 138, action: { kind: 'deliver', user: 2, at: 4 } },
-        { gapMs: 1690, action: { kind: 'deliver', user: 5, at: 2 } },
-        { gapMs: 1011, action: { kind: 'deliver', user: 9, at: 3 } },
-        { gapMs: 428, action: { kind: 'deleteAll', user: 6, at: 6 } },
-        { gapMs: 2779, action: { kind: 'partition', side: [2, 3, 5] } },
+        { gapMs: 167, action: { kind: 'deliver', user: 6, at: 5 } },
+        { gapMs: 2037, action: { kind: 'networkFaults', on: false } },
+        { gapMs: 3806, action: { kind: 'networkFaults', on: true } },
+        { gapMs: 1971, action: { kind: 'deleteAll', user: 3, at: 0 } },
+        { gapMs: 2492, action: { kind: 'heal' } },
+        { gapMs: 1021, action: { kind: 'crash', node: 2 } },
+        { gapMs: 3079, action: { kind: 'deliver', user: 7, at: 3 } },
+        { gapMs: 2650, action: { kind: 'crash', node: 6 } },
+        { gapMs: 144, action: { kind: 'deliver', user: 0, at: 1 } },
       ],
     },
   ],
   [
     'forgetJoinedNodeReportsAll',
-    'SEED=20261124, run 253',
+    'SEED=20261124, run 195',
     {
-      seed: 999989,
+      seed: 931798,
       steps: [
-        { gapMs: 1491, action: { kind: 'networkFaults', on: true } },
-        { gapMs: 2178, action: { kind: 'heal' } },
-        { gapMs: 297, action: { kind: 'deliver', user: 7, at: 1 } },
-        { gapMs: 3337, action: { kind: 'deliver', user: 7, at: 0 } },
-        { gapMs: 855, action: { kind: 'deliver', user: 1, at: 3 } },
-        { gapMs: 3735, action: { kind: 'deliver', user: 8, at: 4 } },
-        { gapMs: 2185, action: { kind: 'deliver', user: 5, at: 6 } },
-        { gapMs: 2902, action: { kind: 'deliver', user: 5, at: 1 } },
-        { gapMs: 3640, action: { kind: 'restart', node: 2 } },
+        { gapMs: 2058, action: { kind: 'networkFaults', on: true } },
+        { gapMs: 1100, action: { kind: 'deliver', user: 9, at: 3 } },
+        { gapMs: 3910, action: { kind: 'deleteAll', user: 7, at: 2 } },
+        { gapMs: 2748, action: { kind: 'restart', node: 2 } },
+        { gapMs: 3262, action: { kind: 'deliver', user: 7, at: 2 } },
+        { gapMs: 3764, action: { kind: 'restart', node: 6 } },
+        { gapMs: 3437, action: { kind: 'deliver', user: 8, at: 4 } },
+        { gapMs: 143, action: { kind: 'replace', node: 6 } },
       ],
     },
   ],
   [
     'noRestampOfRestarted',
-    'SEED=424242, run 186',
+    'SEED=20261124, run 150',
     {
-      seed: 10,
+      seed: 6,
       steps: [
-        { gapMs: 2565, action: { kind: 'deliver', user: 7, at: 4 } },
-        { gapMs: 2366, action: { kind: 'deliver', user: 11, at: 1 } },
-        { gapMs: 2441, action: { kind: 'crash', node: 3 } },
-        { gapMs: 2892, action: { kind: 'restart', node: 3 } },
-        { gapMs: 260, action: { kind: 'deliver', user: 2, at: 1 } },
+        { gapMs: 1148, action: { kind: 'deleteAll', user: 4, at: 3 } },
+        { gapMs: 3254, action: { kind: 'deleteAll', user: 9, at: 1 } },
+        { gapMs: 113, action: { kind: 'deleteAll', user: 4, at: 4 } },
+        { gapMs: 2080, action: { kind: 'deliver', user: 8, at: 6 } },
+        { gapMs: 1505, action: { kind: 'deliver', user: 1, at: 2 } },
+        { gapMs: 3234, action: { kind: 'crash', node: 2 } },
+        { gapMs: 638, action: { kind: 'crash', node: 4 } },
+        { gapMs: 394, action: { kind: 'crash', node: 1 } },
+        { gapMs: 955, action: { kind: 'restart', node: 2 } },
       ],
     },
   ],
@@ -133,7 +135,7 @@ describe('the membership properties catch each seeded bug', () => {
     });
   }
 
-  // Random simulator runs take 190–530 runs to hit these four (a restart or a readmission at the right moment,
+  // Random simulator runs take 150–870 runs to hit these three (a restart or a readmission at the right moment,
   // a report lost with no later change): too slow for CI here, so each gets the counterexample the property
   // found (SEED and run given), replayed through the same judge; the real code passes each schedule.
   for (const [bug, found, schedule] of counterexamples) {

@@ -133,6 +133,24 @@ export class Cluster {
     }
   }
 
+  /**
+   * Runs the membership until every node that is up has been admitted by a view (a node still in its
+   * provisional boot view cannot answer "no such user": soft-state/manager.ts mayDenyExistence). Fires the
+   * membership timers in rounds, the clock moving a second per round; what it logs is taken away.
+   */
+  formView(maxRounds = 20): void {
+    const admitted = () => [...this.nodes.entries()].every(([n, s]) => this.down.has(n) || s.membership?.joined === true);
+    for (let i = 0; i < maxRounds && !admitted(); i++) {
+      this.now += 1_000;
+      for (const t of ['start', 'round', 'commit']) {
+        this.fireTimers(`membership/${t}`);
+        this.deliverAll();
+      }
+    }
+    if (!admitted()) throw new Error(`formView: no view admitted every node within ${maxRounds} rounds`);
+    this.takeLog();
+  }
+
   takeLog(): string[] {
     return this.log.splice(0, this.log.length);
   }

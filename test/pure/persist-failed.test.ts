@@ -12,6 +12,7 @@ function cluster(config: NodeConfig): Cluster {
   const c = new Cluster(config);
   for (const n of nodes) c.boot(n, seeded());
   c.deliverAll();
+  c.formView();
   return c;
 }
 

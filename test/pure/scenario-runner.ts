@@ -105,6 +105,7 @@ export class ScenarioRunner {
         for (const n of pos) this.c.crash(n);
         return [];
       case 'restart':
+        // The restarted node stays in its provisional boot view (not admitted): scenarios show that window.
         for (const n of pos) this.c.boot(n);
         this.c.deliverAll();
         return this.c.takeLog();
@@ -140,7 +141,10 @@ export class ScenarioRunner {
     }
     for (const n of nodes) this.c.boot(n, hard);
     this.c.deliverAll();
-    return this.c.takeLog();
+    const log = this.c.takeLog();
+    // A fresh cluster's nodes are admitted by their first view before the scenario goes on.
+    this.c.formView();
+    return log;
   }
 
   private popNode(session: string): string {

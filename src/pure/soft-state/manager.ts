@@ -38,14 +38,31 @@ export function emptyManagerState(): ManagerState {
   return { mailMap: PMap.empty(), profiles: PMap.empty(), awaiting: PMap.empty() };
 }
 
+/**
+ * Whether this node's view can tell that a user does not exist. Not before the node is admitted by a view
+ * (a restart routes by its provisional epoch-0 map, with empty soft state and no report on its way), and not
+ * while `replicas` or more of the nodes it knows are outside the view: a profile lives on `replicas` nodes
+ * (one without replication), so they may all be on the other side (a restarted node that formed a view of
+ * its own under load answered 550 for every user created while it was down). Such a node answers the
+ * temporary `rebuilding`: a 451 is retried by the sender, a 550 bounces mail for good.
+ */
+export function mayDenyExistence(joined: boolean, members: readonly NodeId[], known: readonly NodeId[], replicas: number): boolean {
+  if (!joined) return false;
+  let outside = 0;
+  for (const n of known) if (!members.includes(n)) outside++;
+  return outside < Math.max(1, replicas);
+}
+
 /** Whether a user missing from this manager may still arrive by a report (see ManagerState.awaiting). */
-export function stillRebuilding(state: ManagerState, user: UserId, now: number): boolean {
+export function stillRebuilding(state: ManagerState, user: UserId, now: number, canDeny: boolean): boolean {
+  if (!canDeny) return true;
   const a = state.awaiting.get(bucketOf(user));
   return a !== undefined && a.nodes.length > 0 && now - a.since < reportWaitMaxMs;
 }
 
 /** Buckets that still answer unknown users with the temporary `rebuilding` at `now` (status pages). */
-export function bucketsRebuilding(state: ManagerState, now: number): number {
+export function bucketsRebuilding(state: ManagerState, now: number, canDeny: boolean, userMap: UserMap, self: NodeId | undefined): number {
+  if (!canDeny) return userMap.filter((e) => e.node === self).length;
   let n = 0;
   state.awaiting.forEach((a) => {
     if (a.nodes.length > 0 && now - a.since < reportWaitMaxMs) n++;
@@ -77,12 +94,13 @@ export function profileOf(state: ManagerState, db: UserDb, user: UserId): Profil
 
 type LookupUser = Extract<Message, { kind: 'lookupUser' }>;
 
-export function onLookupUser(ctx: StepCtx, state: ManagerState, db: UserDb, userMap: UserMap, from: NodeId, m: LookupUser): void {
+/** `canDeny`: this node's view can tell that a user does not exist (mayDenyExistence). */
+export function onLookupUser(ctx: StepCtx, state: ManagerState, db: UserDb, userMap: UserMap, canDeny: boolean, from: NodeId, m: LookupUser): void {
   let status: UserInfoStatus = 'notManager';
   let profile: Profile | undefined;
   if (managesUser(userMap, ctx.self, m.user)) {
     profile = profileOf(state, db, m.user);
-    status = profile !== undefined ? 'ok' : stillRebuilding(state, m.user, ctx.env.now) ? 'rebuilding' : 'unknown';
+    status = profile !== undefined ? 'ok' : stillRebuilding(state, m.user, ctx.env.now, canDeny) ? 'rebuilding' : 'unknown';
   }
   const mailMap = status === 'ok' ? fragmentNodes(state.mailMap, m.user) : [];
   const reply: Message =

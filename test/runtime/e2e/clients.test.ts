@@ -21,6 +21,15 @@ afterAll(async () => {
 
 const addr = (id: string) => c.node(id);
 
+/**
+ * The tests before these block the event loop in spawnSync (curl, mpop, the CLI) for longer than the node's
+ * HTTP keep-alive timeout: let this process see the idle sockets the node closed meanwhile, or fetch may pick
+ * one to reuse and fail with "other side closed".
+ */
+async function idleSocketsClosed(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 100));
+}
+
 describe('ordinary clients against a 3-node cluster', () => {
   it('curl delivers at n1 (250) and curl lists and retrieves the same body at n3', () => {
     const n1 = addr('n1');
@@ -68,6 +77,7 @@ describe('ordinary clients against a 3-node cluster', () => {
   });
 
   it('the status page, /status.json, /metrics and /healthz describe the node', async () => {
+    await idleSocketsClosed();
     const n1 = addr('n1');
     const html = await (await fetch(`http://${n1.host}:${n1.http}/`)).text();
     expect(html).toContain('<h1>Porcupine node n1');
@@ -117,6 +127,7 @@ describe('administration through the CLI and the signed admin API', () => {
   });
 
   it('an admin request with a wrong signature, no signature or a tampered body is refused (401) and changes nothing', async () => {
+    await idleSocketsClosed();
     const n1 = addr('n1');
     const url = `http://${n1.host}:${n1.http}/admin/users/mallory`;
     const body = JSON.stringify({ password: 'x', mode: 'add' });
