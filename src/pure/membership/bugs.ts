@@ -29,6 +29,17 @@ export interface MembershipBugs {
   readonly keepDepartedNodes?: boolean;
   /** A lost soft-state report is never sent again. */
   readonly neverRetryReports?: boolean;
+  /**
+   * Round 3 is sent before round 2 closes: the coordinator commits right after proposing, with every node
+   * it proposed to as a member, answered or not (caught by validation against spec/PorcupineMembership.tla).
+   */
+  readonly commitBeforeRoundCloses?: boolean;
+  /**
+   * Epochs from the Lamport clock alone (no wall clock, docs/decisions.md): a restarted node proposes an
+   * epoch already used, and two coordinators (the node's two incarnations) install different views in one
+   * epoch (caught by validation against spec/PorcupineMembership.tla).
+   */
+  readonly epochFromLamportOnly?: boolean;
 }
 
 export const noMembershipBugs: MembershipBugs = {};
