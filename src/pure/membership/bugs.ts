@@ -2,7 +2,8 @@
 // replication): a property that cannot catch a known bug proves nothing. Each flag switches off, or gets
 // wrong, one mechanism of the membership, the user-map recomputation or soft-state reconstruction.
 // Production code and the simulator's default configuration NEVER set these (NodeConfig.membershipBugs is
-// unset, MembershipState.bugs is `noMembershipBugs`); only test/membership/seeded-bugs.test.ts does, and it
+// unset, MembershipState.bugs is `noMembershipBugs`); only test/membership/seeded-bugs.test.ts does (and
+// test/conformance/membership-seeded-bugs.test.ts, for the two that trace validation catches), and it
 // expects the property guarding each mechanism to FAIL. docs/membership.md §9 lists which catches which.
 export interface MembershipBugs {
   /** Failure detection off: no member pings its successor on the ring (a dead member stays a member). */
