@@ -12,7 +12,8 @@
 // the trace does not carry the map, so validation runs the spec's map on a few buckets (the implementation's
 // 256-bucket reassignment is checked against an oracle by properties/membership-reassign.test.ts).
 import { TlaError } from '../tla/api.js';
-import type { ParsedTrace, TraceEvent } from '../tla/trace/index.js';
+import type { ParsedTrace } from '../tla/trace/index.js';
+import { mapSimEvents } from './map-events.js';
 import type { ArgMap, Refinement } from './refinement.js';
 import { mailStoreActions, type MailStoreAction } from './mailstore.js';
 import type { SimEvent, SimTrace } from './sim-trace.js';
@@ -66,17 +67,11 @@ function mapMembership(trace: SimTrace): ParsedTrace {
     constants: { N: n, B: MEMBERSHIP_VALIDATION_BUCKETS, Epochs: set(epochsOf(trace)) },
     source: { spec: trace.header.spec, seed: trace.header.seed, version: trace.header.version },
   };
-  const events: TraceEvent[] = [];
-  for (const l of trace.lines) {
-    if (!('event' in l)) continue;
-    const ev = l.event;
-    if (ev.state.up === undefined) throw new TlaError('trace', `line ${l.line}: the event has no "up" list of running nodes`);
-    // Unknown action names pass through with the node as their only argument: the validator rejects them.
-    const map = Object.hasOwn(membershipArgMap, ev.action) ? membershipArgMap[ev.action as MailStoreAction] : nodeOnly;
-    const args = map(ev, { metaBefore: [] });
-    const state = { up: set(ev.state.up.map(nodeNumber).sort((a, b) => a - b)) };
-    events.push({ line: l.line, i: ev.i, action: ev.action, args, state, raw: { i: ev.i, action: ev.action, args, state } });
-  }
+  // Unknown action names pass through with the node as their only argument: the validator rejects them.
+  const events = mapSimEvents(trace, membershipArgMap, nodeOnly, (ev, line) => {
+    if (ev.state.up === undefined) throw new TlaError('trace', `line ${line}: the event has no "up" list of running nodes`);
+    return { up: set(ev.state.up.map(nodeNumber).sort((a, b) => a - b)) };
+  });
   return { header, events };
 }
 

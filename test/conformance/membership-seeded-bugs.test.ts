@@ -6,27 +6,13 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MembershipBugs } from '../../src/pure/membership/bugs.js';
-import { makeConfig, porcupineReducer, runSimulation, type NodeReducer, type SimConfig } from '../../src/sim/index.js';
+import { makeConfig, type SimConfig } from '../../src/sim/index.js';
+import { traceLines, withBootConfig } from './bug-runs.js';
 import { validateSimTrace } from '../../src/conformance/index.js';
 import { describeFailure } from '../../src/tla/trace/index.js';
 import { repoRoot } from '../spec/harness.js';
 
 const spec = path.join(repoRoot, 'spec/PorcupineMembership.tla');
-
-/** The real reducer with seeded membership bugs switched on at every boot. */
-function withBugs(bugs: MembershipBugs): NodeReducer<unknown> {
-  const real = porcupineReducer as NodeReducer<unknown>;
-  return {
-    ...real,
-    step: (s, input, env) => real.step(s, input.kind === 'boot' ? { ...input, config: { ...input.config, membershipBugs: bugs } } : input, env),
-  };
-}
-
-function trace(config: SimConfig, reducer?: NodeReducer<unknown>): string[] {
-  const lines: string[] = [];
-  runSimulation(config, { ...(reducer === undefined ? {} : { reducer }), trace: { sink: (l) => lines.push(l), version: 'seeded-bug-test' } });
-  return lines;
-}
 
 // n2 crashes, is cut off from the others, and restarts alone: its first proposal hears of no epoch.
 const config = (seed: number): SimConfig =>
@@ -46,7 +32,7 @@ const config = (seed: number): SimConfig =>
 
 /** Validates the buggy run, expects a failure at an event named `action`, returns that event and the report. */
 async function caught(bugs: MembershipBugs, seed: number, action: string): Promise<{ event: Record<string, unknown>; report: string }> {
-  const buggy = trace(config(seed), withBugs(bugs));
+  const buggy = traceLines(config(seed), withBootConfig({ membershipBugs: bugs }));
   const v = await validateSimTrace(spec, buggy);
   expect(v.result.ok).toBe(false);
   if (v.result.ok) throw new Error('unreachable');
@@ -55,7 +41,7 @@ async function caught(bugs: MembershipBugs, seed: number, action: string): Promi
   // The step that caught it is printed: its line of the trace file and the action.
   expect(report).toMatch(new RegExp(`^Trace validation failed at line ${f.line}: .*${action}`));
   expect(f.expectedAction).toBe(action);
-  const fine = await validateSimTrace(spec, trace(config(seed)));
+  const fine = await validateSimTrace(spec, traceLines(config(seed)));
   expect(fine.result.ok, fine.result.ok ? '' : describeFailure(fine.result.failure).join('\n')).toBe(true);
   return { event: JSON.parse(buggy[f.line - 1]) as Record<string, unknown>, report };
 }

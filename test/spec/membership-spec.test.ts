@@ -3,8 +3,7 @@
 // model MCPorcupineMembership satisfies its invariants and its liveness (all views agree once faults stop),
 // and two seeded bugs written into the spec are caught by the model checker, which prints the behaviour:
 // round 3 sent before round 2 closes, and epochs without the wall clock (two views in one epoch).
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { traceActions } from '../../src/pure/trace-actions.js';
@@ -13,10 +12,9 @@ import { getParser, parseText, type Module } from '../../src/tla/parse/index.js'
 import { membershipArgMap } from '../../src/conformance/membership.js';
 import { refinementFor } from '../../src/conformance/index.js';
 import { runCli } from '../cli/run-cli.js';
-import { repoRoot } from './harness.js';
+import { modelVariant, repoRoot } from './harness.js';
 
 const spec = path.join(repoRoot, 'spec/PorcupineMembership.tla');
-const mc = path.join(repoRoot, 'spec/MCPorcupineMembership.tla');
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
 
 /** The operators Next calls (through \E and MembershipNext), with their parameter counts. */
@@ -38,16 +36,6 @@ async function specActions(): Promise<Map<string, number>> {
   return out;
 }
 
-/** The model with one edit to the spec (exactly one occurrence of `from`), in a scratch folder. */
-function variant(from: string, to: string): string {
-  const src = readFileSync(spec, 'utf8');
-  expect(src.split(from).length, `the spec contains "${from}" once`).toBe(2);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'membership-spec-'));
-  writeFileSync(path.join(dir, 'PorcupineMembership.tla'), src.replace(from, to));
-  copyFileSync(mc, path.join(dir, 'MCPorcupineMembership.tla'));
-  copyFileSync(mc.replace(/\.tla$/, '.cfg'), path.join(dir, 'MCPorcupineMembership.cfg'));
-  return path.join(dir, 'MCPorcupineMembership.tla');
-}
 
 describe('PorcupineMembership: trace names, spec actions and mapping agree', () => {
   const traced = sorted([...traceActions, ...SIM_TRACE_ACTIONS]);
@@ -80,7 +68,7 @@ describe('MCPorcupineMembership model check', () => {
   });
 
   it('seeded bug "round 3 is sent before round 2 closes" violates MembersAccepted, and the behaviour is printed', () => {
-    const r = runCli(['tla', 'check', variant('       /\\ \\A m \\in M \\ {n} : \\E a \\in acc : a.node = m /\\ a.prop = q\n', '')]);
+    const r = runCli(['tla', 'check', modelVariant('PorcupineMembership', '       /\\ \\A m \\in M \\ {n} : \\E a \\in acc : a.node = m /\\ a.prop = q\n', '')]);
     expect(r.code).toBe(12);
     expect(r.stdout).toContain('Error: Invariant MembersAccepted is violated.');
     // The behaviour ends in a state whose committed view lists a node with no accept of its proposal (the
@@ -91,7 +79,7 @@ describe('MCPorcupineMembership model check', () => {
   });
 
   it('seeded bug "two coordinators install different views in one epoch" (epochs without the wall clock) violates OneViewPerEpoch', () => {
-    const r = runCli(['tla', 'check', variant('/\\ e > Max(Max(clock[n], view[n].epoch), Max(promised[n].epoch, wall[n]))', '/\\ e > Max(Max(clock[n], view[n].epoch), promised[n].epoch)')]);
+    const r = runCli(['tla', 'check', modelVariant('PorcupineMembership', '/\\ e > Max(Max(clock[n], view[n].epoch), Max(promised[n].epoch, wall[n]))', '/\\ e > Max(Max(clock[n], view[n].epoch), promised[n].epoch)')]);
     expect(r.code).toBe(12);
     expect(r.stdout).toContain('Error: Invariant OneViewPerEpoch is violated.');
     // The behaviour: a view committed, its coordinator restarted (its Lamport clock lost), and the same epoch
