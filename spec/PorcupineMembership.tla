@@ -314,37 +314,40 @@ DropStale(n) == n \in up /\ UNCHANGED vars
 (* Every other trace event changes nothing here (soft-state reconstruction *)
 (* is PorcupineMail's, durable mail MailStore's).                          *)
 
-Ready(n) == n \in up /\ UNCHANGED vars
-AcceptRcpt(n) == n \in up /\ UNCHANGED vars
-RejectRcpt(n) == n \in up /\ UNCHANGED vars
-Store(n) == n \in up /\ UNCHANGED vars
-StoreDuplicate(n) == n \in up /\ UNCHANGED vars
-Deliver(n) == n \in up /\ UNCHANGED vars
-Ack(n) == n \in up /\ UNCHANGED vars
-AddFragment(n) == n \in up /\ UNCHANGED vars
-DropFragment(n) == n \in up /\ UNCHANGED vars
-Delete(n) == n \in up /\ UNCHANGED vars
-SetProfile(n) == n \in up /\ UNCHANGED vars
-Authenticate(n) == n \in up /\ UNCHANGED vars
-AuthFail(n) == n \in up /\ UNCHANGED vars
-List(n) == n \in up /\ UNCHANGED vars
-Retrieve(n) == n \in up /\ UNCHANGED vars
-Quit(n) == n \in up /\ UNCHANGED vars
-Timeout(n) == n \in up /\ UNCHANGED vars
-Drop(n) == n \in up /\ UNCHANGED vars
-ReconstructSoftState(n) == n \in up /\ UNCHANGED vars
-ApplyReport(n) == n \in up /\ UNCHANGED vars
-ReplPersist(n) == n \in up /\ UNCHANGED vars
-ReplUpdate(n) == n \in up /\ UNCHANGED vars
-ReplApply(n) == n \in up /\ UNCHANGED vars
-ReplIgnore(n) == n \in up /\ UNCHANGED vars
-ReplDurable(n) == n \in up /\ UNCHANGED vars
-ReplRetire(n) == n \in up /\ UNCHANGED vars
-ReplTakeover(n) == n \in up /\ UNCHANGED vars
-ReplExpire(n) == n \in up /\ UNCHANGED vars
-ReplCollect(n) == n \in up /\ UNCHANGED vars
-ReplQuarantine(n) == n \in up /\ UNCHANGED vars
-ReplTrust(n) == n \in up /\ UNCHANGED vars
+\* A step of a running node that changes nothing here.
+Unchanged(n) == n \in up /\ UNCHANGED vars
+
+Ready(n) == Unchanged(n)
+AcceptRcpt(n) == Unchanged(n)
+RejectRcpt(n) == Unchanged(n)
+Store(n) == Unchanged(n)
+StoreDuplicate(n) == Unchanged(n)
+Deliver(n) == Unchanged(n)
+Ack(n) == Unchanged(n)
+AddFragment(n) == Unchanged(n)
+DropFragment(n) == Unchanged(n)
+Delete(n) == Unchanged(n)
+SetProfile(n) == Unchanged(n)
+Authenticate(n) == Unchanged(n)
+AuthFail(n) == Unchanged(n)
+List(n) == Unchanged(n)
+Retrieve(n) == Unchanged(n)
+Quit(n) == Unchanged(n)
+Timeout(n) == Unchanged(n)
+Drop(n) == Unchanged(n)
+ReconstructSoftState(n) == Unchanged(n)
+ApplyReport(n) == Unchanged(n)
+ReplPersist(n) == Unchanged(n)
+ReplUpdate(n) == Unchanged(n)
+ReplApply(n) == Unchanged(n)
+ReplIgnore(n) == Unchanged(n)
+ReplDurable(n) == Unchanged(n)
+ReplRetire(n) == Unchanged(n)
+ReplTakeover(n) == Unchanged(n)
+ReplExpire(n) == Unchanged(n)
+ReplCollect(n) == Unchanged(n)
+ReplQuarantine(n) == Unchanged(n)
+ReplTrust(n) == Unchanged(n)
 
 \* Membership and life-cycle steps; the events of other protocols come after.
 MembershipNext(n) ==
