@@ -172,6 +172,8 @@ Boot(n) ==
     /\ clock' = [clock EXCEPT ![n] = 0]
     /\ UNCHANGED <<wall, props, acc, committed>>
 
+\* A node stops (src/sim/faults.ts; the World drops its soft state): what the others' detection (PORCUPINE.md
+\* "Self-management": RPC timeouts, the ping ring) will notice.
 Crash(n) ==
     /\ n \in up
     /\ up' = up \ {n}
