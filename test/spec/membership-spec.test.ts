@@ -1,9 +1,10 @@
 // spec/PorcupineMembership.tla: its three lists agree (the trace events the code emits, the actions its Next
 // calls, the entries of src/conformance/membership.ts, with as many arguments as each action has), the small
 // model MCPorcupineMembership satisfies its invariants and its liveness (all views agree once faults stop),
-// and two seeded bugs written into the spec are caught by the model checker, which prints the behaviour:
+// which fails without the fairness that delivers commits, and two seeded bugs written into the spec are caught by the model checker, which prints the behaviour:
 // round 3 sent before round 2 closes, and epochs without the wall clock (two views in one epoch).
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { traceActions } from '../../src/pure/trace-actions.js';
@@ -65,6 +66,18 @@ describe('MCPorcupineMembership model check', () => {
     expect(r.stdout).toContain('Model checking completed. No error has been found.');
     expect(r.stdout).toMatch(/\d+ states generated, 12302 distinct states found, 0 states left on queue\./);
     expect(r.code).toBe(0);
+  });
+
+  it('without fairness of InstallView (a commit may never arrive) ViewsConverge is violated: the liveness check is not vacuous', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'membership-live-'));
+    const mc = readFileSync(path.join(repoRoot, 'spec/MCPorcupineMembership.tla'), 'utf8');
+    const fair = mc.split('\n').filter((l) => l.includes('InstallView(n, e, M)) /\\ UNCHANGED'));
+    expect(fair).toHaveLength(1);
+    writeFileSync(path.join(dir, 'MCPorcupineMembership.tla'), mc.replace(`${fair[0]}\n`, ''));
+    for (const f of ['PorcupineMembership.tla', 'MCPorcupineMembership.cfg']) copyFileSync(path.join(repoRoot, 'spec', f), path.join(dir, f));
+    const r = runCli(['tla', 'check', path.join(dir, 'MCPorcupineMembership.tla')]);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toContain('Error: Temporal property ViewsConverge was violated.');
   });
 
   it('seeded bug "round 3 is sent before round 2 closes" violates MembersAccepted, and the behaviour is printed', () => {
