@@ -10,7 +10,8 @@
 import { traceActions, type TraceAction } from '../pure/trace-actions.js';
 import { SIM_TRACE_ACTIONS, type SimTraceAction } from '../sim/trace.js';
 import { USER_PREFIX, effectiveAckReplicas, type SimConfig } from '../sim/config.js';
-import type { ParsedTrace, TraceEvent } from '../tla/trace/index.js';
+import type { ParsedTrace } from '../tla/trace/index.js';
+import { mapSimEvents } from './map-events.js';
 import type { ArgMap, MapContext, Refinement } from './refinement.js';
 import { byText, type SimEvent, type SimTrace } from './sim-trace.js';
 
@@ -86,10 +87,6 @@ export const mailStoreArgs: Readonly<Record<MailStoreAction, ArgMap>> = {
 /** Every action name the mapping knows: the code's trace actions plus the simulator's own. */
 export const mailStoreActions: readonly MailStoreAction[] = [...traceActions, ...SIM_TRACE_ACTIONS];
 
-function isMapped(a: string): a is MailStoreAction {
-  return Object.hasOwn(mailStoreArgs, a);
-}
-
 export interface MailStoreConstants {
   readonly Nodes: string[];
   readonly Users: string[];
@@ -164,20 +161,8 @@ function mapMailStore(trace: SimTrace): ParsedTrace {
     constants: { Nodes: set(c.Nodes), Users: set(c.Users), Msgs: set(c.Msgs), AckCodes: set(c.AckCodes), AckReplicas: c.AckReplicas, DeleteSets: set(c.DeleteSets.map(set)) },
     source: { spec: trace.header.spec, seed: trace.header.seed, version: trace.header.version },
   };
-  const events: TraceEvent[] = [];
-  let metaBefore: Record<string, unknown>[] = [];
-  for (const l of trace.lines) {
-    if ('meta' in l) {
-      metaBefore.push(l.meta);
-      continue;
-    }
-    const ev = l.event;
-    // Unknown action names pass through with the node as their only argument: the validator rejects them.
-    const args = isMapped(ev.action) ? mailStoreArgs[ev.action](ev, { metaBefore }) : [ev.node];
-    const raw = { i: ev.i, action: ev.action, args, state: mailStoreState(ev.state, c.Nodes, c.Users) };
-    events.push({ line: l.line, i: ev.i, action: ev.action, args, state: raw.state, raw });
-    metaBefore = [];
-  }
+  // Unknown action names pass through with the node as their only argument: the validator rejects them.
+  const events = mapSimEvents(trace, mailStoreArgs, (ev) => [ev.node], (ev) => mailStoreState(ev.state, c.Nodes, c.Users));
   return { header, events };
 }
 

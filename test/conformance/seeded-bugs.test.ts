@@ -3,26 +3,11 @@
 // trace, mapped to spec/MailStore.tla, must fail validation at the step that shows the bug; the same run
 // without the flag must validate.
 import { describe, expect, it } from 'vitest';
-import type { ReplicationBugs } from '../../src/pure/replication/bugs.js';
-import { makeConfig, porcupineReducer, runSimulation, type NodeReducer, type SimConfig } from '../../src/sim/index.js';
+import { makeConfig, type SimConfig } from '../../src/sim/index.js';
+import { traceLines, withBootConfig } from './bug-runs.js';
 import { validateSimTrace } from '../../src/conformance/index.js';
 import { describeFailure } from '../../src/tla/trace/index.js';
 import { specPath } from '../spec/harness.js';
-
-/** The real reducer with seeded replication bugs switched on at every boot. */
-function withBugs(bugs: ReplicationBugs): NodeReducer<unknown> {
-  const real = porcupineReducer as NodeReducer<unknown>;
-  return {
-    ...real,
-    step: (s, input, env) => real.step(s, input.kind === 'boot' ? { ...input, config: { ...input.config, replicationBugs: bugs } } : input, env),
-  };
-}
-
-function trace(config: SimConfig, reducer?: NodeReducer<unknown>): string[] {
-  const lines: string[] = [];
-  runSimulation(config, { ...(reducer === undefined ? {} : { reducer }), trace: { sink: (l) => lines.push(l), version: 'seeded-bug-test' } });
-  return lines;
-}
 
 // R = 2 with ackReplicas = 2 (the default) and slow disks: a participant's ack races its own write.
 const config = (seed: number): SimConfig =>
@@ -31,7 +16,7 @@ const config = (seed: number): SimConfig =>
 describe('seeded bugs caught by validation against MailStore', () => {
   for (const seed of [1, 2]) {
     it(`the coordinator acknowledges before persisting (ackBeforePersist), seed ${seed}: a 250 Ack with fewer than ackReplicas durable copies`, async () => {
-      const buggy = trace(config(seed), withBugs({ ackBeforePersist: true }));
+      const buggy = traceLines(config(seed), withBootConfig({ replicationBugs: { ackBeforePersist: true } }));
       const v = await validateSimTrace(specPath, buggy);
       expect(v.result.ok).toBe(false);
       if (v.result.ok) return;
@@ -42,7 +27,7 @@ describe('seeded bugs caught by validation against MailStore', () => {
       expect(f.expectedAction).toBe('Ack');
       expect(JSON.parse(buggy[f.line - 1])).toMatchObject({ action: 'Ack', args: { code: 250 } });
       expect(report.length).toBeLessThan(5000); // the enabled labels are abbreviated
-      const fine = await validateSimTrace(specPath, trace(config(seed)));
+      const fine = await validateSimTrace(specPath, traceLines(config(seed)));
       expect(fine.result.ok).toBe(true);
     });
   }

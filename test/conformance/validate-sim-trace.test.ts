@@ -30,7 +30,7 @@ describe('porcupine tla validate on simulator traces', () => {
     const r = runCli(['tla', 'validate', 'spec/MCMailStore.tla', 'traces/no-faults-3-nodes.ndjson']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([
-      'porcupine tla validate: traces/no-faults-3-nodes.ndjson is a simulator trace, and there is no refinement mapping from simulator traces to MCMailStore; mappings exist for: spec/MailStore.tla',
+      'porcupine tla validate: traces/no-faults-3-nodes.ndjson is a simulator trace, and there is no refinement mapping from simulator traces to MCMailStore; mappings exist for: spec/MailStore.tla, spec/PorcupineMembership.tla',
     ]);
   });
 

@@ -9,6 +9,7 @@ import type { NodeState } from '../../src/pure/node.js';
 import { convergenceBoundMs, defaultReplicationLimits } from '../../src/pure/replication/limits.js';
 import type { NodeReducer } from '../../src/sim/world.js';
 import { SimHarness, PASSWORD } from './sim-harness.js';
+import { checkDriverRun, recordLifecycle } from '../support/driver-trace.js';
 
 /** How the cluster of a run is set up besides its seed (default: unreplicated, the real node). */
 export interface RunOptions {
@@ -59,10 +60,15 @@ export class Run {
   unanswered = 0;
   /** Replies that refused a valid request permanently (5xx): reconfiguration may only fail temporarily. */
   readonly permanentFailures: string[] = [];
+  readonly validated: boolean;
 
   constructor(seed: number, o: RunOptions = {}) {
     const faults = { lossRate: 0.1, dupRate: 0.05, reorderRate: 0.1 };
     this.h = new SimHarness({ nodes: initial + spares, users: users.length, seed, faults, ...o });
+    // Runs of the real node are validated against spec/PorcupineMembership.tla (not seeded-bug runs: they
+    // must fail through the property they test).
+    this.validated = o.membershipBugs === undefined && o.reducer === undefined;
+    if (this.validated) recordLifecycle(this.h, { boots: false });
     for (let i = 0; i < initial; i++) this.h.world.boot(i);
     this.h.run(agreementBoundMs);
   }
@@ -173,5 +179,6 @@ export function checkSchedule(
   expect(r.unanswered).toBe(0);
   expect(r.permanentFailures).toEqual([]);
   expect(r.h.state(r.h.up()[0]).membership!.view).toBe(view); // stable: no further change
+  if (r.validated) checkDriverRun(r.h, `seed ${seed}`);
   return agreedAt! - healedAt;
 }

@@ -7,6 +7,7 @@ import type { MembershipBugs } from '../../src/pure/membership/bugs.js';
 import { defaultMembershipLimits, detectionMaxMs, roundDurationMaxMs } from '../../src/pure/membership/limits.js';
 import { compareProposal, viewIdOf } from '../../src/pure/membership/messages.js';
 import { MembershipCluster } from '../support/world-driver.js';
+import { checkDriverRun, recordLifecycle } from '../support/driver-trace.js';
 
 const L = defaultMembershipLimits;
 /**
@@ -98,6 +99,10 @@ export type Schedule = typeof scheduleArb extends fc.Arbitrary<infer T> ? T : ne
 export function checkProtocolSchedule({ seed, steps }: Schedule, bugs: MembershipBugs = {}): number {
   const c = new MembershipCluster(initial, seed);
   c.bugs = bugs;
+  // Runs without seeded bugs are validated against spec/PorcupineMembership.tla (seeded-bug runs must fail
+  // through the property they test).
+  const validated = Object.keys(bugs).length === 0;
+  if (validated) recordLifecycle(c, { boots: true });
   for (const n of initial) c.boot(n);
   for (const s of steps) {
     c.run(s.gapMs);
@@ -119,5 +124,6 @@ export function checkProtocolSchedule({ seed, steps }: Schedule, bugs: Membershi
   c.run(2 * detectionMaxMs(L));
   expect(c.state(c.live()[0]).view).toBe(view);
   checkInstalls(c);
+  if (validated) checkDriverRun(c, `seed ${seed}`);
   return agreedAt! - healedAt;
 }

@@ -1,5 +1,7 @@
 // Shared by the spec tests: run a small simulation with a 'mailboxes' trace, map it (src/conformance), load
 // spec/MailStore.tla with the trace's constants and validate in-process.
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { State, LoadedSpec, ValueOps } from '../../src/tla/api.js';
 import { describeFailure, type ParsedTrace, type ValidationResult } from '../../src/tla/trace/index.js';
@@ -79,4 +81,18 @@ export function reachableLabels(spec: LoadedSpec, ops: ValueOps): { states: numb
     }
   }
   return { states: seen.size, arity };
+}
+
+/**
+ * A model (spec/MC<module>.tla and .cfg) whose spec/<module>.tla has one edit (exactly one occurrence of
+ * `from` becomes `to`), in a scratch folder: the seeded bugs written into a spec. Returns the MC's path.
+ */
+export function modelVariant(module: string, from: string, to: string): string {
+  const spec = path.join(repoRoot, 'spec', `${module}.tla`);
+  const src = readFileSync(spec, 'utf8');
+  if (src.split(from).length !== 2) throw new Error(`spec/${module}.tla must contain "${from}" exactly once`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), `${module}-`));
+  writeFileSync(path.join(dir, `${module}.tla`), src.replace(from, to));
+  for (const ext of ['tla', 'cfg']) copyFileSync(path.join(repoRoot, 'spec', `MC${module}.${ext}`), path.join(dir, `MC${module}.${ext}`));
+  return path.join(dir, `MC${module}.tla`);
 }

@@ -2,26 +2,9 @@
 // to 2): the invariants (TypeOK, Durable, DeleteSticks) and the liveness ReplicasConverge hold, and two
 // seeded bugs written into the spec are caught by the model checker, which prints the behaviour that shows
 // them: a participant that applies an older update, and a tombstone collected before every replica has it.
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
-import { repoRoot } from './harness.js';
-
-const spec = path.join(repoRoot, 'spec/PorcupineReplication.tla');
-const mc = path.join(repoRoot, 'spec/MCPorcupineReplication.tla');
-
-/** The model with one edit to the spec (exactly one occurrence of `from`), in a scratch folder. */
-function variant(from: string, to: string): string {
-  const src = readFileSync(spec, 'utf8');
-  expect(src.split(from).length, `the spec contains "${from}" once`).toBe(2);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'repl-spec-'));
-  writeFileSync(path.join(dir, 'PorcupineReplication.tla'), src.replace(from, to));
-  copyFileSync(mc, path.join(dir, 'MCPorcupineReplication.tla'));
-  copyFileSync(mc.replace(/\.tla$/, '.cfg'), path.join(dir, 'MCPorcupineReplication.cfg'));
-  return path.join(dir, 'MCPorcupineReplication.tla');
-}
+import { modelVariant } from './harness.js';
 
 describe('PorcupineReplication model check', () => {
   it('the small model satisfies TypeOK, Durable, DeleteSticks and ReplicasConverge (4,288 states)', () => {
@@ -32,7 +15,7 @@ describe('PorcupineReplication model check', () => {
   });
 
   it('seeded bug "a participant applies an older update" violates DeleteSticks, and the behaviour is printed', () => {
-    const r = runCli(['tla', 'check', variant('keep == IF Newer(p.v, hard[n]) THEN p.v ELSE hard[n]', 'keep == p.v')]);
+    const r = runCli(['tla', 'check', modelVariant('PorcupineReplication', 'keep == IF Newer(p.v, hard[n]) THEN p.v ELSE hard[n]', 'keep == p.v')]);
     expect(r.code).toBe(12);
     expect(r.stdout).toContain('Error: Invariant DeleteSticks is violated.');
     // The behaviour: the message written, then deleted, then the older push applied (TLC labels the steps
@@ -42,7 +25,7 @@ describe('PorcupineReplication model check', () => {
   });
 
   it('seeded bug "a tombstone is dropped before every replica has it" violates DeleteSticks', () => {
-    const r = runCli(['tla', 'check', variant('    /\\ \\A m \\in Nodes : hard[m] = hard[n] \\/ hard[m] = NoVersion\n', '')]);
+    const r = runCli(['tla', 'check', modelVariant('PorcupineReplication', '    /\\ \\A m \\in Nodes : hard[m] = hard[n] \\/ hard[m] = NoVersion\n', '')]);
     expect(r.code).toBe(12);
     expect(r.stdout).toContain('Error: Invariant DeleteSticks is violated.');
     expect(r.stdout).toMatch(/State \d+: <Collect\(/);

@@ -76,4 +76,20 @@ export const REGRESSIONS: readonly Regression[] = [
       trace: { state: 'mailboxes', checkpointEverySteps: 200 },
     }),
   },
+  {
+    file: 'membership-faults-4-nodes.ndjson',
+    why: "spec/PorcupineMembership.tla's actions: a partition and its heal (rounds on both sides, contention: AbandonProposal), a crash and restart, lost and reordered messages, skewed clocks",
+    config: makeConfig({
+      seed: 3, nodes: 4, users: 5, messages: 10,
+      faults: { lossRate: 0.08, dupRate: 0.08, reorderRate: 0.2, reorderDelayMsMax: 40, clockSkewMsMax: 3 },
+      schedule: [
+        { kind: 'partition', atMs: 500, groups: [['n1', 'n2'], ['n3', 'n4']] },
+        { kind: 'healNetwork', atMs: 3000 },
+        { kind: 'crash', atMs: 5000, node: 'n2' },
+        { kind: 'restart', atMs: 7000, node: 'n2' },
+      ],
+      workload: { popFraction: 0.3, deleteProbability: 0.3, arrivalIntervalMs: 300 },
+      trace: { checkpointEverySteps: 300 },
+    }),
+  },
 ];

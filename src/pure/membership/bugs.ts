@@ -2,7 +2,8 @@
 // replication): a property that cannot catch a known bug proves nothing. Each flag switches off, or gets
 // wrong, one mechanism of the membership, the user-map recomputation or soft-state reconstruction.
 // Production code and the simulator's default configuration NEVER set these (NodeConfig.membershipBugs is
-// unset, MembershipState.bugs is `noMembershipBugs`); only test/membership/seeded-bugs.test.ts does, and it
+// unset, MembershipState.bugs is `noMembershipBugs`); only test/membership/seeded-bugs.test.ts does (and
+// test/conformance/membership-seeded-bugs.test.ts, for the two that trace validation catches), and it
 // expects the property guarding each mechanism to FAIL. docs/membership.md §9 lists which catches which.
 export interface MembershipBugs {
   /** Failure detection off: no member pings its successor on the ring (a dead member stays a member). */
@@ -29,6 +30,17 @@ export interface MembershipBugs {
   readonly keepDepartedNodes?: boolean;
   /** A lost soft-state report is never sent again. */
   readonly neverRetryReports?: boolean;
+  /**
+   * Round 3 is sent before round 2 closes: the coordinator commits right after proposing, with every node
+   * it proposed to as a member, answered or not (caught by validation against spec/PorcupineMembership.tla).
+   */
+  readonly commitBeforeRoundCloses?: boolean;
+  /**
+   * Epochs from the Lamport clock alone (no wall clock, docs/decisions.md): a restarted node proposes an
+   * epoch already used, and two coordinators (the node's two incarnations) install different views in one
+   * epoch (caught by validation against spec/PorcupineMembership.tla).
+   */
+  readonly epochFromLamportOnly?: boolean;
 }
 
 export const noMembershipBugs: MembershipBugs = {};

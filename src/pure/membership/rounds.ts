@@ -39,7 +39,8 @@ function becomeCoordinator(s: MembershipState, out: Out, nowMs: number): Members
   // node from reusing an epoch number the cluster already committed: a reused number stamped its buckets
   // like the old view's, so reconstruction skipped them and acknowledged mail vanished from listings
   // (properties/replication-durability.test.ts, docs/bugs-found-by-properties.md B7).
-  const epoch = Math.max(s.clock, s.view.epoch, s.promised?.epoch ?? 0, Math.floor(nowMs)) + 1;
+  const wall = s.bugs.epochFromLamportOnly ? 0 : Math.floor(nowMs); // seeded bug: no wall clock
+  const epoch = Math.max(s.clock, s.view.epoch, s.promised?.epoch ?? 0, wall) + 1;
   const proposal: Proposal = { epoch, coordinator: s.self };
   const own: Acceptance = { node: s.self, fresh: !s.joined, map: s.joined ? s.view.map : null, members: s.joined ? s.view.members : null };
   for (const n of sortedNodes([...s.known, ...s.view.members])) {
@@ -47,7 +48,12 @@ function becomeCoordinator(s: MembershipState, out: Out, nowMs: number): Members
   }
   setTimer(out, 'round', s.limits.roundTimeoutMs);
   out.push({ kind: 'trace', action: 'ProposeEpoch', args: { node: s.self, epoch } });
-  return { ...s, clock: epoch, promised: proposal, wantRound: false, phase: { kind: 'coordinating', proposal, accepts: [own] } };
+  const next: MembershipState = { ...s, clock: epoch, promised: proposal, wantRound: false, phase: { kind: 'coordinating', proposal, accepts: [own] } };
+  if (!s.bugs.commitBeforeRoundCloses) return next;
+  // Seeded bug: round 3 at once, counting every node round 1 went to as if it had accepted.
+  const unanswered = sortedNodes([...s.known, ...s.view.members]).filter((n) => n !== s.self);
+  const accepts = [own, ...unanswered.map((node): Acceptance => ({ node, fresh: false, map: null, members: null }))];
+  return onRoundTimer({ ...next, phase: { kind: 'coordinating', proposal, accepts } }, out);
 }
 
 /**

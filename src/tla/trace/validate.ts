@@ -50,7 +50,8 @@ type Resolved = ValidateOptions & { readonly ops: ValueOps };
 class Validator {
   private readonly opts: Resolved;
   private readonly init: ExprHandle;
-  private readonly next: ExprHandle;
+  /** Next, bound on first use: the fast path never needs it, and binding all of Next costs a few ms per spec loaded. */
+  private nextHandle: ExprHandle | undefined;
   private readonly max: number;
   private readonly varIndex: Map<string, number>;
   private readonly defCache = new Map<string, ExprHandle | undefined>();
@@ -63,9 +64,13 @@ class Validator {
   ) {
     this.opts = { ...opts, ops: opts.ops ?? valueOps };
     this.init = this.need(opts.init ?? 'Init');
-    this.next = this.need(opts.next ?? 'Next');
     this.max = opts.maxCandidates ?? 10_000;
     this.varIndex = new Map(spec.variables.map((v, i) => [v, i]));
+  }
+
+  private next(): ExprHandle {
+    this.nextHandle ??= this.need(this.opts.next ?? 'Next');
+    return this.nextHandle;
   }
 
   private need(name: string): ExprHandle {
@@ -98,7 +103,7 @@ class Validator {
       const nextCands: State[] = [];
       const tried: Transition[] = [];
       for (const s of cands) {
-        const succs = this.spec.successors(this.next, s);
+        const succs = this.spec.successors(this.next(), s);
         for (const tr of succs) {
           tried.push(tr);
           if (this.matches(tr.state, p) && this.isAction(ev, s, tr)) nextCands.push(tr.state);

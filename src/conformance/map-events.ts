@@ -1,0 +1,29 @@
+// The event loop a refinement mapping runs over a simulator trace: metadata lines are dropped but passed to
+// the next event's argument mapping (MapContext.metaBefore), every event keeps its line number in the original
+// file, and an action the mapping does not know passes through with `unknown`'s arguments, so that the
+// validator rejects it by name.
+import type { TraceEvent } from '../tla/trace/index.js';
+import type { ArgMap } from './refinement.js';
+import type { SimEvent, SimTrace } from './sim-trace.js';
+
+export function mapSimEvents(
+  trace: SimTrace,
+  actions: Readonly<Record<string, ArgMap>>,
+  unknown: ArgMap,
+  state: (ev: SimEvent, line: number) => Record<string, unknown>,
+): TraceEvent[] {
+  const events: TraceEvent[] = [];
+  let metaBefore: Record<string, unknown>[] = [];
+  for (const l of trace.lines) {
+    if ('meta' in l) {
+      metaBefore.push(l.meta);
+      continue;
+    }
+    const ev = l.event;
+    const args = (Object.hasOwn(actions, ev.action) ? actions[ev.action] : unknown)(ev, { metaBefore });
+    const raw = { i: ev.i, action: ev.action, args, state: state(ev, l.line) };
+    events.push({ line: l.line, i: ev.i, action: ev.action, args, state: raw.state, raw });
+    metaBefore = [];
+  }
+  return events;
+}
