@@ -1,6 +1,6 @@
 // Full disks in a real cluster: each node's data directory is a small tmpfs, filled up while the nodes run.
-// A delivery whose coordinating node cannot write its copy gets 452 (a participant that cannot write simply
-// never acknowledges, which the proxy reports as 451 after its RPC timeout); never a 250 that is not durable.
+// A delivery whose coordinating node cannot write its copy gets 452, and so does one whose participant cannot
+// (it answers the push with replNack at once, src/pure/replication/nack.ts); never a 250 that is not durable.
 // Once space is freed each node reboots from its disk (the driver's probe) and accepts mail again; every
 // acknowledged message stays retrievable. Every node is filled, so every delivery meets a full coordinator
 // (the load balancer decides which node coordinates; filling one node alone would make the test depend on it).
