@@ -86,7 +86,7 @@ async function runNode(c: NodeProcessConfig, secret: Buffer, tls: { key: Buffer;
   const storage = await open();
   storageRef = storage;
   const config = reducerConfig(c);
-  const trace = c.trace === undefined ? undefined : new TraceFile(c.trace, c.id, config.nodes, version);
+  const trace = c.trace === undefined ? undefined : new TraceFile(c.trace, c.id, config.nodes, version, { replicas: c.replicas, ackReplicas: c.ackReplicas });
   const driver: NodeDriver = new NodeDriver({
     self: c.id,
     config,
