@@ -111,6 +111,24 @@ describe('a participant whose disk is full (replicated R=2, ackReplicas 2)', () 
     }
     expect(participantCases).toBeGreaterThan(0);
   });
+
+  it('with R = 3 and ackReplicas 2 one refusing participant is not enough to fail: the other two copies give 250', () => {
+    const config3: NodeConfig = { nodes, loadPolicy: 'dynamic', spread: 2, messageSizeMaxBytes: 10_000, replicas: 3, ackReplicas: 2 };
+    let participantFull = 0;
+    for (const full of nodes) {
+      const c = cluster(config3);
+      c.fullDisks.add(full);
+      c.client('n1', 's1', { kind: 'smtpData', sender: 'x', recipients: ['user7'], body: `full ${full}` });
+      c.deliverAll();
+      const holders = nodes.filter((n) => c.disks.get(n)?.fragments.get('user7') !== undefined);
+      // The coordinator's own failed write is a 452 (its copy is one of the two); a participant's is not.
+      if (holders.length === 2) {
+        participantFull++;
+        expect(lastReply(c, 's1'), `${full} full`).toMatchObject({ kind: 'smtpData', code: 250 });
+      } else expect(lastReply(c, 's1'), `${full} full`).toMatchObject({ kind: 'smtpData', code: 452 });
+    }
+    expect(participantFull).toBe(2); // all three nodes are targets: two of the three cases fill a participant
+  });
 });
 
 describe('user removal', () => {

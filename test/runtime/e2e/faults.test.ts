@@ -137,7 +137,11 @@ describe('faults on a real 3-node cluster', () => {
         isolatedCodes.push(code);
         if (code === 250) acked.push(body);
       }
-      console.info(`isolated n3 answered deliveries with ${JSON.stringify(isolatedCodes)}`);
+      // POP3 at the isolated node serves what that node alone holds (the paper's partial mailbox under a
+      // partition): here none of the messages delivered while it was cut off, and never anything unacknowledged.
+      const pop = await popFetchAll(n3.host, n3.pop3, 'iso', 'iso-pw', false, 30_000);
+      console.info(`isolated n3 answered deliveries with ${JSON.stringify(isolatedCodes)}; POP at n3: ${JSON.stringify({ ok: pop.ok, error: pop.error, listed: pop.bodies.length })}`);
+      expect(pop.bodies.filter((b) => !acked.includes(b))).toEqual([]);
       expect(isolatedCodes.every((x) => x >= 400 && x < 500), JSON.stringify(isolatedCodes)).toBe(true);
       expect(((await c.admin('n3', 'GET', '/admin/fault/rpc')).body as { droppedOut: number }).droppedOut).toBeGreaterThan(0);
     } finally {

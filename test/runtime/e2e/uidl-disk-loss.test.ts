@@ -56,11 +56,14 @@ describe('UIDLs across a lost data directory', () => {
     mpop('n2');
     expect(readFileSync(mbox, 'utf8')).toContain('first-before-disk-loss');
 
+    const instanceBefore = (await c.status('n1')).instance;
     expect(await c.terminate('n1')).toBe(0);
     rmSync(c.dataDir('n1'), { recursive: true, force: true });
     mkdirSync(c.dataDir('n1'));
     await c.restart('n1');
     await c.waitMembers(ids);
+    const instanceAfter = (await c.status('n1')).instance;
+    expect(instanceAfter).not.toBe(instanceBefore); // the new data directory drew its own instance
 
     await deliver('n1', 'second-after-disk-loss');
     // The listing holds both messages (replication may still be catching up at the node mpop asks).
