@@ -7,7 +7,7 @@ import { messageBytes } from './wire-size.js';
 /** The step kinds the model charges (one per input, plus per-KB copying and replication work). */
 export type StepKind = 'smtpSession' | 'smtpData' | 'popCommand' | 'passwordCheck' | 'sessionEnd' | 'rpc' | 'replication' | 'persistDone' | 'timer' | 'boot';
 
-const REPLICATION_KINDS: ReadonlySet<Message['kind']> = new Set(['replPush', 'replAck', 'replRetire', 'replReconcile', 'replReconciled']);
+const REPLICATION_KINDS: ReadonlySet<Message['kind']> = new Set(['replPush', 'replAck', 'replNack', 'replRetire', 'replReconcile', 'replReconciled']);
 
 export function stepKind(input: Input): StepKind {
   switch (input.kind) {

@@ -44,6 +44,7 @@ function rpcPayloadBytes(m: Message): number {
     case 'mailMapUpdate':
     case 'mailMapAck':
     case 'replAck':
+    case 'replNack':
     case 'replRetire':
     case 'replReconcile':
     case 'memPing':

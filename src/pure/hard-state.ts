@@ -18,6 +18,13 @@ export interface HardState {
    * node mints message ids, so ids `${node}-${incarnation}-${counter}` are never reused after a restart.
    */
   readonly incarnation: number;
+  /**
+   * This data directory's instance: drawn from Env.entropy at its first boot and persisted with that boot's
+   * incarnation write, so a node whose disk was lost (incarnations restart at 1) still mints message ids no
+   * earlier disk of it minted (`${node}-${instance}.${incarnation}-${counter}`; issue 8, stable UIDLs).
+   * Absent in a state recovered from a disk written before it existed; the next boot draws one.
+   */
+  readonly instance?: string;
   /** Mailbox fragments stored here: user → (msgId → message). */
   readonly fragments: Fragments;
   /** User profiles (this issue: the profiles of users whose bucket this node manages; see docs/decisions.md). */
@@ -27,7 +34,7 @@ export interface HardState {
 }
 
 export type HardWrite =
-  | { readonly kind: 'incarnation'; readonly incarnation: number }
+  | { readonly kind: 'incarnation'; readonly incarnation: number; readonly instance?: string }
   | { readonly kind: 'storeMessage'; readonly user: UserId; readonly msg: StoredMsg }
   | { readonly kind: 'deleteMessages'; readonly user: UserId; readonly msgIds: readonly MsgId[] }
   | { readonly kind: 'setProfile'; readonly user: UserId; readonly profile: Profile }
@@ -41,27 +48,31 @@ export function emptyHardState(): HardState {
 }
 
 /** An explicit literal, not a spread: see patchNode in node-state.ts for why (hot path). */
-function hardState(incarnation: number, fragments: Fragments, userDb: UserDb, replication: ReplicationHard): HardState {
-  return { incarnation, fragments, userDb, replication };
+function hardState(incarnation: number, fragments: Fragments, userDb: UserDb, replication: ReplicationHard, instance: string | undefined): HardState {
+  return instance === undefined ? { incarnation, fragments, userDb, replication } : { incarnation, instance, fragments, userDb, replication };
 }
 
 /** Deterministic and idempotent for every kind, so a replayed or duplicated write is harmless. */
 export function applyHardWrite(h: HardState, w: HardWrite): HardState {
   switch (w.kind) {
     case 'incarnation':
-      return w.incarnation > h.incarnation ? hardState(w.incarnation, h.fragments, h.userDb, h.replication) : h;
+    {
+      // The first instance written sticks: a later (or replayed) write never renames the data directory.
+      const instance = h.instance ?? w.instance;
+      return w.incarnation > h.incarnation || instance !== h.instance ? hardState(Math.max(w.incarnation, h.incarnation), h.fragments, h.userDb, h.replication, instance) : h;
+    }
     case 'storeMessage':
-      return hardState(h.incarnation, storeInFragments(h.fragments, w.user, w.msg), h.userDb, h.replication);
+      return hardState(h.incarnation, storeInFragments(h.fragments, w.user, w.msg), h.userDb, h.replication, h.instance);
     case 'deleteMessages':
-      return hardState(h.incarnation, deleteFromFragments(h.fragments, w.user, w.msgIds), h.userDb, h.replication);
+      return hardState(h.incarnation, deleteFromFragments(h.fragments, w.user, w.msgIds), h.userDb, h.replication, h.instance);
     case 'setProfile':
-      return hardState(h.incarnation, h.fragments, setProfile(h.userDb, w.user, w.profile), h.replication);
+      return hardState(h.incarnation, h.fragments, setProfile(h.userDb, w.user, w.profile), h.replication, h.instance);
     case 'provisionUsers':
       if (h.userDb.ranges.some((r) => r.prefix === w.range.prefix && r.count === w.range.count && r.verifier === w.range.verifier)) return h;
-      return hardState(h.incarnation, h.fragments, provisionRange(h.userDb, w.range), h.replication);
+      return hardState(h.incarnation, h.fragments, provisionRange(h.userDb, w.range), h.replication, h.instance);
     case 'replication': {
       const views = mirrorReplicationWrite(h, h.replication, w.write);
-      return hardState(h.incarnation, views.fragments, views.userDb, applyReplicationWrite(h.replication, w.write));
+      return hardState(h.incarnation, views.fragments, views.userDb, applyReplicationWrite(h.replication, w.write), h.instance);
     }
   }
   return assertNever(w, 'hard write');

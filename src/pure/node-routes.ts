@@ -76,6 +76,7 @@ export function routeMessage(ctx: StepCtx, s: NodeState, from: NodeId, m: Messag
       return onSoftStateReportAck(s, from, m);
     case 'replPush':
     case 'replAck':
+    case 'replNack':
     case 'replRetire':
     case 'replReconcile':
     case 'replReconciled':

@@ -120,6 +120,7 @@ export function clusterView(ctx: StepCtx, s: NodeState): ClusterView {
     userMap: s.userMap,
     members: s.members,
     incarnation: s.incarnation,
+    instance: s.hard.instance ?? '',
     ready: s.ready,
     loadOf: (node) => {
       if (node === ctx.self) return own;

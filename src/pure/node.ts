@@ -65,7 +65,10 @@ function onBoot(self: NodeId, hard0: HardState, config0: NodeConfig, env: Env): 
   const config: NodeConfig = { ...config0, spread, nodes: config0.nodes.includes(self) ? config0.nodes : [...config0.nodes, self] };
   const incarnation = hard0.incarnation + 1;
   const base = incarnation * stampsPerIncarnation;
-  const write = { kind: 'incarnation', incarnation } as const;
+  // A data directory's first boot names it (hard-state.ts `instance`): ids minted on a replacement disk never
+  // repeat those of a lost one. 32 bits of the step's entropy, in base 36 (at most 7 characters).
+  const instance = hard0.instance ?? (env.entropy >>> 0).toString(36);
+  const write = { kind: 'incarnation', incarnation, instance } as const;
   const members = [...new Set(config.nodes)].sort(compareNodeId);
   const state: NodeState = {
     ...initialNodeState(),

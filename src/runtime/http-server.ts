@@ -7,6 +7,7 @@ import type { ClientReply } from '../pure/io.js';
 import { removedUserVerifier } from '../pure/user-db/user-db.js';
 import { checkAdminRequest, adminAuthHeader } from './admin-auth.js';
 import type { NodeGateway, PeerAddress, RuntimeLogger } from './contracts.js';
+import type { RpcFaults } from './fault-injection.js';
 import { makeVerifier } from './password.js';
 import { statusHtml, type NodeStatus } from './status.js';
 
@@ -18,6 +19,8 @@ export interface HttpOptions {
   readonly status: () => NodeStatus;
   readonly metrics: () => Promise<{ contentType: string; body: string }>;
   readonly logger: RuntimeLogger;
+  /** Present only with `--fault-injection`: the admin endpoint /admin/fault/rpc (fault-injection.ts). */
+  readonly faults?: RpcFaults;
 }
 
 export interface HttpHandle {
@@ -105,6 +108,7 @@ async function handle(o: HttpOptions, req: IncomingMessage, res: ServerResponse)
     return send(res, 401, { error: `unauthorised: ${why}` });
   }
   if (method === 'GET' && path === '/admin/users') return listUsers(o, res);
+  if (path === '/admin/fault/rpc') return faultRpc(o, res, method, body);
   const m = /^\/admin\/users\/([^/]+)$/.exec(path);
   if (m === null) return send(res, 404, { error: `no such admin endpoint: ${method} ${path}` });
   let user: string;
@@ -158,6 +162,23 @@ async function listUsers(o: HttpOptions, res: ServerResponse): Promise<void> {
   } finally {
     o.gateway.endSession(session);
   }
+}
+
+/** GET: the RPC fault state; PUT {"isolated": bool}: cut this node's RPC traffic both ways, or heal it. */
+function faultRpc(o: HttpOptions, res: ServerResponse, method: string, body: string): void {
+  if (o.faults === undefined) return send(res, 404, { error: 'fault injection is off: start the node with --fault-injection (tests and drills only)' });
+  if (method === 'GET') return send(res, 200, o.faults.state);
+  if (method !== 'PUT') return send(res, 405, { error: `${method} not allowed on /admin/fault/rpc (GET or PUT)` });
+  let isolated: unknown;
+  try {
+    isolated = (JSON.parse(body) as { isolated?: unknown }).isolated;
+  } catch {
+    isolated = undefined;
+  }
+  if (typeof isolated !== 'boolean') return send(res, 400, { error: 'body must be JSON {"isolated": true | false}' });
+  o.faults.setIsolated(isolated);
+  o.logger.warn({ isolated }, isolated ? 'fault injection: RPC traffic cut both ways' : 'fault injection: RPC traffic healed');
+  return send(res, 200, o.faults.state);
 }
 
 function textOf(r: ClientReply): string {

@@ -27,6 +27,8 @@ export interface NodeProcessConfig {
   readonly smtpIdleMs: number;
   readonly tlsKey?: string;
   readonly tlsCert?: string;
+  /** Enables the fault-injection admin endpoint (PUT /admin/fault/rpc): for tests and drills only. */
+  readonly faultInjection: boolean;
 }
 
 /** The flags and JSON keys, with what they mean (the `--help` text is built from this). */
@@ -49,6 +51,7 @@ export const nodeOptionHelp: readonly [string, string][] = [
   ['--pop-idle-ms MS', 'POP3 idle timeout (default 600000, RFC 1939 §3: at least 10 minutes)'],
   ['--smtp-idle-ms MS', 'SMTP idle timeout (default 300000)'],
   ['--tls-key FILE / --tls-cert FILE', 'PEM key and certificate: enables STARTTLS and STLS'],
+  ['--fault-injection', 'tests and drills only: enables PUT /admin/fault/rpc {"isolated": true|false} (secret-authenticated), which drops all of this node\'s RPC traffic both ways while SMTP, POP3 and HTTP keep serving (JSON key faultInjection: true)'],
 ];
 
 type Raw = Record<string, unknown>;
@@ -57,8 +60,11 @@ const flagKeys: Record<string, string> = {
   '--config': 'config', '--id': 'id', '--rpc': 'rpc', '--smtp': 'smtp', '--pop3': 'pop3', '--http': 'http', '--data': 'data',
   '--peers': 'peers', '--secret-file': 'secretFile', '--domain': 'domains', '--replicas': 'replicas', '--ack-replicas': 'ackReplicas',
   '--message-size-max': 'messageSizeMaxBytes', '--trace': 'trace', '--log-level': 'logLevel', '--pop-idle-ms': 'popIdleMs',
-  '--smtp-idle-ms': 'smtpIdleMs', '--tls-key': 'tlsKey', '--tls-cert': 'tlsCert',
+  '--smtp-idle-ms': 'smtpIdleMs', '--tls-key': 'tlsKey', '--tls-cert': 'tlsCert', '--fault-injection': 'faultInjection',
 };
+
+/** Flags that take no value (present = true). */
+const switchKeys = new Set(['faultInjection']);
 
 const knownKeys = new Set(Object.values(flagKeys).filter((k) => k !== 'config'));
 
@@ -75,6 +81,10 @@ export function parseNodeArgs(argv: readonly string[]): ParseResult {
     const key = flagKeys[name];
     if (key === undefined) {
       errors.push(`unknown option '${arg}'`);
+      continue;
+    }
+    if (switchKeys.has(key) && eq < 0) {
+      flags[key] = true;
       continue;
     }
     const value = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : argv[++i];
@@ -179,6 +189,8 @@ function validate(raw: Raw, baseDir: string, errors: string[]): NodeProcessConfi
   const tlsKey = str('tlsKey', '--tls-key', false);
   const tlsCert = str('tlsCert', '--tls-cert', false);
   if ((tlsKey === undefined) !== (tlsCert === undefined)) errors.push('--tls-key and --tls-cert go together');
+  const faultInjection = raw.faultInjection ?? false;
+  if (typeof faultInjection !== 'boolean') errors.push(`--fault-injection takes no value (JSON: "faultInjection": true), got '${String(faultInjection)}'`);
   if (id === undefined || rpc === undefined || smtp === undefined || pop3 === undefined || http === undefined || data === undefined || secretFile === undefined) return undefined;
   const at = (p: string): string => resolve(baseDir, p);
   return {
@@ -186,6 +198,7 @@ function validate(raw: Raw, baseDir: string, errors: string[]): NodeProcessConfi
     trace: trace === undefined ? undefined : at(trace),
     logLevel: logLevel as NodeProcessConfig['logLevel'], popIdleMs, smtpIdleMs,
     tlsKey: tlsKey === undefined ? undefined : at(tlsKey), tlsCert: tlsCert === undefined ? undefined : at(tlsCert),
+    faultInjection: faultInjection === true,
   };
 }
 

@@ -15,6 +15,7 @@ import { startTransport } from './transport/index.js';
 import { startSmtpServer } from './smtp/index.js';
 import { startPop3Server } from './pop3/index.js';
 import { TraceFile } from './trace-file.js';
+import { RpcFaults } from './fault-injection.js';
 
 export const NODE_USAGE = `porcupine node — run one node of a Porcupine mail cluster
 
@@ -85,7 +86,7 @@ async function runNode(c: NodeProcessConfig, secret: Buffer, tls: { key: Buffer;
   const storage = await open();
   storageRef = storage;
   const config = reducerConfig(c);
-  const trace = c.trace === undefined ? undefined : new TraceFile(c.trace, c.id, config.nodes, version);
+  const trace = c.trace === undefined ? undefined : new TraceFile(c.trace, c.id, config.nodes, version, { replicas: c.replicas, ackReplicas: c.ackReplicas });
   const driver: NodeDriver = new NodeDriver({
     self: c.id,
     config,
@@ -98,16 +99,19 @@ async function runNode(c: NodeProcessConfig, secret: Buffer, tls: { key: Buffer;
     log: log.child({ part: 'driver' }),
     hooks: combineHooks(metrics.hooks, trace?.hooks),
   });
+  const faults = c.faultInjection ? new RpcFaults() : undefined;
+  if (faults !== undefined) log.warn({}, 'fault injection is ENABLED (--fault-injection): PUT /admin/fault/rpc can cut this node off; never in production');
   transport = await startTransport({
     self: c.id,
     listen: c.rpc,
     peers: c.peers,
     secret,
-    onMessage: (from, message) => driver.deliver(from, message),
+    onMessage: faults === undefined ? (from, message) => driver.deliver(from, message) : faults.wrapReceive((from, message) => driver.deliver(from, message)),
     logger: log.child({ part: 'transport' }),
   });
   const t = transport;
-  driver.attachSend((to, message) => t.send(to, message));
+  const send = (to: string, message: Parameters<typeof t.send>[1]): void => t.send(to, message);
+  driver.attachSend(faults === undefined ? send : faults.wrapSend(send));
   driver.boot();
   const smtp = await startSmtpServer({
     host: c.smtp.host, port: c.smtp.port, gateway: driver, domains: c.domains, hostname: c.id,
@@ -127,6 +131,7 @@ async function runNode(c: NodeProcessConfig, secret: Buffer, tls: { key: Buffer;
     logger: log.child({ part: 'http' }),
     status: () => nodeStatus(driver.nodeState, driver.currentStorage.stats(), t.stats(), addresses()),
     metrics: async () => ({ contentType: metrics.contentType, body: await metrics.render() }),
+    faults,
   });
   log.info({ ...addresses(), data: c.data, peers: Object.fromEntries([...c.peers].map(([id, a]) => [id, addr(a)])), replicas: c.replicas, ackReplicas: c.ackReplicas, version }, 'node serving');
 

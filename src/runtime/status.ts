@@ -11,6 +11,8 @@ export interface NodeStatus {
   readonly id: string | undefined;
   readonly ready: boolean;
   readonly incarnation: number;
+  /** The data directory's instance (part of every minted message id; new after a disk loss). */
+  readonly instance: string;
   readonly epoch: number;
   readonly coordinator: string | undefined;
   readonly members: readonly string[];
@@ -60,6 +62,7 @@ export function nodeStatus(
     id: s.self,
     ready: s.ready,
     incarnation: s.incarnation,
+    instance: s.hard.instance ?? '',
     epoch: view?.epoch ?? 0,
     coordinator: view?.coordinator,
     members: s.members,
@@ -97,7 +100,7 @@ export function statusHtml(st: NodeStatus): string {
 <style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}h2{margin-bottom:.2em}</style>
 </head><body>
 <h1>Porcupine node ${esc(st.id)} ${st.ready ? '(ready)' : '(starting)'}</h1>
-<p>incarnation ${esc(st.incarnation)} · epoch ${esc(st.epoch)} (coordinator ${esc(st.coordinator)}) · up ${esc(st.uptimeSeconds)} s · <a href="/status.json">JSON</a> · <a href="/metrics">metrics</a></p>
+<p>incarnation ${esc(st.incarnation)} of data directory ${esc(st.instance)} · epoch ${esc(st.epoch)} (coordinator ${esc(st.coordinator)}) · up ${esc(st.uptimeSeconds)} s · <a href="/status.json">JSON</a> · <a href="/metrics">metrics</a></p>
 <h2>Membership</h2>${table(['member', 'buckets managed'], st.members.map((m) => [m, st.userMap[m] ?? 0]))}
 <p>buckets taken over here and still waiting for reconstruction reports: ${esc(st.rebuildingBuckets)}</p>
 <h2>Load table</h2>${table(['node', 'pending disk RPCs', 'sample age (ms)'], st.load.map((l) => [l.node, l.pending, l.ageMs]))}

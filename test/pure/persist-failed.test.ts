@@ -87,6 +87,51 @@ describe.each(configs)('a failed durable write (%s)', (_name, config) => {
   });
 });
 
+describe('a participant whose disk is full (replicated R=2, ackReplicas 2)', () => {
+  it('answers the push with replNack and the delivery gets 452 at once, without any timer firing; the coordinator keeps its copy', () => {
+    const config = configs[1][1];
+    let participantCases = 0;
+    for (const full of nodes) {
+      for (let k = 0; k < 6; k++) {
+        const c = cluster(config);
+        c.fullDisks.add(full);
+        const user = `user${k}`;
+        c.client('n1', 's1', { kind: 'smtpData', sender: 'x', recipients: [user], body: `to ${user}` });
+        c.deliverAll(); // no timer fires: only a nack can answer before the proxy's RPC timeout
+        const r = lastReply(c, 's1');
+        expect(r, `${user}, ${full} full`).toBeDefined();
+        const holders = nodes.filter((n) => c.disks.get(n)?.fragments.get(user) !== undefined);
+        // The full node refused a push: some other node (the coordinator) holds the only durable copy.
+        if (holders.length === 1 && !holders.includes(full)) {
+          participantCases++;
+          expect(r).toMatchObject({ kind: 'smtpData', code: 452 });
+        } else {
+          expect([250, 452]).toContain(r?.kind === 'smtpData' ? r.code : 0);
+        }
+      }
+    }
+    expect(participantCases).toBeGreaterThan(0);
+  });
+
+  it('with R = 3 and ackReplicas 2 one refusing participant is not enough to fail: the other two copies give 250', () => {
+    const config3: NodeConfig = { nodes, loadPolicy: 'dynamic', spread: 2, messageSizeMaxBytes: 10_000, replicas: 3, ackReplicas: 2 };
+    let participantFull = 0;
+    for (const full of nodes) {
+      const c = cluster(config3);
+      c.fullDisks.add(full);
+      c.client('n1', 's1', { kind: 'smtpData', sender: 'x', recipients: ['user7'], body: `full ${full}` });
+      c.deliverAll();
+      const holders = nodes.filter((n) => c.disks.get(n)?.fragments.get('user7') !== undefined);
+      // The coordinator's own failed write is a 452 (its copy is one of the two); a participant's is not.
+      if (holders.length === 2) {
+        participantFull++;
+        expect(lastReply(c, 's1'), `${full} full`).toMatchObject({ kind: 'smtpData', code: 250 });
+      } else expect(lastReply(c, 's1'), `${full} full`).toMatchObject({ kind: 'smtpData', code: 452 });
+    }
+    expect(participantFull).toBe(2); // all three nodes are targets: two of the three cases fill a participant
+  });
+});
+
 describe('user removal', () => {
   it('a removed user (empty verifier) is unknown to RCPT and cannot log in; re-adding restores it', () => {
     const c = cluster(configs[1][1]);

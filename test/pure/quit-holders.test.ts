@@ -11,7 +11,7 @@ import { initialUserMap, managerOf } from '../../src/pure/user-map/user-map.js';
 
 const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
 const config = { nodes, loadPolicy: 'dynamic', spread: 2, messageSizeMaxBytes: 100 } as const;
-const view: ClusterView = { userMap: initialUserMap(nodes), members: nodes, loadOf: () => 0, incarnation: 1, ready: true };
+const view: ClusterView = { userMap: initialUserMap(nodes), members: nodes, loadOf: () => 0, incarnation: 1, instance: 't', ready: true };
 const ctx = (): StepCtx => newStepCtx('n1', { now: 0, entropy: 0 }, config, { pending: 0, at: 0 }, 1, 100);
 const sent = (c: StepCtx): { to: string; message: Message }[] => c.effects.flatMap((e) => (e.kind === 'send' ? [{ to: e.to, message: e.message }] : []));
 

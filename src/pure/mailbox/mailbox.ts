@@ -103,7 +103,8 @@ export function onStoreMsg(ctx: StepCtx, s: MailboxStep, from: NodeId, m: StoreM
   ctx.effects.push({ kind: 'persist', id, write: { kind: 'storeMessage', user: m.user, msg: m.msg } });
   // applyHardWrite(s.hard, that write) written out, reusing the fragment looked up above (hot path).
   const h = s.hard;
-  const hard: HardState = { incarnation: h.incarnation, fragments: addToFragment(h.fragments, m.user, frag, m.msg), userDb: h.userDb, replication: h.replication };
+  const fragments = addToFragment(h.fragments, m.user, frag, m.msg);
+  const hard: HardState = h.instance === undefined ? { incarnation: h.incarnation, fragments, userDb: h.userDb, replication: h.replication } : { incarnation: h.incarnation, instance: h.instance, fragments, userDb: h.userDb, replication: h.replication };
   const pw: PendingWrite = { kind: 'store', user: m.user, msgId: m.msg.msgId, created: frag === undefined, waiters: [{ from, rid: m.rid }] };
   const mailbox = patchMailbox(s.mailbox, { pending: s.mailbox.pending.set(id, pw) });
   return { hard, mailbox };

@@ -65,7 +65,7 @@ function mintMsgId(ctx: StepCtx, proxy: ProxyState, view: ClusterView, clientMsg
     const [a, b] = twoHashes(clientMsgId, body);
     return { msgId: `c${a.toString(36)}${b.toString(36)}`, proxy };
   }
-  return { msgId: `${ctx.self}-${view.incarnation}-${proxy.msgCounter}`, proxy: patchProxy(proxy, { msgCounter: proxy.msgCounter + 1 }) };
+  return { msgId: `${ctx.self}-${view.instance}.${view.incarnation}-${proxy.msgCounter}`, proxy: patchProxy(proxy, { msgCounter: proxy.msgCounter + 1 }) };
 }
 
 /**

@@ -17,6 +17,8 @@ export interface ClusterView {
   readonly members: readonly NodeId[];
   readonly loadOf: (node: NodeId) => number;
   readonly incarnation: number;
+  /** This data directory's instance (hard-state.ts): part of every minted message id. */
+  readonly instance: string;
   /** False until this incarnation is durable: no message ids may be minted before (see hard-state.ts). */
   readonly ready: boolean;
 }

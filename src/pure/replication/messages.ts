@@ -13,6 +13,11 @@ export type ReplicationMessage =
    * `newer` carries it, so a pusher holding an outdated version (back from a crash) catches up.
    */
   | { readonly kind: 'replAck'; readonly objectId: ObjectId; readonly ts: Timestamp; readonly newer?: Versioned }
+  /**
+   * Target → pusher: my write of version `ts` (the one pushed) failed (a full disk), so no ack will come
+   * soon. The pusher answers callers that can no longer reach ackReplicas copies at once (SMTP 452).
+   */
+  | { readonly kind: 'replNack'; readonly objectId: ObjectId; readonly ts: Timestamp }
   /** Pusher → targets: every target acknowledged; drop the log entry (and stop any takeover). */
   | { readonly kind: 'replRetire'; readonly objectId: ObjectId; readonly ts: Timestamp }
   /** A node back from a long outage asks another replica what it holds of an object. */
@@ -22,7 +27,7 @@ export type ReplicationMessage =
 
 export type ReplicationMessageKind = ReplicationMessage['kind'];
 
-export const replicationMessageKinds: readonly ReplicationMessageKind[] = ['replPush', 'replAck', 'replRetire', 'replReconcile', 'replReconciled'];
+export const replicationMessageKinds: readonly ReplicationMessageKind[] = ['replPush', 'replAck', 'replNack', 'replRetire', 'replReconcile', 'replReconciled'];
 
 export function isReplicationMessage(m: { readonly kind: string }): m is ReplicationMessage {
   return (replicationMessageKinds as readonly string[]).includes(m.kind);

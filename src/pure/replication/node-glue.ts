@@ -15,6 +15,7 @@ import { ackReplicasDefault, replicasDefault } from './limits.js';
 import type { ReplicationMessage } from './messages.js';
 import { messageObjectId } from './objects.js';
 import { managerOf } from '../user-map/user-map.js';
+import { pushRefused } from './nack.js';
 import { bootReplication, defaultReplicationConfig, ownsPersist, stepReplication, storageFailureReason, type ReplicationInput } from './replication.js';
 import type { ReplicationEvent, ReplicationState, ReplicationStep } from './state.js';
 import type { Versioned } from './objects.js';
@@ -90,7 +91,8 @@ export function onReplicatedStore(ctx: StepCtx, s: NodeState, from: NodeId, m: S
   if (held !== undefined && (held.value.kind !== 'message' || busy(mgr.repl, held.id))) {
     // A tombstone: never stored again (the client's retries run out; the first attempt was answered 250
     // unless its reply was lost, B5). A message whose original request is still running: that request's
-    // `durable` answers it, or the client retries later.
+    // `durable` answers it, or the client retries later — at once with 452 when a replica's disk refused it (nack.ts).
+    if (held.value.kind === 'message' && pushRefused(mgr.repl, held.id)) send(ctx, from, replyFor('stored', m.rid, ctx, true));
     return s;
   }
   const key = `${from}|${m.rid}`;

@@ -5,6 +5,7 @@
 import { compareNodeId, type NodeId } from '../types.js';
 import { dropEntry, markRetired, noteApplied, onOwnCopyDurable, sendPushes, supersede } from './coordinator.js';
 import { entryKey, type LogEntry } from './hard-state.js';
+import { nackIfFailed } from './nack.js';
 import { compareTimestamp, describeTimestamp, receive, timestampEquals, type Timestamp } from './hlc.js';
 import { applyIfNewer, type LwwOutcome } from './lww.js';
 import type { Versioned } from './objects.js';
@@ -65,6 +66,7 @@ function ackWhenDurable(ctx: Ctx, s: ReplicationState, to: NodeId, object: Versi
     sendAck(ctx, s, to, object.id, object.ts);
     return s;
   }
+  if (nackIfFailed(ctx, s, to, object.id, object.ts)) return s;
   const queued = s.deferredAcks.get(object.id) ?? [];
   return { ...s, deferredAcks: s.deferredAcks.set(object.id, [...queued, { to, pushedTs: object.ts }]) };
 }

@@ -13,6 +13,7 @@ import { checkReplicationLimits, defaultReplicationLimits } from './limits.js';
 import { onAliveTimer, onBoot, onGcTimer, onReconcile, onReconciled, onReconcileTimer } from './maintenance.js';
 import type { ReplicationMessage } from './messages.js';
 import type { ObjectId, Versioned } from './objects.js';
+import { nackDeferred, onNack, storageFailureReason } from './nack.js';
 import { onObjectWriteDurable, onPush, onPutDurable, onRetireMsg, onTakeover } from './participant.js';
 import { newCtx, traceRepl, type Ctx, type ReplicationConfig, type ReplicationState, type ReplicationStep } from './state.js';
 import { parseReplicationTimer } from './timers.js';
@@ -84,6 +85,8 @@ function onMessage(ctx: Ctx, s: ReplicationState, from: NodeId, m: ReplicationMe
     case 'replAck':
       // A newer version handed back by the target is applied first (as a push from it, nothing to log).
       return onAck(ctx, m.newer === undefined ? s : onPush(ctx, s, from, m.newer, []), from, m.objectId, m.ts);
+    case 'replNack':
+      return onNack(ctx, s, from, m.objectId, m.ts);
     case 'replRetire':
       return onRetireMsg(ctx, s, m.objectId, m.ts);
     case 'replReconcile':
@@ -135,14 +138,16 @@ function onPersisted(ctx: Ctx, s0: ReplicationState, id: PersistId): Replication
 
 /**
  * A write failed. Its `inflight` count is deliberately kept: acks for the object stay deferred, so no node is
- * ever told this copy is durable (a duplicate push would otherwise be acked from memory). The update we
+ * ever told this copy is durable (a duplicate push would otherwise be acked from memory). The pushers whose
+ * acks waited for the write hear `replNack` (nack.ts), so their callers answer 452 at once. The update we
  * coordinate whose own copy failed is rejected with reason 'storage' (its caller answers 452); the runtime
  * reboots the node from disk once writes succeed again, which drops this soft state.
  */
 function onPersistFailed(ctx: Ctx, s0: ReplicationState, id: PersistId): ReplicationState {
   const w = s0.pending.get(id);
   if (w === undefined) return s0;
-  const s: ReplicationState = { ...s0, pending: s0.pending.delete(id) };
+  let s: ReplicationState = { ...s0, pending: s0.pending.delete(id) };
+  if (w.objectId !== undefined) s = nackDeferred(ctx, s, w.objectId);
   if (w.kind !== 'put') return s;
   const p = s.pushes.get(w.objectId);
   if (p === undefined || p.selfDurable || !timestampEquals(p.ts, w.ts)) return s;
@@ -150,8 +155,8 @@ function onPersistFailed(ctx: Ctx, s0: ReplicationState, id: PersistId): Replica
   return { ...s, pushes: s.pushes.delete(w.objectId) };
 }
 
-/** The `rejected` reason of an update whose coordinator could not write its own copy. */
-export const storageFailureReason = 'storage';
+/** The `rejected` reason of an update whose copies cannot all be written (nack.ts). */
+export { storageFailureReason };
 
 /** The version a reader may see: quarantined replicas (stale rejoin) are invisible until reconciled. */
 export function readObject(s: ReplicationState, id: ObjectId): Versioned | undefined {

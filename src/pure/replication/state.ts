@@ -40,6 +40,8 @@ export interface Push {
   readonly attempt: number;
   /** Tell the targets when done (`replRetire`): only the pusher of a logged entry of version `ts` may. */
   readonly announce: boolean;
+  /** Targets whose write of version `ts` failed (`replNack`, nack.ts): no ack expected from them soon. */
+  readonly refused?: readonly NodeId[];
 }
 
 /** An ack owed once the object has no write in flight; `pushedTs` tells whether our version is newer. */
@@ -78,6 +80,8 @@ export interface ReplicationState {
   /** objectId → writes of it in flight: an ack for the object waits until there are none (ack after persist). */
   readonly inflight: PMap<number>;
   readonly deferredAcks: PMap<readonly DeferredAck[]>;
+  /** Objects a write of which failed here (a full disk): pushes of them are nacked until the node reboots (nack.ts). */
+  readonly failedWrites?: PMap<true>;
   /** Tombstones held here (soft index over hard.objects, so GC does not scan every object). */
   readonly tombstones: PMap<true>;
   /** tombstone objectId → when we learned its delete retired (this node's clock). */

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { headerConstants, noRefinementMessage, parseSimTrace, refinementFor, refinements } from '../../conformance/index.js';
+import { isRuntimeTrace, mergeRuntimeTraces } from '../../conformance/runtime-traces.js';
 import { TlaError, type CfgConstant } from '../api.js';
 import { constantMap } from '../cfg/index.js';
 import { loadSpec, valueOps } from '../front-end.js';
@@ -10,7 +11,7 @@ import { parseArgs } from './args.js';
 import type { CliIo } from './io.js';
 import { defaultCfgPath, readCfg } from './load.js';
 
-export const VALIDATE_HELP = `Usage: porcupine tla validate SPEC.tla TRACE.ndjson [--config CFG] [--init Init] [--next Next] [--enumerate] [--lib DIR]...
+export const VALIDATE_HELP = `Usage: porcupine tla validate SPEC.tla TRACE.ndjson... [--config CFG] [--init Init] [--next Next] [--enumerate] [--lib DIR]...
 
 Checks that TRACE.ndjson is a behaviour of SPEC.tla.
 
@@ -18,6 +19,11 @@ A simulator trace (porcupine sim --trace FILE; first line {"kind":"header","spec
 taken as recorded: the refinement mapping of the spec's module (src/conformance) turns each event into the
 spec's variables and action arguments, and the constants come from the trace. Mapped specs:
 ${refinements.map((r) => `  spec/${r.module}.tla: ${r.summary}`).join("\n")}
+
+A real cluster's traces (porcupine node --trace FILE, one file per node; header with "runtime") are given
+together, one file per node, in any order: they are merged into one cluster trace (ordered by the host's
+monotonic clock when all files come from one boot of one host, else by wall-clock time; the nodes' up/down
+state follows from their Boot events) and validated like a simulator trace. See docs/runtime-traces.md.
 
 Otherwise the first line is a header
 {"module": ..., "constants": {...}}; each further line is an event
@@ -40,23 +46,43 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
     io.out(VALIDATE_HELP);
     return 0;
   }
-  if (args.positional.length !== 2) {
-    io.err('porcupine tla validate: give SPEC.tla and TRACE.ndjson (see --help)');
+  if (args.positional.length < 2) {
+    io.err('porcupine tla validate: give SPEC.tla and TRACE.ndjson (or one runtime trace per node; see --help)');
     return 2;
   }
-  const [specPath, tracePath] = args.positional;
+  const [specPath, ...tracePaths] = args.positional;
+  const tracePath = tracePaths.join(' ');
   if (!existsSync(specPath)) throw new TlaError('io', `cannot read the spec ${specPath}`);
   // An unreadable trace is bad usage (2), not a spec error: the help promises 150 only for the spec.
-  let text: string;
-  try {
-    text = readFileSync(tracePath, 'utf8');
-  } catch (e) {
-    io.err(`porcupine tla validate: cannot read the trace ${tracePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  const texts: string[] = [];
+  for (const p of tracePaths) {
+    try {
+      texts.push(readFileSync(p, 'utf8'));
+    } catch (e) {
+      io.err(`porcupine tla validate: cannot read the trace ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      return 2;
+    }
+  }
+  const runtime = texts.map(isRuntimeTrace);
+  if (texts.length > 1 && !runtime.every((r) => r)) {
+    io.err('porcupine tla validate: several trace files must all be runtime node traces (porcupine node --trace), one per node');
     return 2;
   }
+  const text = texts[0];
   let trace: ParsedTrace;
   let simulator = false;
-  if (startsWithSimHeader(text)) {
+  if (runtime[0]) {
+    const module = path.basename(specPath, '.tla');
+    const refinement = refinementFor(module);
+    if (refinement === undefined) {
+      io.err(`porcupine tla validate: ${tracePath} are runtime traces, and there is ${noRefinementMessage(module)}`);
+      return 2;
+    }
+    const merged = mergeRuntimeTraces(tracePaths.map((name, k) => ({ name, text: texts[k] })));
+    io.err(`Merged ${tracePaths.length} runtime trace file(s), ordered by ${merged.orderedBy === 'mono' ? "the host's monotonic clock" : 'wall-clock time'}.`);
+    trace = refinement.map(merged.trace);
+    simulator = true;
+  } else if (startsWithSimHeader(text)) {
     // A simulator trace as recorded: map it with the refinement mapping of the spec's module.
     const module = path.basename(specPath, '.tla');
     const refinement = refinementFor(module);

@@ -1,6 +1,6 @@
 // Full disks in a real cluster: each node's data directory is a small tmpfs, filled up while the nodes run.
-// A delivery whose coordinating node cannot write its copy gets 452 (a participant that cannot write simply
-// never acknowledges, which the proxy reports as 451 after its RPC timeout); never a 250 that is not durable.
+// A delivery whose coordinating node cannot write its copy gets 452, and so does one whose participant cannot
+// (it answers the push with replNack at once, src/pure/replication/nack.ts); never a 250 that is not durable.
 // Once space is freed each node reboots from its disk (the driver's probe) and accepts mail again; every
 // acknowledged message stays retrievable. Every node is filled, so every delivery meets a full coordinator
 // (the load balancer decides which node coordinates; filling one node alone would make the test depend on it).
@@ -80,6 +80,45 @@ describe('a full disk on one node', () => {
       const r = await popFetchAll(n2.host, n2.pop3, 'full', 'full-pw');
       return r.ok && acked.every((b) => r.bodies.includes(b)) ? r.bodies : undefined;
     }, 40_000, 500);
+    for (const b of acked) expect(got.filter((x) => x === b)).toHaveLength(1);
+  }, 150_000);
+
+  it('only n2 full: deliveries at n1 and n3 are answered 250 or a prompt 452 (a participant nacks at once), never 451 after the RPC timeout', async () => {
+    if (c === undefined) throw new Error('cluster did not start');
+    const cl = c;
+    await cl.waitMembers(ids);
+    const mnt = mnts.get('n2') ?? '';
+    const st = statfsSync(mnt);
+    writeFileSync(join(mnt, 'filler'), Buffer.alloc(Math.max(0, st.bavail * st.bsize - 8 * 1024)));
+    const results: { code: number; ms: number }[] = [];
+    const acked: string[] = [];
+    try {
+      for (let i = 0; i < 8; i++) {
+        const n = cl.node(i % 2 === 0 ? 'n1' : 'n3');
+        const body = `only-n2-full-${i}-${'y'.repeat(30_000)}`;
+        const t0 = Date.now();
+        const code = await smtpSend(n.host, n.smtp, 'full@example.org', body, 30_000);
+        results.push({ code, ms: Date.now() - t0 });
+        if (code === 250) acked.push(body);
+      }
+    } finally {
+      rmSync(join(mnt, 'filler'));
+    }
+    console.info(`only n2 full: ${JSON.stringify(results)}`);
+    expect(results.filter((r) => r.code !== 250 && r.code !== 452), JSON.stringify(results)).toEqual([]);
+    // The proxy's RPC timeout is 5 s: every answer came well before it.
+    expect(results.filter((r) => r.ms >= 4000), JSON.stringify(results)).toEqual([]);
+    expect(results.some((r) => r.code === 452), JSON.stringify(results)).toBe(true);
+    // n2 refused as a participant at least once (its nacks are counted like every RPC it sends).
+    const n2 = cl.node('n2');
+    const metrics = await (await fetch(`http://${n2.host}:${n2.http}/metrics`)).text();
+    expect(metrics).toMatch(/porcupine_rpc_sent_total\{kind="replNack"\} [1-9]/);
+    await cl.waitMembers(ids, ids, 60_000);
+    const n1 = cl.node('n1');
+    const got = await eventually('every acknowledged message', async () => {
+      const r = await popFetchAll(n1.host, n1.pop3, 'full', 'full-pw');
+      return r.ok && acked.every((b) => r.bodies.includes(b)) ? r.bodies : undefined;
+    }, 60_000, 500);
     for (const b of acked) expect(got.filter((x) => x === b)).toHaveLength(1);
   }, 150_000);
 });
