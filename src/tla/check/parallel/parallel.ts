@@ -1,0 +1,391 @@
+// `--workers N`: breadth-first search on N worker threads with the one-worker explorer's exact results.
+//
+// Design (measured against the alternatives in docs/tla.md): the main thread owns the seen set, the parent
+// pointers and a FIFO queue of encoded states (codec.ts); workers (worker.ts) do the expensive part,
+// evaluating Next, constraints, keys (fingerprint, VIEW, SYMMETRY) and invariants. The queue is cut into
+// jobs, each worker has up to two in flight, and results are COMMITTED IN JOB ORDER, i.e. in the order the
+// one-worker BFS would dequeue the states. So the seen set takes the same states in the same order, and
+// every count, the outdegree statistics, the depth, the first violation found and its counterexample are
+// those of --workers 1 (a stronger guarantee than TLC gives with several workers). A worker sends only the
+// successors that may be new: it filters with the keys the seen set held when the job was sent, plus the
+// ones it sent itself before. States cross threads as Int32 words, never as object graphs.
+//
+// Two things stay with one worker: liveness (the explored graph is built by the one-worker explorer; the
+// caller falls back) and specs that intern new names while exploring (NameProbe in worker.ts): then this
+// returns a fallback and the caller runs one worker.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { TlaError, type ActionLabel, type State } from '../../api.js';
+import type { ExploreResult } from '../explore.js';
+import { FingerprintSet, FpVec, IntVec } from '../fp-set.js';
+import type { CheckPlan } from '../plan.js';
+import type { Stats, Trace, Verdict } from '../result.js';
+import { readState, StateReader } from './codec.js';
+import { CONSTRAINT_ERROR, EVAL_FAILED, IN_MODEL, KNOWN_SEEN, type ErrorInfo, type FromWorker, type Records, type ToWorker, type WorkerSource } from './protocol.js';
+
+export type { WorkerSource } from './protocol.js';
+
+/** States per job at most (small jobs at the start, when the queue is short, keep every worker busy). */
+const MAX_JOB = 512;
+/** Jobs in flight per worker: one to work on, one waiting, so a worker never waits for the main thread. */
+const IN_FLIGHT = 2;
+
+export interface ParallelOptions {
+  readonly workers: number;
+  readonly source: WorkerSource;
+  readonly onProgress?: (s: Stats) => void;
+  readonly progressMs?: number;
+}
+
+export type ParallelOutcome = { readonly kind: 'done'; readonly result: ExploreResult } | { readonly kind: 'fallback'; readonly reason: string };
+
+/** `--workers auto`: one per core, like TLC's `-workers auto`. */
+export function parseWorkers(text: string): number | undefined {
+  if (text === 'auto') return availableParallelism();
+  return /^[1-9]\d*$/.test(text) ? Number(text) : undefined;
+}
+
+/** Why the search ended early: a verdict, possibly still needing its counterexample from a worker. */
+interface Ending {
+  readonly make: (trace: Trace | undefined) => Verdict;
+  /** The state whose path the trace follows (-1: no trace; -2: the given initial state). */
+  readonly path: number;
+  /** With path >= 0: the successor of the path's last state to append (-1: none). */
+  readonly pos: number;
+  readonly initial?: State;
+}
+
+class Ended {
+  constructor(readonly ending: Ending) {}
+}
+
+class Fallback {
+  constructor(readonly reason: string) {}
+}
+
+interface Job {
+  readonly worker: number;
+  /** Queue position of the job's first state. */
+  readonly first: number;
+  readonly count: number;
+  result?: Extract<FromWorker, { kind: 'expanded' }>;
+}
+
+export function exploreParallel(nvars: number, plan: CheckPlan, opts: ParallelOptions): Promise<ParallelOutcome> {
+  return new Coordinator(nvars, plan, opts).run();
+}
+
+class Coordinator {
+  private readonly seen = new FingerprintSet();
+  private readonly parent = new IntVec();
+  private readonly level = new IntVec();
+  private readonly fps = new FpVec();
+  private readonly degrees = new IntVec();
+  /** The queue: encoded state and state index by queue position; a state is dropped once sent out. */
+  private readonly qStates: (Int32Array | undefined)[] = [];
+  private readonly qIndex = new IntVec();
+  private dispatched = 0;
+  private committed = 0;
+  private generated = 0;
+  private initial = 0;
+  private depth = 0;
+  private readonly jobs = new Map<number, Job>();
+  private nextJob = 0;
+  private commitJob = 0;
+  private readonly workers: Worker[] = [];
+  private readonly inFlight: number[] = [];
+  /** How many fingerprints of `fps` each worker has been sent. */
+  private readonly synced: number[] = [];
+  private readonly started = Date.now();
+  private lastProgress = Date.now();
+  private settle!: (o: ParallelOutcome) => void;
+  private fail!: (e: unknown) => void;
+  private traceWaiter: ((m: Extract<FromWorker, { kind: 'trace' }>) => void) | undefined;
+  private finished = false;
+
+  constructor(
+    private readonly nvars: number,
+    private readonly plan: CheckPlan,
+    private readonly opts: ParallelOptions,
+  ) {}
+
+  run(): Promise<ParallelOutcome> {
+    return new Promise<ParallelOutcome>((resolve, reject) => {
+      this.settle = resolve;
+      this.fail = reject;
+      for (let w = 0; w < this.opts.workers; w++) {
+        const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: this.opts.source });
+        worker.on('message', (m: FromWorker) => this.onMessage(w, m));
+        worker.on('error', (e) => this.abort(e));
+        this.workers.push(worker);
+        this.inFlight.push(0);
+        this.synced.push(0);
+      }
+      this.post(0, { kind: 'init' });
+    });
+  }
+
+  private post(w: number, m: ToWorker, transfer: ArrayBuffer[] = []): void {
+    this.workers[w].postMessage(m, transfer);
+  }
+
+  private onMessage(w: number, m: FromWorker): void {
+    if (m.kind === 'trace') return this.traceWaiter?.(m);
+    if (m.kind === 'crash') return this.abort(new Error(`model-checking worker ${w + 1} failed: ${m.message}`));
+    if (this.finished) return;
+    try {
+      switch (m.kind) {
+        case 'ready':
+          return;
+        case 'init':
+          if (m.runtimeNames) throw new Fallback('names were interned while computing the initial states');
+          this.commitInit(m);
+          break;
+        case 'expanded': {
+          if (m.runtimeNames) throw new Fallback('the spec builds new strings while exploring (their order could differ between threads)');
+          this.inFlight[w]--;
+          const job = this.jobs.get(m.job);
+          if (job === undefined) throw new Error(`internal: result of unknown job ${m.job}`);
+          job.result = m;
+          for (let j = this.jobs.get(this.commitJob); j?.result !== undefined; j = this.jobs.get(this.commitJob)) {
+            this.jobs.delete(this.commitJob++);
+            this.commitJobResult(j);
+          }
+          break;
+        }
+      }
+      this.dispatch();
+      if (this.jobs.size === 0 && this.dispatched === this.qStates.length) this.finish({ kind: 'done', result: { verdict: { kind: 'success' }, stats: this.stats() } });
+    } catch (e) {
+      if (e instanceof Ended) void this.end(e.ending);
+      else if (e instanceof Fallback) this.finish({ kind: 'fallback', reason: e.reason });
+      else this.abort(e);
+    }
+  }
+
+  private dispatch(): void {
+    const n = this.workers.length;
+    for (let w = 0; w < n; w++) {
+      while (this.inFlight[w] < IN_FLIGHT && this.dispatched < this.qStates.length) {
+        const waiting = this.qStates.length - this.dispatched;
+        const count = Math.min(MAX_JOB, Math.max(1, Math.ceil(waiting / (n * IN_FLIGHT))));
+        this.sendJob(w, count);
+      }
+    }
+  }
+
+  private sendJob(w: number, count: number): void {
+    const first = this.dispatched;
+    let size = 0;
+    for (let k = first; k < first + count; k++) size += (this.qStates[k] as Int32Array).length;
+    const words = new Int32Array(size);
+    const starts = new Int32Array(count + 1);
+    let at = 0;
+    for (let k = 0; k < count; k++) {
+      const s = this.qStates[first + k] as Int32Array;
+      this.qStates[first + k] = undefined;
+      starts[k] = at;
+      words.set(s, at);
+      at += s.length;
+    }
+    starts[count] = at;
+    this.dispatched += count;
+    const seen = this.fps.view().slice(this.synced[w]);
+    this.synced[w] = this.fps.length;
+    const job = this.nextJob++;
+    this.jobs.set(job, { worker: w, first, count });
+    this.inFlight[w]++;
+    this.post(w, { kind: 'expand', job, words, starts, seen }, [words.buffer, starts.buffer, seen.buffer]);
+  }
+
+  private commitInit(m: Extract<FromWorker, { kind: 'init' }>): void {
+    if (m.error) this.stopWith(errorVerdict(m.error), -1, -1);
+    const r = m.records;
+    const ends = stateEnds(r);
+    for (let k = 0; k < r.owner.length; k++) {
+      const p = r.pos[k];
+      const err = (which: string): ErrorInfo | undefined => r.errors.find((e) => e.rec === k && e.which === which)?.error;
+      if (r.flags[k] & CONSTRAINT_ERROR) {
+        this.generated = p + 1;
+        this.stopWith(errorVerdict(err('constraint')), -1, -1);
+      }
+      const inModel = (r.flags[k] & IN_MODEL) !== 0;
+      const idx = inModel ? this.addState(r.fp[k], -1, 1) : -1;
+      if (idx >= 0) this.initial++;
+      if (inModel && idx < 0) continue;
+      const state = (): State => readState(r.words, r.at[k], this.nvars);
+      if (r.inv[k] !== 0 || r.prop[k] !== 0) {
+        this.generated = p + 1;
+        const inv = r.inv[k] !== 0;
+        const code = inv ? r.inv[k] : r.prop[k];
+        if (code === EVAL_FAILED) this.stopWith(errorVerdict(err(inv ? 'inv' : 'prop')), -1, -1);
+        const named = inv ? this.plan.invariants[code - 1] : this.plan.initProperties[code - 1];
+        const kind = inv ? 'invariant' : 'initProperty';
+        throw new Ended({ make: (trace) => ({ kind, name: named.name, cfgName: named.cfgName, trace: trace as Trace }), path: -2, pos: -1, initial: state() });
+      }
+      if (idx >= 0) this.enqueue(r.words.subarray(r.at[k], ends[k]), idx);
+    }
+    this.generated = m.count;
+  }
+
+  private commitJobResult(job: Job): void {
+    const m = job.result as Extract<FromWorker, { kind: 'expanded' }>;
+    const r = m.records;
+    const ends = stateEnds(r);
+    let k = 0;
+    for (let j = 0; j < job.count; j++) {
+      const i = this.qIndex.get(job.first + j);
+      this.committed++;
+      const g = m.generated[j];
+      if (g < 0) this.stopWith(errorVerdict(m.stateErrors.find((e) => e.state === j)?.error), i, -1);
+      if (g === 0 && this.plan.checkDeadlock) this.stopWith((trace) => ({ kind: 'deadlock', trace: trace as Trace }), i, -1);
+      const before = this.fps.length;
+      for (; k < r.owner.length && r.owner[k] === j; k++) this.commitRecord(r, k, ends[k], i);
+      this.generated += g;
+      this.degrees.push(this.fps.length - before);
+      if ((this.committed & 1023) === 0) this.maybeProgress();
+    }
+  }
+
+  /** One successor of state i, as explore.ts's onSuccessor handles it. */
+  private commitRecord(r: Records, k: number, end: number, i: number): void {
+    const p = r.pos[k];
+    const flags = r.flags[k];
+    const err = (which: string): ErrorInfo | undefined => r.errors.find((e) => e.rec === k && e.which === which)?.error;
+    const stop = (make: (trace: Trace | undefined) => Verdict, pos: number): never => {
+      this.generated += p + 1;
+      this.stopWith(make, i, pos);
+    };
+    if (flags & CONSTRAINT_ERROR) stop(errorVerdict(err('constraint')), -1);
+    let isNew = true;
+    let idx = -1;
+    if (flags & IN_MODEL) {
+      idx = flags & KNOWN_SEEN ? -1 : this.addState(r.fp[k], i, this.level.get(i) + 1);
+      isNew = idx >= 0;
+    }
+    const inv = r.inv[k];
+    if (isNew && inv === EVAL_FAILED) stop(errorVerdict(err('inv')), -1);
+    if (isNew && inv > 0) {
+      const named = this.plan.invariants[inv - 1];
+      stop((trace) => ({ kind: 'invariant', name: named.name, cfgName: named.cfgName, trace: trace as Trace }), p);
+    }
+    const prop = r.prop[k];
+    if (prop === EVAL_FAILED) stop(errorVerdict(err('prop')), -1);
+    if (prop > 0) {
+      const ap = this.plan.actionProperties[prop - 1];
+      stop((trace) => ({ kind: 'actionProperty', name: ap.name, cfgName: ap.cfgName, trace: trace as Trace }), p);
+    }
+    if (idx >= 0) this.enqueue(r.words.subarray(r.at[k], end), idx);
+  }
+
+  private addState(fp: bigint, parent: number, lvl: number): number {
+    const idx = this.fps.length;
+    if (this.seen.putIfAbsent(fp, idx) >= 0) return -1;
+    this.fps.push(fp);
+    this.parent.push(parent);
+    this.level.push(lvl);
+    if (lvl > this.depth) this.depth = lvl;
+    return idx;
+  }
+
+  private enqueue(state: Int32Array, idx: number): void {
+    this.qStates.push(state);
+    this.qIndex.push(idx);
+  }
+
+  private stopWith(make: (trace: Trace | undefined) => Verdict, path: number, pos: number): never {
+    throw new Ended({ make, path, pos });
+  }
+
+  /** Ends the search with a verdict, after asking a worker for its counterexample when it has one. */
+  private async end(e: Ending): Promise<void> {
+    const stats = this.stats();
+    this.finished = true; // later job results are moot
+    try {
+      let trace: Trace | undefined;
+      if (e.path === -2 && e.initial) trace = { steps: [{ state: e.initial }] };
+      else if (e.path >= 0) trace = await this.rebuild(e.path, e.pos);
+      this.settleWith({ kind: 'done', result: { verdict: e.make(trace), stats } });
+    } catch (err) {
+      this.abort(err);
+    }
+  }
+
+  private async rebuild(i: number, pos: number): Promise<Trace> {
+    const path: bigint[] = [];
+    for (let j = i; j >= 0; j = this.parent.get(j)) path.push(this.fps.get(j));
+    path.reverse();
+    const m = await new Promise<Extract<FromWorker, { kind: 'trace' }>>((resolve) => {
+      this.traceWaiter = resolve;
+      const fps = BigUint64Array.from(path);
+      this.post(0, { kind: 'trace', fps, pos }, [fps.buffer]);
+    });
+    if (m.error) throw new TlaError(m.error.code as TlaError['code'], m.error.message, m.error.loc);
+    const reader = new StateReader(m.words);
+    const steps = Array.from(m.starts, (at, k) => {
+      const l = m.labels[k];
+      const action: ActionLabel | undefined = l === null ? undefined : { name: l.name, loc: l.loc, args: new StateReader(m.words).read(l.argsAt, l.nargs) };
+      return { state: reader.read(at, this.nvars), action };
+    });
+    return { steps };
+  }
+
+  private finish(o: ParallelOutcome): void {
+    this.finished = true;
+    this.settleWith(o);
+  }
+
+  private settleWith(o: ParallelOutcome): void {
+    void Promise.all(this.workers.map((w) => w.terminate())).then(() => this.settle(o), this.fail);
+  }
+
+  private abort(e: unknown): void {
+    this.finished = true;
+    void Promise.all(this.workers.map((w) => w.terminate())).then(() => this.fail(e), () => this.fail(e));
+  }
+
+  private maybeProgress(): void {
+    if (this.opts.onProgress === undefined) return;
+    const now = Date.now();
+    if (now - this.lastProgress < (this.opts.progressMs ?? 5000)) return;
+    this.lastProgress = now;
+    this.opts.onProgress(this.stats());
+  }
+
+  private stats(): Stats {
+    const sorted = Int32Array.from(this.degrees.view()).sort();
+    const n = sorted.length;
+    let sum = 0;
+    for (const x of sorted) sum += x;
+    return {
+      generated: this.generated,
+      distinct: this.fps.length,
+      initial: this.initial,
+      queueLeft: this.qStates.length - this.committed,
+      depth: this.depth,
+      elapsedMs: Date.now() - this.started,
+      outdegree: {
+        min: n ? sorted[0] : 0,
+        max: n ? sorted[n - 1] : 0,
+        mean: n ? sum / n : 0,
+        p95: n ? sorted[Math.min(n - 1, Math.floor(n * 0.95))] : 0,
+      },
+    };
+  }
+}
+
+/** Where each record's encoded state ends (the next encoded state's start, or the end of the words). */
+function stateEnds(r: Records): Int32Array {
+  const ends = new Int32Array(r.at.length);
+  let next = r.words.length;
+  for (let k = r.at.length - 1; k >= 0; k--) {
+    ends[k] = next;
+    if (r.at[k] >= 0) next = r.at[k];
+  }
+  return ends;
+}
+
+function errorVerdict(e: ErrorInfo | undefined): (trace: Trace | undefined) => Verdict {
+  const info = e ?? { code: 'eval', message: 'internal: a worker reported a failure without its error' };
+  return (trace) => ({ kind: 'error', code: info.code, message: info.message, trace, loc: info.loc, nested: info.nested });
+}
