@@ -13,7 +13,9 @@
 // Two things stay with one worker: liveness (the explored graph is built by the one-worker explorer; the
 // caller falls back) and specs that intern new names while exploring (NameProbe in worker.ts): then this
 // returns a fallback and the caller runs one worker.
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TlaError, type ActionLabel, type State } from '../../api.js';
 import type { ExploreResult } from '../explore.js';
@@ -114,7 +116,7 @@ class Coordinator {
       this.settle = resolve;
       this.fail = reject;
       for (let w = 0; w < this.opts.workers; w++) {
-        const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: this.opts.source });
+        const worker = new Worker(workerScript(), { workerData: this.opts.source });
         worker.on('message', (m: FromWorker) => this.onMessage(w, m));
         worker.on('error', (e) => this.abort(e));
         this.workers.push(worker);
@@ -372,6 +374,18 @@ class Coordinator {
       },
     };
   }
+}
+
+/**
+ * The compiled worker beside this module. Run from TypeScript sources (vitest), this module is
+ * src/tla/check/parallel/parallel.ts and Node cannot start a .ts worker: use the build's copy under dist/.
+ */
+function workerScript(): URL {
+  const beside = new URL('./worker.js', import.meta.url);
+  if (!import.meta.url.endsWith('.ts')) return beside;
+  const built = new URL('../../../../dist/src/tla/check/parallel/worker.js', import.meta.url);
+  if (!existsSync(fileURLToPath(built))) throw new Error(`--workers needs the compiled worker ${fileURLToPath(built)}: build first (npx tsc -p tsconfig.json)`);
+  return built;
 }
 
 /** Where each record's encoded state ends (the next encoded state's start, or the end of the words). */
