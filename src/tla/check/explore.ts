@@ -193,7 +193,7 @@ export class Explorer {
   }
 
   private labelId(a: ActionLabel): number {
-    const key = `${a.name}(${a.args.map((v) => this.ops.print(v)).join(',')})@${a.loc.module}:${a.loc.line}:${a.loc.col}`;
+    const key = labelKey(a, this.ops);
     let id = this.labelIds.get(key);
     if (id === undefined) {
       id = this.labels.length;
@@ -280,6 +280,11 @@ export class Explorer {
       labels: this.labels,
     };
   }
+}
+
+/** What makes two action labels the same label of the state graph. */
+export function labelKey(a: ActionLabel, ops: ValueOps): string {
+  return `${a.name}(${a.args.map((v) => ops.print(v)).join(',')})@${a.loc.module}:${a.loc.line}:${a.loc.col}`;
 }
 
 /** TLC's "nested expressions" of an evaluation error, when the front end gives them. */

@@ -2,7 +2,7 @@
 // then liveness on the explored graph. See docs/tla.md for what is supported.
 import { TlaError, type LoadedSpec, type ValueOps } from '../api.js';
 import type { CfgModel } from '../cfg/cfg-model.js';
-import { explore } from './explore.js';
+import { explore, type ExploreResult } from './explore.js';
 import { checkLiveness } from './liveness.js';
 import { exploreParallel, type WorkerSource } from './parallel/parallel.js';
 import { buildPlan, type CheckPlan } from './plan.js';
@@ -18,8 +18,8 @@ export interface CheckOptions {
 export interface WorkersOptions extends CheckOptions {
   /** Worker threads (> 1), and what they load: the same spec and cfg as the caller's. */
   readonly workers: number;
-  readonly source: Omit<WorkerSource, 'noDeadlock'>;
-  /** Told when the run uses one worker after all (liveness, run-time names), with the reason. */
+  readonly source: Omit<WorkerSource, 'noDeadlock' | 'recordGraph'>;
+  /** Told when the run uses one worker after all (a spec that builds strings while exploring), with the reason. */
   readonly onNote?: (line: string) => void;
 }
 
@@ -45,21 +45,18 @@ export function checkSpec(spec: LoadedSpec, ops: ValueOps, cfg: CfgModel, opts: 
 }
 
 /**
- * `--workers N`: the same results as checkSpec (parallel/parallel.ts says why), on N worker threads. Liveness
- * properties, and specs that build new strings while exploring, are checked with one worker (onNote says so).
+ * `--workers N`: the same results as checkSpec (parallel/parallel.ts says why), on N worker threads; liveness is
+ * checked after, in this thread, on the explored graph. A spec that builds new strings while exploring is
+ * checked with one worker (onNote says so).
  */
 export async function checkSpecWorkers(spec: LoadedSpec, ops: ValueOps, cfg: CfgModel, opts: WorkersOptions): Promise<CheckResult> {
   const p = prepare(spec, cfg, opts);
   if (p.kind === 'done') return p.result;
   const { plan } = p;
-  if (plan.liveProperties.length > 0) {
-    opts.onNote?.('Note: temporal properties are checked on a state graph that one worker builds: exploring with 1 worker.');
-    return checkOneWorker(spec, ops, plan, p.temporalCount, opts);
-  }
   const started = Date.now();
   const out = await exploreParallel(spec.variables.length, plan, {
     workers: opts.workers,
-    source: { ...opts.source, noDeadlock: !plan.checkDeadlock },
+    source: { ...opts.source, noDeadlock: !plan.checkDeadlock, recordGraph: plan.liveProperties.length > 0 },
     onProgress: opts.onProgress,
     progressMs: opts.progressMs,
   });
@@ -67,13 +64,21 @@ export async function checkSpecWorkers(spec: LoadedSpec, ops: ValueOps, cfg: Cfg
     opts.onNote?.(`Note: ${out.reason}: exploring again with 1 worker.`);
     return checkOneWorker(spec, ops, plan, p.temporalCount, opts);
   }
-  const res = out.result;
-  return { verdict: res.verdict, stats: { ...res.stats, elapsedMs: Date.now() - started }, temporalCount: p.temporalCount, warnings: plan.warnings };
+  // Liveness is checked here, in the main thread, on the graph the workers explored.
+  const verdict = livenessAfter(spec, ops, plan, out.result);
+  return { verdict, stats: { ...out.result.stats, elapsedMs: Date.now() - started }, temporalCount: p.temporalCount, warnings: plan.warnings };
 }
 
 function checkOneWorker(spec: LoadedSpec, ops: ValueOps, plan: CheckPlan, temporalCount: number, opts: CheckOptions): CheckResult {
   const started = Date.now();
   const res = explore(spec, ops, plan, { recordGraph: plan.liveProperties.length > 0, onProgress: opts.onProgress, progressMs: opts.progressMs });
+  const verdict = livenessAfter(spec, ops, plan, res);
+  // elapsedMs covers exploration and liveness, for the "Finished in" line.
+  return { verdict, stats: { ...res.stats, elapsedMs: Date.now() - started }, temporalCount, warnings: plan.warnings };
+}
+
+/** The exploration's verdict, or after a complete exploration that kept the graph, the liveness verdict. */
+function livenessAfter(spec: LoadedSpec, ops: ValueOps, plan: CheckPlan, res: ExploreResult): Verdict {
   let verdict = res.verdict;
   if (verdict.kind === 'success' && res.graph) {
     try {
@@ -83,8 +88,7 @@ function checkOneWorker(spec: LoadedSpec, ops: ValueOps, plan: CheckPlan, tempor
       verdict = { kind: 'error', code: e.code === 'assert' ? 'assert' : 'liveness', message: e.message, loc: e.loc };
     }
   }
-  // elapsedMs covers exploration and liveness, for the "Finished in" line.
-  return { verdict, stats: { ...res.stats, elapsedMs: Date.now() - started }, temporalCount, warnings: plan.warnings };
+  return verdict;
 }
 
 /**

@@ -10,15 +10,16 @@
 // successors that may be new: it filters with the keys the seen set held when the job was sent, plus the
 // ones it sent itself before. States cross threads as Int32 words, never as object graphs.
 //
-// Two things stay with one worker: liveness (the explored graph is built by the one-worker explorer; the
-// caller falls back) and specs that intern new names while exploring (NameProbe in worker.ts): then this
-// returns a fallback and the caller runs one worker.
+// With liveness properties the workers also report every transition and its action label, and the main
+// thread decodes each new state, to build the same state graph as explore.ts (liveness runs on it after).
+// A spec that interns new names while exploring (NameProbe in worker.ts) returns a fallback: the caller
+// then runs one worker.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TlaError, type ActionLabel, type State } from '../../api.js';
-import type { ExploreResult } from '../explore.js';
+import type { ExploreResult, StateGraph } from '../explore.js';
 import { FingerprintSet, FpVec, IntVec } from '../fp-set.js';
 import type { CheckPlan } from '../plan.js';
 import type { Stats, Trace, Verdict } from '../result.js';
@@ -89,8 +90,14 @@ class Coordinator {
   private dispatched = 0;
   private committed = 0;
   private generated = 0;
-  private initial = 0;
+  private readonly initial: number[] = [];
   private depth = 0;
+  /** The state graph, when liveness needs it (explore.ts's StateGraph, in the same order). */
+  private readonly graph = { states: [] as State[], from: new IntVec(), to: new IntVec(), label: new IntVec(), labels: [] as ActionLabel[] };
+  private readonly labelIds = new Map<string, number>();
+  /** Per worker: its label numbers' keys; and every label met, by key. */
+  private readonly workerLabels: string[][] = [];
+  private readonly labelDefs = new Map<string, ActionLabel>();
   private readonly jobs = new Map<number, Job>();
   private nextJob = 0;
   private commitJob = 0;
@@ -122,6 +129,7 @@ class Coordinator {
         this.workers.push(worker);
         this.inFlight.push(0);
         this.synced.push(0);
+        this.workerLabels.push([]);
       }
       this.post(0, { kind: 'init' });
     });
@@ -157,7 +165,7 @@ class Coordinator {
         }
       }
       this.dispatch();
-      if (this.jobs.size === 0 && this.dispatched === this.qStates.length) this.finish({ kind: 'done', result: { verdict: { kind: 'success' }, stats: this.stats() } });
+      if (this.jobs.size === 0 && this.dispatched === this.qStates.length) this.finish({ kind: 'done', result: { verdict: { kind: 'success' }, stats: this.stats(), graph: this.stateGraph() } });
     } catch (e) {
       if (e instanceof Ended) void this.end(e.ending);
       else if (e instanceof Fallback) this.finish({ kind: 'fallback', reason: e.reason });
@@ -200,6 +208,26 @@ class Coordinator {
     this.post(w, { kind: 'expand', job, words, starts, seen }, [words.buffer, starts.buffer, seen.buffer]);
   }
 
+  /** Learns the labels a worker numbered in a job (committed in the worker's job order, so in its numbering order). */
+  private learnLabels(w: number, r: Records): void {
+    for (const l of r.newLabels) {
+      this.workerLabels[w].push(l.key);
+      if (!this.labelDefs.has(l.key)) this.labelDefs.set(l.key, { name: l.name, loc: l.loc, args: new StateReader(r.labelWords).read(l.argsAt, l.nargs) });
+    }
+  }
+
+  /** The graph's number of a worker's label: numbered at first use in commit order, as explore.ts does. */
+  private labelOf(w: number, local: number): number {
+    const key = this.workerLabels[w][local];
+    let id = this.labelIds.get(key);
+    if (id === undefined) {
+      id = this.graph.labels.length;
+      this.graph.labels.push(this.labelDefs.get(key) as ActionLabel);
+      this.labelIds.set(key, id);
+    }
+    return id;
+  }
+
   private commitInit(m: Extract<FromWorker, { kind: 'init' }>): void {
     if (m.error) this.stopWith(errorVerdict(m.error), -1, -1);
     const r = m.records;
@@ -212,10 +240,10 @@ class Coordinator {
         this.stopWith(errorVerdict(err('constraint')), -1, -1);
       }
       const inModel = (r.flags[k] & IN_MODEL) !== 0;
-      const idx = inModel ? this.addState(r.fp[k], -1, 1) : -1;
-      if (idx >= 0) this.initial++;
-      if (inModel && idx < 0) continue;
       const state = (): State => readState(r.words, r.at[k], this.nvars);
+      const idx = inModel ? this.addState(r.fp[k], -1, 1, state) : -1;
+      if (idx >= 0) this.initial.push(idx);
+      if (inModel && idx < 0) continue;
       if (r.inv[k] !== 0 || r.prop[k] !== 0) {
         this.generated = p + 1;
         const inv = r.inv[k] !== 0;
@@ -233,6 +261,7 @@ class Coordinator {
   private commitJobResult(job: Job): void {
     const m = job.result as Extract<FromWorker, { kind: 'expanded' }>;
     const r = m.records;
+    this.learnLabels(job.worker, r);
     const ends = stateEnds(r);
     let k = 0;
     for (let j = 0; j < job.count; j++) {
@@ -242,7 +271,7 @@ class Coordinator {
       if (g < 0) this.stopWith(errorVerdict(m.stateErrors.find((e) => e.state === j)?.error), i, -1);
       if (g === 0 && this.plan.checkDeadlock) this.stopWith((trace) => ({ kind: 'deadlock', trace: trace as Trace }), i, -1);
       const before = this.fps.length;
-      for (; k < r.owner.length && r.owner[k] === j; k++) this.commitRecord(r, k, ends[k], i);
+      for (; k < r.owner.length && r.owner[k] === j; k++) this.commitRecord(job.worker, r, k, ends[k], i);
       this.generated += g;
       this.degrees.push(this.fps.length - before);
       if ((this.committed & 1023) === 0) this.maybeProgress();
@@ -250,9 +279,11 @@ class Coordinator {
   }
 
   /** One successor of state i, as explore.ts's onSuccessor handles it. */
-  private commitRecord(r: Records, k: number, end: number, i: number): void {
+  private commitRecord(w: number, r: Records, k: number, end: number, i: number): void {
     const p = r.pos[k];
     const flags = r.flags[k];
+    const recordGraph = this.opts.source.recordGraph;
+    const lab = recordGraph ? this.labelOf(w, r.label[k]) : -1;
     const err = (which: string): ErrorInfo | undefined => r.errors.find((e) => e.rec === k && e.which === which)?.error;
     const stop = (make: (trace: Trace | undefined) => Verdict, pos: number): never => {
       this.generated += p + 1;
@@ -262,8 +293,13 @@ class Coordinator {
     let isNew = true;
     let idx = -1;
     if (flags & IN_MODEL) {
-      idx = flags & KNOWN_SEEN ? -1 : this.addState(r.fp[k], i, this.level.get(i) + 1);
+      idx = flags & KNOWN_SEEN ? -1 : this.addState(r.fp[k], i, this.level.get(i) + 1, () => readState(r.words, r.at[k], this.nvars));
       isNew = idx >= 0;
+      if (recordGraph) {
+        this.graph.from.push(i);
+        this.graph.to.push(isNew ? idx : this.seen.get(r.fp[k]));
+        this.graph.label.push(lab);
+      }
     }
     const inv = r.inv[k];
     if (isNew && inv === EVAL_FAILED) stop(errorVerdict(err('inv')), -1);
@@ -280,9 +316,10 @@ class Coordinator {
     if (idx >= 0) this.enqueue(r.words.subarray(r.at[k], end), idx);
   }
 
-  private addState(fp: bigint, parent: number, lvl: number): number {
+  private addState(fp: bigint, parent: number, lvl: number, state: () => State): number {
     const idx = this.fps.length;
     if (this.seen.putIfAbsent(fp, idx) >= 0) return -1;
+    if (this.opts.source.recordGraph) this.graph.states.push(state());
     this.fps.push(fp);
     this.parent.push(parent);
     this.level.push(lvl);
@@ -354,6 +391,12 @@ class Coordinator {
     this.opts.onProgress(this.stats());
   }
 
+  private stateGraph(): StateGraph | undefined {
+    if (!this.opts.source.recordGraph) return undefined;
+    const g = this.graph;
+    return { states: g.states, initial: this.initial, edgeFrom: g.from.view(), edgeTo: g.to.view(), edgeLabel: g.label.view(), labels: g.labels };
+  }
+
   private stats(): Stats {
     const sorted = Int32Array.from(this.degrees.view()).sort();
     const n = sorted.length;
@@ -362,7 +405,7 @@ class Coordinator {
     return {
       generated: this.generated,
       distinct: this.fps.length,
-      initial: this.initial,
+      initial: this.initial.length,
       queueLeft: this.qStates.length - this.committed,
       depth: this.depth,
       elapsedMs: Date.now() - this.started,

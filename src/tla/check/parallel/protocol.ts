@@ -9,6 +9,8 @@ export interface WorkerSource {
   readonly cfgPath: string;
   readonly libs: readonly string[];
   readonly noDeadlock: boolean;
+  /** Liveness needs the state graph: report every generated transition with its action label. */
+  readonly recordGraph: boolean;
 }
 
 /** A TlaError as data. */
@@ -19,8 +21,10 @@ export interface ErrorInfo {
   readonly nested?: readonly SourceLoc[];
 }
 
-/** An action label with its arguments encoded as one unit of `words`. */
+/** An action label with its arguments encoded as one unit of `words` (of the message's labelWords for new labels). */
 export interface LabelInfo {
+  /** The label's identity (explore.ts's labelId key). */
+  readonly key: string;
   readonly name: string;
   readonly loc: SourceLoc;
   readonly nargs: number;
@@ -40,8 +44,8 @@ export const EVAL_FAILED = -1;
 
 /**
  * The interesting successors (or initial states) of a job, in order: each candidate for the seen set (in the
- * model, not known to be seen), and each state or transition some check failed on. Every other generated
- * state is only counted.
+ * model, not known to be seen), and each state or transition some check failed on; with recordGraph, every
+ * successor. Every other generated state is only counted.
  */
 export interface Records {
   /** Index, within the job, of the expanded state the record belongs to (0 for initial states). */
@@ -57,6 +61,11 @@ export interface Records {
   /** Offset of the encoded state in `words`, -1 when not encoded. */
   readonly at: Int32Array;
   readonly words: Int32Array;
+  /** With recordGraph: the worker's number for the transition's action label (-1 for initial states). */
+  readonly label: Int32Array;
+  /** Labels the worker numbered during this job: it numbers them 0, 1, 2, ... over all its jobs. */
+  readonly newLabels: readonly LabelInfo[];
+  readonly labelWords: Int32Array;
   /** Errors by record number (also EVAL_FAILED outcomes and CONSTRAINT_ERROR). */
   readonly errors: readonly { readonly rec: number; readonly which: 'constraint' | 'inv' | 'prop'; readonly error: ErrorInfo }[];
 }

@@ -5,9 +5,10 @@
 // seen, action properties; it sends back only the states that may be new and the checks that failed, and
 // the main thread decides, in BFS order, what is new and whether a failure counts.
 import { parentPort, workerData } from 'node:worker_threads';
-import { TlaError, type ExprHandle, type LoadedSpec, type State, type ValueOps } from '../../api.js';
+import { TlaError, type ActionLabel, type ExprHandle, type LoadedSpec, type State, type Transition, type ValueOps } from '../../api.js';
 import { loadWithCfg } from '../../cli/load.js';
 import { internToken } from '../../values/index.js';
+import { labelKey } from '../explore.js';
 import { FingerprintSet, FpVec, IntVec } from '../fp-set.js';
 import { buildPlan, type CheckPlan } from '../plan.js';
 import { makeKeyer, type StateKeyer } from '../state-key.js';
@@ -26,10 +27,14 @@ class RecordSink {
   readonly prop = new IntVec(256);
   readonly fp = new FpVec();
   readonly at = new IntVec(256);
+  readonly label = new IntVec(256);
   readonly writer = new StateWriter();
   readonly errors: RecordError[] = [];
+  readonly newLabels: LabelInfo[] = [];
+  readonly labelWriter = new StateWriter();
 
-  add(owner: number, pos: number, flags: number, inv: number, prop: number, fp: bigint, state: State | undefined): number {
+  add(owner: number, pos: number, flags: number, inv: number, prop: number, fp: bigint, state: State | undefined, label = -1): number {
+    this.label.push(label);
     this.owner.push(owner);
     this.pos.push(pos);
     this.flags.push(flags);
@@ -50,6 +55,9 @@ class RecordSink {
       fp: this.fp.view().slice(),
       at: this.at.view().slice(),
       words: this.writer.take(),
+      label: this.label.view().slice(),
+      newLabels: this.newLabels,
+      labelWords: this.labelWriter.take(),
       errors: this.errors,
     };
   }
@@ -57,7 +65,7 @@ class RecordSink {
 
 /** The buffers of a Records, to transfer instead of copy. */
 export function recordBuffers(r: Records): ArrayBuffer[] {
-  return [r.owner, r.pos, r.flags, r.inv, r.prop, r.fp, r.at, r.words].map((a) => a.buffer as ArrayBuffer);
+  return [r.owner, r.pos, r.flags, r.inv, r.prop, r.fp, r.at, r.words, r.label, r.labelWords].map((a) => a.buffer as ArrayBuffer);
 }
 
 export function errorInfo(e: TlaError): ErrorInfo {
@@ -90,13 +98,28 @@ class ExplorationWorker {
   private readonly known = new FingerprintSet();
   private readonly probe = new NameProbe();
   private readonly nvars: number;
+  /** Action labels numbered so far, by explore.ts's labelId key. */
+  private readonly labelIds = new Map<string, number>();
 
   constructor(
     private readonly spec: LoadedSpec,
     private readonly ops: ValueOps,
     private readonly plan: CheckPlan,
+    private readonly recordGraph: boolean,
   ) {
     this.nvars = spec.variables.length;
+  }
+
+  /** The worker's number for an action label; a new one is described in the job's records. */
+  private labelId(a: ActionLabel, sink: RecordSink): number {
+    const key = labelKey(a, this.ops);
+    let id = this.labelIds.get(key);
+    if (id === undefined) {
+      id = this.labelIds.size;
+      this.labelIds.set(key, id);
+      sink.newLabels.push({ key, name: a.name, loc: a.loc, nargs: a.args.length, argsAt: sink.labelWriter.write(a.args) });
+    }
+    return id;
   }
 
   handle(m: ToWorker): { reply: FromWorker; transfer: ArrayBuffer[] } {
@@ -179,16 +202,18 @@ class ExplorationWorker {
   }
 
   /** Evaluates the checks of each successor of s; false when one failed in a way that stops the search. */
-  private successors(j: number, s: State, succs: readonly { state: State }[], keyOf: StateKeyer, sink: RecordSink): boolean {
+  private successors(j: number, s: State, succs: readonly Transition[], keyOf: StateKeyer, sink: RecordSink): boolean {
     const plan = this.plan;
     for (let p = 0; p < succs.length; p++) {
       const t = succs[p].state;
+      // Numbered before the checks, in successor order, as explore.ts numbers them.
+      const label = this.recordGraph ? this.labelId(succs[p].action, sink) : -1;
       let inModel: boolean;
       try {
         inModel = this.holdsAll(plan.constraints, t) && plan.actionConstraints.every((a) => this.spec.evalStep(a, s, t) === true);
       } catch (e) {
         if (!(e instanceof TlaError)) throw e;
-        sink.errors.push({ rec: sink.add(j, p, CONSTRAINT_ERROR, 0, 0, 0n, undefined), which: 'constraint', error: errorInfo(e) });
+        sink.errors.push({ rec: sink.add(j, p, CONSTRAINT_ERROR, 0, 0, 0n, undefined, label), which: 'constraint', error: errorInfo(e) });
         return false;
       }
       const fp = inModel ? keyOf(t) : 0n;
@@ -208,8 +233,8 @@ class ExplorationWorker {
         }
       }
       const candidate = inModel && !seen;
-      if (candidate || inv !== 0 || prop !== 0) {
-        const rec = sink.add(j, p, (inModel ? IN_MODEL : 0) | (seen ? KNOWN_SEEN : 0), inv, prop, fp, candidate ? t : undefined);
+      if (candidate || inv !== 0 || prop !== 0 || this.recordGraph) {
+        const rec = sink.add(j, p, (inModel ? IN_MODEL : 0) | (seen ? KNOWN_SEEN : 0), inv, prop, fp, candidate ? t : undefined, label);
         for (const e of errs) sink.errors.push({ ...e, rec });
       }
       if (candidate) this.known.putIfAbsent(fp, 0);
@@ -255,7 +280,7 @@ class ExplorationWorker {
       for (const st of steps) {
         starts.push(w.write(st.state));
         const a = st.action;
-        labels.push(a === undefined ? null : { name: a.name, loc: a.loc, nargs: a.args.length, argsAt: w.write(a.args) });
+        labels.push(a === undefined ? null : { key: '', name: a.name, loc: a.loc, nargs: a.args.length, argsAt: w.write(a.args) });
       }
     } catch (e) {
       if (!(e instanceof TlaError)) throw e;
@@ -276,7 +301,7 @@ async function main(): Promise<void> {
     const { spec, ops, cfg } = await loadWithCfg(src.specPath, src.cfgPath, { libs: src.libs });
     let plan = buildPlan(spec, cfg);
     if (src.noDeadlock) plan = { ...plan, checkDeadlock: false };
-    worker = new ExplorationWorker(spec, ops, plan);
+    worker = new ExplorationWorker(spec, ops, plan, src.recordGraph);
   } catch (e) {
     port.postMessage({ kind: 'crash', message: e instanceof Error ? e.message : String(e) } satisfies FromWorker);
     return;
