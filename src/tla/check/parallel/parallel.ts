@@ -16,10 +16,11 @@
 // then runs one worker.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TlaError, type ActionLabel, type State } from '../../api.js';
-import type { ExploreResult, StateGraph } from '../explore.js';
+import { outdegreeStats, type ExploreResult, type StateGraph } from '../explore.js';
 import { FingerprintSet, FpVec, IntVec } from '../fp-set.js';
 import type { CheckPlan } from '../plan.js';
 import type { Stats, Trace, Verdict } from '../result.js';
@@ -27,6 +28,15 @@ import { readState, StateReader } from './codec.js';
 import { CONSTRAINT_ERROR, EVAL_FAILED, IN_MODEL, KNOWN_SEEN, type ErrorInfo, type FromWorker, type Records, type ToWorker, type WorkerSource } from './protocol.js';
 
 export type { WorkerSource } from './protocol.js';
+
+/** The heap fraction at which the search stops with an out-of-memory message (as explore.ts does). */
+const MEMORY_STOP_FRACTION = 0.9;
+
+const mb = (n: number): number => Math.round(n / 2 ** 20);
+
+function isWorkerOutOfMemory(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+}
 
 /** States per job at most (small jobs at the start, when the queue is short, keep every worker busy). */
 const MAX_JOB = 512;
@@ -125,7 +135,10 @@ class Coordinator {
       for (let w = 0; w < this.opts.workers; w++) {
         const worker = new Worker(workerScript(), { workerData: this.opts.source });
         worker.on('message', (m: FromWorker) => this.onMessage(w, m));
-        worker.on('error', (e) => this.abort(e));
+        worker.on('error', (e) => {
+          if (!isWorkerOutOfMemory(e)) this.abort(e);
+          else if (!this.finished) void this.end(this.outOfMemory(`worker ${w + 1} outgrew its heap`));
+        });
         this.workers.push(worker);
         this.inFlight.push(0);
         this.synced.push(0);
@@ -274,7 +287,10 @@ class Coordinator {
       for (; k < r.owner.length && r.owner[k] === j; k++) this.commitRecord(job.worker, r, k, ends[k], i);
       this.generated += g;
       this.degrees.push(this.fps.length - before);
-      if ((this.committed & 1023) === 0) this.maybeProgress();
+      if ((this.committed & 1023) === 0) {
+        this.maybeProgress();
+        this.checkMemory();
+      }
     }
   }
 
@@ -383,6 +399,19 @@ class Coordinator {
     void Promise.all(this.workers.map((w) => w.terminate())).then(() => this.fail(e), () => this.fail(e));
   }
 
+  /** The main thread holds the seen set, the queue and (for liveness) the graph: stop before V8 gives up. */
+  private checkMemory(): void {
+    const h = getHeapStatistics(); // cheaper than process.memoryUsage(), which also reads the RSS
+    const used = h.used_heap_size;
+    const limit = h.heap_size_limit;
+    if (used >= limit * MEMORY_STOP_FRACTION) throw new Ended(this.outOfMemory(`the main thread's heap uses ${mb(used)} MB of its ${mb(limit)} MB limit`));
+  }
+
+  private outOfMemory(why: string): Ending {
+    const message = `Out of memory: the search stopped after ${this.fps.length} distinct states (${this.generated} generated, ${this.qStates.length - this.committed} on the queue); ${why}. Give Node more with NODE_OPTIONS=--max-old-space-size=MB, or bound the model (CONSTRAINT, smaller constants).`;
+    return { make: () => ({ kind: 'error', code: 'memory', message }), path: -1, pos: -1 };
+  }
+
   private maybeProgress(): void {
     if (this.opts.onProgress === undefined) return;
     const now = Date.now();
@@ -398,10 +427,6 @@ class Coordinator {
   }
 
   private stats(): Stats {
-    const sorted = Int32Array.from(this.degrees.view()).sort();
-    const n = sorted.length;
-    let sum = 0;
-    for (const x of sorted) sum += x;
     return {
       generated: this.generated,
       distinct: this.fps.length,
@@ -409,12 +434,7 @@ class Coordinator {
       queueLeft: this.qStates.length - this.committed,
       depth: this.depth,
       elapsedMs: Date.now() - this.started,
-      outdegree: {
-        min: n ? sorted[0] : 0,
-        max: n ? sorted[n - 1] : 0,
-        mean: n ? sum / n : 0,
-        p95: n ? sorted[Math.min(n - 1, Math.floor(n * 0.95))] : 0,
-      },
+      outdegree: outdegreeStats(this.degrees.view()),
     };
   }
 }
