@@ -18,10 +18,11 @@ Options:
   --lib DIR             a folder searched for modules after the spec's own (repeatable; the
                         TLA_PATH environment variable, ':'-separated, is searched after these)
   --workers N|auto      worker threads exploring in parallel (auto: one per core; default 1). The
-                        verdict, the counts and the counterexample are those of one worker: states
-                        are committed in one-worker BFS order (TLC only promises the counts of a
-                        complete run). Temporal properties (liveness) are checked with 1 worker,
-                        and so is a spec that builds new strings while exploring (a note says so)
+                        verdict, the counts (also at a violation) and the counterexample are those
+                        of one worker: results are committed in one-worker BFS order (TLC only
+                        promises the counts of a complete run). Temporal properties are checked
+                        after, in one thread, on the graph the workers explored. A spec that builds
+                        new strings while exploring is explored again with 1 worker (a note says so)
   --no-deadlock         do not report deadlocks (like CHECK_DEADLOCK FALSE / TLC -deadlock)
   --dump-trace-json F   write the counterexample as TLC's -dumpTrace json (array of states)
   --dump-itf F          write the counterexample in Apalache's ITF
