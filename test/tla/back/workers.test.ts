@@ -92,6 +92,47 @@ describe('tla check --workers 2 gives the one-worker report', () => {
     expect(two.out).toContain('31 states generated, 31 distinct states found, 0 states left on queue.');
   });
 
+  // Invariants are checked when a state is expanded (parallel.ts): a stop found first in commit order
+  // (deadlock, action property, later violation) must give way to an invariant violation of a state
+  // generated before it, with the counts one worker had then.
+  const deferTmp = mkdtempSync(path.join(tmpdir(), 'tla-workers-defer-'));
+  const deferSpec = path.join(deferTmp, 'Defer.tla');
+  writeFileSync(
+    deferSpec,
+    [
+      '---- MODULE Defer ----',
+      'EXTENDS Naturals',
+      'VARIABLES x',
+      'Init == x = 0',
+      "Next == \\/ x = 0 /\\ x' \\in {1, 2, 3}",
+      "        \\/ x = 2 /\\ x' = 4",
+      "        \\/ x = 3 /\\ x' = 5",
+      "        \\/ x = 4 /\\ x' = 6",
+      'Inv == x # 3',
+      'InvErr == IF x = 3 THEN x.a = 1 ELSE TRUE',
+      "Up == [][x' > x /\\ x' # 2]_x",
+      "Stays == [][x' # 4]_x",
+      '====',
+    ].join('\n'),
+  );
+  const deferCases: [string, string, number][] = [
+    ['deadlock after the violating state was generated', 'INVARIANT Inv\n', 12],
+    ['an action property fails before', 'INVARIANT Inv\nPROPERTY Up\nCHECK_DEADLOCK FALSE\n', 13],
+    ['an action property fails after', 'INVARIANT Inv\nPROPERTY Stays\nCHECK_DEADLOCK FALSE\n', 12],
+    ['evaluating the invariant fails', 'INVARIANT InvErr\nCHECK_DEADLOCK FALSE\n', 75],
+  ];
+  for (const [what, cfgText, exit] of deferCases) {
+    it(`invariants checked at expansion, ${what}: the one-worker verdict, counts and trace`, async () => {
+      const cfg = path.join(deferTmp, `${what.replace(/\W+/g, '-')}.cfg`);
+      writeFileSync(cfg, `INIT Init\nNEXT Next\n${cfgText}`);
+      const one = await check([deferSpec, '--config', cfg], 1);
+      const two = await check([deferSpec, '--config', cfg], 2);
+      expect(one.code).toBe(exit);
+      expect(two.code).toBe(exit);
+      expect(report(two)).toEqual(report(one));
+    });
+  }
+
   it('--workers auto is one per core; 0 and words are refused', () => {
     expect(parseWorkers('auto')).toBe(availableParallelism());
     expect(parseWorkers('3')).toBe(3);

@@ -8,7 +8,8 @@
 // every count, the outdegree statistics, the depth, the first violation found and its counterexample are
 // those of --workers 1 (a stronger guarantee than TLC gives with several workers). A worker sends only the
 // successors that may be new: it filters with the keys the seen set held when the job was sent, plus the
-// ones it sent itself before. States cross threads as Int32 words, never as object graphs.
+// ones it sent itself before. States cross threads as Int32 words, never as object graphs. Invariants of
+// states in the model are checked at expansion, with one worker's counts restored (genAt, drain below).
 //
 // With liveness properties the workers also report every transition and its action label, and the main
 // thread decodes each new state, to build the same state graph as explore.ts (liveness runs on it after).
@@ -66,6 +67,25 @@ interface Ending {
   /** With path >= 0: the successor of the path's last state to append (-1: none). */
   readonly pos: number;
   readonly initial?: State;
+  /** The counts when the search stopped (default: now). */
+  readonly stats?: Stats;
+  /**
+   * Final: no state generated before the stop can still fail an invariant. Otherwise the invariants of the
+   * queued states generated before it are checked first (pending, below): one of them may come first.
+   */
+  readonly final?: boolean;
+  /** The job being committed when the search stopped. */
+  readonly job?: Job;
+}
+
+/** A stop waiting for the invariants of the queued states before it (see Coordinator.drain). */
+interface Pending {
+  readonly ending: Ending;
+  /** Queue positions below this were generated before the stop. */
+  readonly limit: number;
+  /** The next queue position to check, and the job it was in when the stop came (already committed). */
+  scan: number;
+  readonly current: Job;
 }
 
 class Ended {
@@ -121,6 +141,19 @@ class Coordinator {
   private fail!: (e: unknown) => void;
   private traceWaiter: ((m: Extract<FromWorker, { kind: 'trace' }>) => void) | undefined;
   private finished = false;
+  /**
+   * Invariants are checked when a state is expanded, not when it is generated (a worker cannot tell a new
+   * state from one another worker's job found meanwhile, and checking duplicates cost a quarter of the
+   * time on invariant-heavy specs). For each state, what one worker's search had when it generated it, to
+   * report a violation with one worker's counts: generated so far, states expanded so far, its position
+   * among its parent's successors.
+   */
+  private readonly genAt: number[] = [];
+  private readonly headAt = new IntVec();
+  private readonly posOf = new IntVec();
+  /** Initial states at the head of the queue were checked when computed. */
+  private initialQueued = 0;
+  private pending: Pending | undefined;
 
   constructor(
     private readonly nvars: number,
@@ -170,6 +203,7 @@ class Coordinator {
           const job = this.jobs.get(m.job);
           if (job === undefined) throw new Error(`internal: result of unknown job ${m.job}`);
           job.result = m;
+          if (this.pending) return this.drain();
           for (let j = this.jobs.get(this.commitJob); j?.result !== undefined; j = this.jobs.get(this.commitJob)) {
             this.jobs.delete(this.commitJob++);
             this.commitJobResult(j);
@@ -180,7 +214,7 @@ class Coordinator {
       this.dispatch();
       if (this.jobs.size === 0 && this.dispatched === this.qStates.length) this.finish({ kind: 'done', result: { verdict: { kind: 'success' }, stats: this.stats(), graph: this.stateGraph() } });
     } catch (e) {
-      if (e instanceof Ended) void this.end(e.ending);
+      if (e instanceof Ended) this.stopping(e.ending);
       else if (e instanceof Fallback) this.finish({ kind: 'fallback', reason: e.reason });
       else this.abort(e);
     }
@@ -197,7 +231,7 @@ class Coordinator {
     }
   }
 
-  private sendJob(w: number, count: number): void {
+  private sendJob(w: number, count: number, checkOnly = false): void {
     const first = this.dispatched;
     let size = 0;
     for (let k = first; k < first + count; k++) size += (this.qStates[k] as Int32Array).length;
@@ -218,7 +252,8 @@ class Coordinator {
     const job = this.nextJob++;
     this.jobs.set(job, { worker: w, first, count });
     this.inFlight[w]++;
-    this.post(w, { kind: 'expand', job, words, starts, seen }, [words.buffer, starts.buffer, seen.buffer]);
+    const checked = Math.max(0, Math.min(count, this.initialQueued - first));
+    this.post(w, { kind: 'expand', job, words, starts, seen, checked, checkOnly }, [words.buffer, starts.buffer, seen.buffer]);
   }
 
   /** Learns the labels a worker numbered in a job (committed in the worker's job order, so in its numbering order). */
@@ -244,6 +279,17 @@ class Coordinator {
   private commitInit(m: Extract<FromWorker, { kind: 'init' }>): void {
     if (m.error) this.stopWith(errorVerdict(m.error), -1, -1);
     const r = m.records;
+    // Nothing is deferred yet: every stop here is final.
+    try {
+      this.commitInitRecords(m, r);
+    } catch (e) {
+      if (e instanceof Ended) throw new Ended({ ...e.ending, final: true });
+      throw e;
+    }
+    this.initialQueued = this.qStates.length;
+  }
+
+  private commitInitRecords(m: Extract<FromWorker, { kind: 'init' }>, r: Records): void {
     const ends = stateEnds(r);
     for (let k = 0; k < r.owner.length; k++) {
       const p = r.pos[k];
@@ -254,7 +300,7 @@ class Coordinator {
       }
       const inModel = (r.flags[k] & IN_MODEL) !== 0;
       const state = (): State => readState(r.words, r.at[k], this.nvars);
-      const idx = inModel ? this.addState(r.fp[k], -1, 1, state) : -1;
+      const idx = inModel ? this.addState(r.fp[k], -1, 1, state, p + 1, 0) : -1;
       if (idx >= 0) this.initial.push(idx);
       if (inModel && idx < 0) continue;
       if (r.inv[k] !== 0 || r.prop[k] !== 0) {
@@ -279,12 +325,14 @@ class Coordinator {
     let k = 0;
     for (let j = 0; j < job.count; j++) {
       const i = this.qIndex.get(job.first + j);
+      // Its invariants, checked now, come before anything its expansion finds (see genAt).
+      if (m.stateInv[j] !== 0) throw new Ended(this.deferredViolation(i, m.stateInv[j], m.stateErrors.find((e) => e.state === j && e.which === 'inv')?.error));
       this.committed++;
       const g = m.generated[j];
-      if (g < 0) this.stopWith(errorVerdict(m.stateErrors.find((e) => e.state === j)?.error), i, -1);
-      if (g === 0 && this.plan.checkDeadlock) this.stopWith((trace) => ({ kind: 'deadlock', trace: trace as Trace }), i, -1);
+      if (g < 0) this.stopWith(errorVerdict(m.stateErrors.find((e) => e.state === j && e.which === 'next')?.error), i, -1, 0, job);
+      if (g === 0 && this.plan.checkDeadlock) this.stopWith((trace) => ({ kind: 'deadlock', trace: trace as Trace }), i, -1, 0, job);
       const before = this.fps.length;
-      for (; k < r.owner.length && r.owner[k] === j; k++) this.commitRecord(job.worker, r, k, ends[k], i);
+      for (; k < r.owner.length && r.owner[k] === j; k++) this.commitRecord(job, r, k, ends[k], i);
       this.generated += g;
       this.degrees.push(this.fps.length - before);
       if ((this.committed & 1023) === 0) {
@@ -295,22 +343,24 @@ class Coordinator {
   }
 
   /** One successor of state i, as explore.ts's onSuccessor handles it. */
-  private commitRecord(w: number, r: Records, k: number, end: number, i: number): void {
+  private commitRecord(job: Job, r: Records, k: number, end: number, i: number): void {
     const p = r.pos[k];
     const flags = r.flags[k];
     const recordGraph = this.opts.source.recordGraph;
-    const lab = recordGraph ? this.labelOf(w, r.label[k]) : -1;
+    const lab = recordGraph ? this.labelOf(job.worker, r.label[k]) : -1;
     const err = (which: string): ErrorInfo | undefined => r.errors.find((e) => e.rec === k && e.which === which)?.error;
+    let idx = -1;
     const stop = (make: (trace: Trace | undefined) => Verdict, pos: number): never => {
       this.generated += p + 1;
-      this.stopWith(make, i, pos);
+      // A new state is queued at once (its invariants are checked later), but one worker would not have queued it.
+      this.stopWith(make, i, pos, idx >= 0 ? 1 : 0, job);
     };
     if (flags & CONSTRAINT_ERROR) stop(errorVerdict(err('constraint')), -1);
     let isNew = true;
-    let idx = -1;
     if (flags & IN_MODEL) {
-      idx = flags & KNOWN_SEEN ? -1 : this.addState(r.fp[k], i, this.level.get(i) + 1, () => readState(r.words, r.at[k], this.nvars));
+      idx = flags & KNOWN_SEEN ? -1 : this.addState(r.fp[k], i, this.level.get(i) + 1, () => readState(r.words, r.at[k], this.nvars), this.generated + p + 1, p);
       isNew = idx >= 0;
+      if (idx >= 0) this.enqueue(r.words.subarray(r.at[k], end), idx);
       if (recordGraph) {
         this.graph.from.push(i);
         this.graph.to.push(isNew ? idx : this.seen.get(r.fp[k]));
@@ -329,12 +379,14 @@ class Coordinator {
       const ap = this.plan.actionProperties[prop - 1];
       stop((trace) => ({ kind: 'actionProperty', name: ap.name, cfgName: ap.cfgName, trace: trace as Trace }), p);
     }
-    if (idx >= 0) this.enqueue(r.words.subarray(r.at[k], end), idx);
   }
 
-  private addState(fp: bigint, parent: number, lvl: number, state: () => State): number {
+  private addState(fp: bigint, parent: number, lvl: number, state: () => State, generatedAt: number, pos: number): number {
     const idx = this.fps.length;
     if (this.seen.putIfAbsent(fp, idx) >= 0) return -1;
+    this.genAt.push(generatedAt);
+    this.headAt.push(this.committed);
+    this.posOf.push(pos);
     if (this.opts.source.recordGraph) this.graph.states.push(state());
     this.fps.push(fp);
     this.parent.push(parent);
@@ -348,13 +400,62 @@ class Coordinator {
     this.qIndex.push(idx);
   }
 
-  private stopWith(make: (trace: Trace | undefined) => Verdict, path: number, pos: number): never {
-    throw new Ended({ make, path, pos });
+  /** Stops with the counts of now, less `unqueued` states one worker would not have queued. */
+  private stopWith(make: (trace: Trace | undefined) => Verdict, path: number, pos: number, unqueued = 0, job?: Job): never {
+    const now = this.stats();
+    throw new Ended({ make, path, pos, stats: { ...now, queueLeft: now.queueLeft - unqueued }, final: job === undefined, job });
+  }
+
+  /** A state that failed its invariants (or their evaluation) when expanded, with the counts one worker had when it generated it. */
+  private deferredViolation(x: number, code: number, error: ErrorInfo | undefined): Ending {
+    const head = this.headAt.get(x);
+    const stats: Stats = {
+      generated: this.genAt[x],
+      distinct: x + 1,
+      initial: this.initial.length,
+      queueLeft: x - head,
+      depth: this.level.get(x),
+      elapsedMs: Date.now() - this.started,
+      outdegree: outdegreeStats(this.degrees.view().subarray(0, head - 1)),
+    };
+    const parent = this.parent.get(x);
+    if (code === EVAL_FAILED) return { make: errorVerdict(error), path: parent, pos: -1, stats, final: true };
+    const named = this.plan.invariants[code - 1];
+    return { make: (trace) => ({ kind: 'invariant', name: named.name, cfgName: named.cfgName, trace: trace as Trace }), path: parent, pos: this.posOf.get(x), stats, final: true };
+  }
+
+  /** A stop during a commit: final, or first the invariants of the queued states generated before it. */
+  private stopping(e: Ending): void {
+    if (e.final || e.job === undefined) return void this.end(e);
+    const job = e.job;
+    // States of the stopping job up to the one being expanded had their invariants checked in commitJobResult.
+    this.pending = { ending: e, limit: this.qStates.length, scan: this.committed, current: job };
+    this.drain();
+  }
+
+  /**
+   * With a stop pending: scans, in queue order, the invariant outcomes of the states generated before it,
+   * sending the ones no worker has yet as check-only jobs; the first failure wins, else the stop stands.
+   */
+  private drain(): void {
+    const p = this.pending as Pending;
+    if (this.dispatched < p.limit) {
+      for (let w = 0; this.dispatched < p.limit; w = (w + 1) % this.workers.length) this.sendJob(w, Math.min(MAX_JOB, p.limit - this.dispatched), true);
+    }
+    while (p.scan < p.limit) {
+      const job = p.scan < p.current.first + p.current.count ? p.current : [...this.jobs.values()].find((j) => j.first <= p.scan && p.scan < j.first + j.count);
+      if (job?.result === undefined) return; // wait for it
+      const j = p.scan - job.first;
+      const code = job.result.stateInv[j];
+      if (code !== 0) return void this.end(this.deferredViolation(this.qIndex.get(p.scan), code, job.result.stateErrors.find((e) => e.state === j && e.which === 'inv')?.error));
+      p.scan++;
+    }
+    void this.end(p.ending);
   }
 
   /** Ends the search with a verdict, after asking a worker for its counterexample when it has one. */
   private async end(e: Ending): Promise<void> {
-    const stats = this.stats();
+    const stats = e.stats ?? this.stats();
     this.finished = true; // later job results are moot
     try {
       let trace: Trace | undefined;

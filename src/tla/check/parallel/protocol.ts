@@ -80,6 +80,10 @@ export type ToWorker =
       readonly starts: Int32Array;
       /** Fingerprints that entered the seen set since this worker's last job (its local filter). */
       readonly seen: BigUint64Array;
+      /** How many leading states had their invariants checked already (initial states). */
+      readonly checked: number;
+      /** Only check the states' invariants, do not expand them. */
+      readonly checkOnly: boolean;
     }
   /** Rebuild the path with these keys; with `pos` >= 0, append the pos-th successor of its last state. */
   | { readonly kind: 'trace'; readonly fps: BigUint64Array; readonly pos: number };
@@ -94,7 +98,9 @@ export type FromWorker =
       readonly job: number;
       /** Successors generated per expanded state; -1 when computing them threw (error in `stateErrors`). */
       readonly generated: Int32Array;
-      readonly stateErrors: readonly { readonly state: number; readonly error: ErrorInfo }[];
+      /** Invariant outcome per state of the job (0 for those already checked), as Records' inv. */
+      readonly stateInv: Int32Array;
+      readonly stateErrors: readonly { readonly state: number; readonly which: 'next' | 'inv'; readonly error: ErrorInfo }[];
       readonly records: Records;
       /** New names were interned while exploring: string order may differ between threads (worker.ts). */
       readonly runtimeNames: boolean;

@@ -127,7 +127,7 @@ class ExplorationWorker {
       case 'init':
         return this.init();
       case 'expand':
-        return this.expand(m.words, m.starts, m.seen, m.job);
+        return this.expand(m);
       case 'trace':
         return this.trace(m.fps, m.pos);
     }
@@ -172,15 +172,27 @@ class ExplorationWorker {
     return { reply: { kind: 'init', count: inits.length, records, runtimeNames: this.probe.grew() }, transfer: recordBuffers(records) };
   }
 
-  private expand(words: Int32Array, starts: Int32Array, seen: BigUint64Array, job: number): { reply: FromWorker; transfer: ArrayBuffer[] } {
-    for (const fp of seen) this.known.putIfAbsent(fp, 0);
-    const reader = new StateReader(words);
+  private expand(m: Extract<ToWorker, { kind: 'expand' }>): { reply: FromWorker; transfer: ArrayBuffer[] } {
+    for (const fp of m.seen) this.known.putIfAbsent(fp, 0);
+    const reader = new StateReader(m.words);
     const sink = new RecordSink();
-    const count = starts.length - 1;
+    const count = m.starts.length - 1;
     const generated = new Int32Array(count);
-    const stateErrors: { state: number; error: ErrorInfo }[] = [];
+    const stateErrors: { state: number; which: 'next' | 'inv'; error: ErrorInfo }[] = [];
+    // Invariants of every state of the job first (initial states were checked when computed): the main
+    // thread needs them even for the states after one whose expansion stops the search.
+    const states: State[] = [];
+    const stateInv = new Int32Array(count);
     for (let j = 0; j < count; j++) {
-      const s = reader.read(starts[j], this.nvars);
+      const s = reader.read(m.starts[j], this.nvars);
+      states.push(s);
+      if (j < m.checked) continue;
+      const errs: RecordError[] = [];
+      stateInv[j] = this.firstFailing(this.plan.invariants.map((i) => i.expr), s, errs, 'inv');
+      for (const e of errs) stateErrors.push({ state: j, which: 'inv', error: e.error });
+    }
+    for (let j = 0; j < count && !m.checkOnly; j++) {
+      const s = states[j];
       const keyOf = this.keyOf(s);
       let succs;
       try {
@@ -188,7 +200,7 @@ class ExplorationWorker {
       } catch (e) {
         if (!(e instanceof TlaError)) throw e;
         generated[j] = -1;
-        stateErrors.push({ state: j, error: errorInfo(e) });
+        stateErrors.push({ state: j, which: 'next', error: errorInfo(e) });
         break;
       }
       generated[j] = succs.length;
@@ -197,8 +209,8 @@ class ExplorationWorker {
       if (!this.successors(j, s, succs, keyOf, sink)) break;
     }
     const records = sink.done();
-    const reply: FromWorker = { kind: 'expanded', job, generated, stateErrors, records, runtimeNames: this.probe.grew() };
-    return { reply, transfer: [generated.buffer, ...recordBuffers(records)] };
+    const reply: FromWorker = { kind: 'expanded', job: m.job, generated, stateInv, stateErrors, records, runtimeNames: this.probe.grew() };
+    return { reply, transfer: [generated.buffer, stateInv.buffer, ...recordBuffers(records)] };
   }
 
   /** Evaluates the checks of each successor of s; false when one failed in a way that stops the search. */
@@ -219,8 +231,9 @@ class ExplorationWorker {
       const fp = inModel ? keyOf(t) : 0n;
       const seen = inModel && this.known.get(fp) >= 0;
       const errs: RecordError[] = [];
-      // Invariants matter only on a state the seen set does not hold (the main thread decides which).
-      const inv = seen ? 0 : this.firstFailing(plan.invariants.map((i) => i.expr), t, errs, 'inv');
+      // A state outside the model is never expanded: its invariants are checked now. Those of a state in the
+      // model are checked when it is expanded, once, if the main thread finds it new (parallel.ts).
+      const inv = inModel ? 0 : this.firstFailing(plan.invariants.map((i) => i.expr), t, errs, 'inv');
       let prop = 0;
       for (let k = 0; k < plan.actionProperties.length && prop === 0; k++) {
         const ap = plan.actionProperties[k];
