@@ -442,8 +442,9 @@ class Coordinator {
     if (this.dispatched < p.limit) {
       for (let w = 0; this.dispatched < p.limit; w = (w + 1) % this.workers.length) this.sendJob(w, Math.min(MAX_JOB, p.limit - this.dispatched), true);
     }
+    let job: Job | undefined = p.current;
     while (p.scan < p.limit) {
-      const job = p.scan < p.current.first + p.current.count ? p.current : [...this.jobs.values()].find((j) => j.first <= p.scan && p.scan < j.first + j.count);
+      if (job === undefined || p.scan >= job.first + job.count) job = [...this.jobs.values()].find((j) => j.first <= p.scan && p.scan < j.first + j.count);
       if (job?.result === undefined) return; // wait for it
       const j = p.scan - job.first;
       const code = job.result.stateInv[j];

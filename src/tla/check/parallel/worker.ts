@@ -1,9 +1,10 @@
 // An exploration worker of `porcupine tla check --workers N` (parallel.ts explains the design). It loads the
 // spec and cfg itself, then answers jobs in the order they come: the initial states, chunks of states to
-// expand, and counterexample paths to rebuild. For each generated state it evaluates what the one-worker
-// explorer (explore.ts) would: constraints, the state's key, invariants unless the state is known to be
-// seen, action properties; it sends back only the states that may be new and the checks that failed, and
-// the main thread decides, in BFS order, what is new and whether a failure counts.
+// expand, and counterexample paths to rebuild. It checks the invariants of each state it is given to
+// expand, and for each generated state evaluates what the one-worker explorer (explore.ts) would:
+// constraints, the state's key, action properties, and invariants at once for a state outside the model
+// (never expanded); it sends back only the states that may be new and the checks that failed, and the main
+// thread decides, in BFS order, what is new and whether a failure counts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { TlaError, type ActionLabel, type ExprHandle, type LoadedSpec, type State, type Transition, type ValueOps } from '../../api.js';
 import { loadWithCfg } from '../../cli/load.js';
