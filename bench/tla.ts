@@ -6,7 +6,9 @@
 // - trace validation: steps per second on a 10,000-step random-walk trace of BenchRing, and on the
 //   project's own simulator traces (traces/*.ndjson and one larger run) mapped to spec/MailStore.tla.
 // - the public corpus (../shared/tla-corpus, bench/tla-corpus.ts): every model as a fresh process, our
-//   verdict and counts against TLC's, our time, TLC's time and the ratio (TLA_BENCH_CORPUS=0 skips it).
+//   verdict and counts against TLC's, our time, TLC's time and the ratio (TLA_BENCH_CORPUS=0 skips it);
+// - `--workers 2` against one worker on larger corpus models (bench/tla-workers.ts; TLA_BENCH_WORKERS=0
+//   skips it): wall and CPU time, distinct states per second, the speed-up.
 //   npx tsc -p tsconfig.json && node dist/bench/tla.js
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { headerConstants, mailStoreRefinement, parseSimTrace } from '../src/conf
 import { loadSpec, valueOps } from '../src/tla/front-end.js';
 import { makeConfig, runSimulation } from '../src/sim/index.js';
 import { corpusTable } from './tla-corpus.js';
+import { workersTable } from './tla-workers.js';
 
 // TLC's figures (one worker): a 724,000-state mutual-exclusion model, JVM start-up, trace validation.
 const TLC_DISTINCT_PER_S = 38_000;
@@ -145,6 +148,10 @@ async function main(): Promise<void> {
   if (process.env.TLA_BENCH_CORPUS !== '0') {
     console.log('\nPublic corpus (../shared/tla-corpus), each model as a fresh `porcupine tla check` process:');
     corpusTable();
+  }
+  if (process.env.TLA_BENCH_WORKERS !== '0') {
+    console.log('\nSeveral workers (tla check --workers 2 against 1, in process):');
+    await workersTable();
   }
 }
 

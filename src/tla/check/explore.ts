@@ -193,7 +193,7 @@ export class Explorer {
   }
 
   private labelId(a: ActionLabel): number {
-    const key = `${a.name}(${a.args.map((v) => this.ops.print(v)).join(',')})@${a.loc.module}:${a.loc.line}:${a.loc.col}`;
+    const key = labelKey(a, this.ops);
     let id = this.labelIds.get(key);
     if (id === undefined) {
       id = this.labels.length;
@@ -249,11 +249,6 @@ export class Explorer {
   }
 
   private stats(): Stats {
-    const d = this.degrees.view();
-    const sorted = Int32Array.from(d).sort();
-    const n = sorted.length;
-    let sum = 0;
-    for (const x of sorted) sum += x;
     return {
       generated: this.generated,
       distinct: this.fps.length,
@@ -261,12 +256,7 @@ export class Explorer {
       queueLeft: this.queue.length - this.head,
       depth: this.depth,
       elapsedMs: Date.now() - this.started,
-      outdegree: {
-        min: n ? sorted[0] : 0,
-        max: n ? sorted[n - 1] : 0,
-        mean: n ? sum / n : 0,
-        p95: n ? sorted[Math.min(n - 1, Math.floor(n * 0.95))] : 0,
-      },
+      outdegree: outdegreeStats(this.degrees.view()),
     };
   }
 
@@ -280,6 +270,25 @@ export class Explorer {
       labels: this.labels,
     };
   }
+}
+
+/** TLC's outdegree statistics from the new states each expansion found. */
+export function outdegreeStats(d: Int32Array): Stats['outdegree'] {
+  const sorted = Int32Array.from(d).sort();
+  const n = sorted.length;
+  let sum = 0;
+  for (const x of sorted) sum += x;
+  return {
+    min: n ? sorted[0] : 0,
+    max: n ? sorted[n - 1] : 0,
+    mean: n ? sum / n : 0,
+    p95: n ? sorted[Math.min(n - 1, Math.floor(n * 0.95))] : 0,
+  };
+}
+
+/** What makes two action labels the same label of the state graph. */
+export function labelKey(a: ActionLabel, ops: ValueOps): string {
+  return `${a.name}(${a.args.map((v) => ops.print(v)).join(',')})@${a.loc.module}:${a.loc.line}:${a.loc.col}`;
 }
 
 /** TLC's "nested expressions" of an evaluation error, when the front end gives them. */

@@ -100,4 +100,7 @@ export class FpVec {
   get(i: number): bigint {
     return this.data[i];
   }
+  view(): BigUint64Array {
+    return this.data.subarray(0, this.length);
+  }
 }

@@ -1,7 +1,7 @@
 // `porcupine tla check SPEC.tla [--config CFG] ...`: model-check and print TLC's text report.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { aliasPrinter, checkSpec, exitCode, reportLines, traceToItf, traceToJson, verdictTrace, type CheckResult } from '../check/index.js';
+import { aliasPrinter, checkSpec, checkSpecWorkers, exitCode, parseWorkers, reportLines, traceToItf, traceToJson, verdictTrace, type CheckResult, type Stats } from '../check/index.js';
 import { stamp } from '../check/report.js';
 import { parseArgs } from './args.js';
 import type { CliIo } from './io.js';
@@ -11,13 +11,18 @@ import { exitForError } from './errors.js';
 
 export const CHECK_HELP = `Usage: porcupine tla check SPEC.tla [options]
 
-Model-checks SPEC.tla breadth-first like TLC with one worker and prints TLC's report format.
+Model-checks SPEC.tla breadth-first like TLC and prints TLC's report format.
 
 Options:
   --config CFG          the model's .cfg file (default: SPEC.cfg beside the spec)
   --lib DIR             a folder searched for modules after the spec's own (repeatable; the
                         TLA_PATH environment variable, ':'-separated, is searched after these)
-  --workers N           only 1 is supported (TLC's -workers 1 semantics)
+  --workers N|auto      worker threads exploring in parallel (auto: one per core; default 1). The
+                        verdict, the counts (also at a violation) and the counterexample are those
+                        of one worker: results are committed in one-worker BFS order (TLC only
+                        promises the counts of a complete run). Temporal properties are checked
+                        after, in one thread, on the graph the workers explored. A spec that builds
+                        new strings while exploring is explored again with 1 worker (a note says so)
   --no-deadlock         do not report deadlocks (like CHECK_DEADLOCK FALSE / TLC -deadlock)
   --dump-trace-json F   write the counterexample as TLC's -dumpTrace json (array of states)
   --dump-itf F          write the counterexample in Apalache's ITF
@@ -43,9 +48,10 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
     io.err('porcupine tla check: give exactly one SPEC.tla (see --help)');
     return 2;
   }
-  const workers = args.values.get('--workers') ?? '1';
-  if (workers !== '1') {
-    io.err(`porcupine tla check: --workers ${workers} is not supported; only --workers 1`);
+  const workersText = args.values.get('--workers') ?? '1';
+  const workers = parseWorkers(workersText);
+  if (workers === undefined) {
+    io.err(`porcupine tla check: --workers ${workersText}: give a positive number or auto`);
     return 2;
   }
   const jar = tlcJar();
@@ -61,7 +67,7 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
   } catch (e) {
     return exitForError(e, io);
   }
-  return checkLoaded(loaded, specPath, args, io, jar);
+  return checkLoaded(loaded, specPath, args, io, jar, workers);
 }
 
 async function checkLoaded(
@@ -70,20 +76,23 @@ async function checkLoaded(
   args: ReturnType<typeof parseArgs>,
   io: CliIo,
   jar: string | undefined,
+  workers: number,
 ): Promise<number> {
   const { spec, ops, cfg } = loaded;
-  io.out(`Porcupine TLA+ checker (TLC-compatible report): breadth-first search with 1 worker`);
+  io.out(`Porcupine TLA+ checker (TLC-compatible report): breadth-first search with ${workers} worker${workers === 1 ? '' : 's'}`);
   io.out(`Parsing file ${path.basename(specPath)}`);
   io.out(`Starting... (${stamp()})`);
   let result: CheckResult;
   try {
     const progressMs = Number(args.values.get('--progress-ms') ?? 5000);
-    result = checkSpec(spec, ops, cfg, {
+    const opts = {
       noDeadlock: args.switches.has('--no-deadlock'),
       progressMs,
-      onProgress: (s) =>
+      onProgress: (s: Stats) =>
         io.err(`Progress: ${s.generated} states generated, ${s.distinct} distinct states found, ${s.queueLeft} states left on queue, ${Math.round((s.distinct * 1000) / Math.max(1, s.elapsedMs))} distinct states/s`),
-    });
+    };
+    const source = { specPath: path.resolve(specPath), cfgPath: path.resolve(loaded.cfgPath), libs: (args.lists.get('--lib') ?? []).map((d) => path.resolve(d)) };
+    result = workers === 1 ? checkSpec(spec, ops, cfg, opts) : await checkSpecWorkers(spec, ops, cfg, { ...opts, workers, source, onNote: (l) => io.out(l) });
   } catch (e) {
     return exitForError(e, io);
   }

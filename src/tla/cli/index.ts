@@ -9,8 +9,8 @@ import { runValidate } from './validate-command.js';
 export const TLA_HELP = `Usage: porcupine tla <command> [options]
 
 Commands:
-  check SPEC.tla [--config CFG] [--workers 1] [--no-deadlock] [--dump-trace-json F] [--dump-itf F] [--tlc]
-        model-check like TLC (one worker), TLC's report format and exit codes
+  check SPEC.tla [--config CFG] [--workers N|auto] [--no-deadlock] [--dump-trace-json F] [--dump-itf F] [--tlc]
+        model-check like TLC, TLC's report format and exit codes (several workers give one worker's report)
   validate SPEC.tla TRACE.ndjson [--config CFG]
         check that a recorded NDJSON trace (also a simulator trace, as recorded) is a behaviour of the spec
   coverage SPEC.tla TRACE.ndjson... [--require-all]
