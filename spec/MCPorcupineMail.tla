@@ -18,10 +18,10 @@ MCAckCodes == {250}
 MCAckReplicas == 1
 MCDeleteSets == SUBSET MCMsgs
 MCUserSets == SUBSET MCUsers
-MCInitMap == [u \in MCUsers |-> <<"n1", 0>>]
+MCInitMap == {<<"u1", <<"n1", 0>>>>}
 MCViews == {
-    <<1, [u \in MCUsers |-> <<"n1", 0>>], MCNodes>>,
-    <<2, [u \in MCUsers |-> <<"n2", 2>>], MCNodes>>
+    <<1, {<<"u1", <<"n1", 0>>>>}, MCNodes>>,
+    <<2, {<<"u1", <<"n2", 2>>>>}, MCNodes>>
 }
 MCLastEpoch == 2
 =============================================================================

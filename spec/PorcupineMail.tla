@@ -37,8 +37,8 @@ CONSTANTS
     AckReplicas, \* durable copies of a recipient's message before SMTP 250 (1 unreplicated)
     DeleteSets,  \* the sets of message ids a Delete may name
     UserSets,    \* the sets of users a ReconstructSoftState or ApplyReport may name
-    Views,       \* the views a node may install: <<epoch, map, members>>, map \in [Users -> Nodes \X Nat]
-    InitMap,     \* the boot-time user map (src/pure/user-map/user-map.ts initialUserMap), [Users -> Nodes \X Nat]
+    Views,       \* the views a node may install: <<epoch, map, members>>, the map as a set of <<user, <<manager, stamp>>>>
+    InitMap,     \* the boot-time user map (src/pure/user-map/user-map.ts initialUserMap), the same form
     LastEpoch    \* no crash once a node installed a view of this epoch (models: the last view; traces: never)
 
 VARIABLES
@@ -59,10 +59,16 @@ mailVars == <<mail, covered, held, acked>>
 softVars == <<mgr, mmap, epoch, owe, notice>>
 vars == <<up, mailVars, softVars, faults>>
 
+\* A map given as a set of <<user, entry>> pairs (constants are sets and tuples, as in a TLC .cfg), as a function.
+Fn(rel) == [u \in Users |-> (CHOOSE p \in rel : p[1] = u)[2]]
+Rel(map) == {<<u, map[u]>> : u \in Users}
+InitMgr == Fn(InitMap)
+
 Epochs == {v[1] : v \in Views}
-Maps == {v[2] : v \in Views}
+Maps == {Fn(v[2]) : v \in Views}
 MemberSets == {v[3] : v \in Views}
 NoNodes == [u \in Users |-> {}]
+NoUser == ""
 
 TypeOK ==
     /\ up \subseteq Nodes
@@ -70,7 +76,7 @@ TypeOK ==
     /\ covered \in [Msgs -> SUBSET (Nodes \X Users)]
     /\ held \in [Users -> SUBSET Nodes]
     /\ acked \subseteq Users \X Msgs
-    /\ \A n \in Nodes : mgr[n] \in Maps \cup {InitMap}
+    /\ \A n \in Nodes : mgr[n] \in Maps \cup {InitMgr}
     /\ mmap \in [Nodes -> [Users -> SUBSET Nodes]]
     /\ epoch \in [Nodes -> Epochs \cup {0}]
     /\ owe \in [Nodes -> SUBSET Users] /\ notice \in [Nodes -> SUBSET Users]
@@ -82,7 +88,7 @@ Init ==
     /\ covered = [m \in Msgs |-> {}]
     /\ held = NoNodes
     /\ acked = {}
-    /\ mgr = [n \in Nodes |-> InitMap]
+    /\ mgr = [n \in Nodes |-> InitMgr]
     /\ mmap = [n \in Nodes |-> NoNodes]
     /\ epoch = [n \in Nodes |-> 0]
     /\ owe = [n \in Nodes |-> {}]
@@ -106,7 +112,7 @@ Flipped(n, after) == {u \in Users : (mail[n][u] = {}) # (after[u] = {})}
 Boot(n) ==
     /\ n \notin up
     /\ up' = up \cup {n}
-    /\ mgr' = [mgr EXCEPT ![n] = InitMap]
+    /\ mgr' = [mgr EXCEPT ![n] = InitMgr]
     /\ mmap' = [mmap EXCEPT ![n] = NoNodes]
     /\ epoch' = [epoch EXCEPT ![n] = 0]
     /\ owe' = [owe EXCEPT ![n] = {}]
@@ -281,7 +287,7 @@ Changed(n, map, rejoined) ==
 \* `rejoined`: the view lists n as readmitted; `changed`: the users of the buckets n counts as changed.
 ReconstructSoftState(n, e, map, members, rejoined, changed) ==
     /\ n \in up
-    /\ <<e, map, members>> \in Views
+    /\ <<e, Rel(map), members>> \in Views
     /\ e > epoch[n]
     /\ changed = Changed(n, map, rejoined)
     /\ mmap' = [mmap EXCEPT ![n] =
@@ -326,9 +332,21 @@ ReplPersist(n, u, m, kind) ==
     /\ notice' = [notice EXCEPT ![n] = @ \cup Flipped(n, mail'[n])]
     /\ UNCHANGED <<up, mgr, mmap, epoch, owe, faults>>
 
-ReplUpdate(n) == n \in up /\ UNCHANGED vars
+\* src/pure/replication/coordinator.ts onUpdate, participant.ts onPush: a version of an object of u's
+\* mailbox (u = NoUser for another object) is written here. The fragment view (hard.fragments) changes at
+\* once and the mailbox notifies u's manager (node-glue.ts noticeFragment) before the write is durable
+\* (ReplPersist), so the node counts as holding u's fragment from here on.
+Written(n, u) == IF u \in Users THEN held' = [held EXCEPT ![u] = @ \cup {n}] ELSE UNCHANGED held
 
-ReplApply(n) == n \in up /\ UNCHANGED vars
+ReplUpdate(n, u) ==
+    /\ n \in up
+    /\ Written(n, u)
+    /\ UNCHANGED <<up, mail, covered, acked, softVars, faults>>
+
+ReplApply(n, u) ==
+    /\ n \in up
+    /\ Written(n, u)
+    /\ UNCHANGED <<up, mail, covered, acked, softVars, faults>>
 
 ReplIgnore(n) == n \in up /\ UNCHANGED vars
 
@@ -383,8 +401,8 @@ Next ==
               ReconstructSoftState(n, e, map, members, rejoined, changed)
         \/ \E from \in Nodes, reported \in UserSets, removed \in UserSets, cover \in UserSets :
               ApplyReport(n, from, reported, removed, cover)
-        \/ ReplUpdate(n)
-        \/ ReplApply(n)
+        \/ \E u \in Users \cup {NoUser} : ReplUpdate(n, u)
+        \/ \E u \in Users \cup {NoUser} : ReplApply(n, u)
         \/ ReplIgnore(n)
         \/ ReplDurable(n)
         \/ ReplRetire(n)
@@ -435,7 +453,7 @@ Notify(h, u) ==
 CatchUp(n) ==
     \E v \in Views :
         /\ \A w \in Views : w[1] <= v[1]
-        /\ ReconstructSoftState(n, v[1], v[2], v[3], FALSE, Changed(n, v[2], FALSE))
+        /\ ReconstructSoftState(n, v[1], Fn(v[2]), v[3], FALSE, Changed(n, Fn(v[2]), FALSE))
 
 \* h's owed report reaches manager n, which manages the users in both maps (reconstruct-node.ts
 \* sendOutbound, retried until acknowledged; onSoftStateReport stashes reports of a newer view).

@@ -86,10 +86,6 @@ export const mailStoreArgs: Readonly<Record<MailStoreAction, ArgMap>> = {
 /** Every action name the mapping knows: the code's trace actions plus the simulator's own. */
 export const mailStoreActions: readonly MailStoreAction[] = [...traceActions, ...SIM_TRACE_ACTIONS];
 
-function isMapped(a: string): a is MailStoreAction {
-  return Object.hasOwn(mailStoreArgs, a);
-}
-
 export interface MailStoreConstants {
   readonly Nodes: string[];
   readonly Users: string[];
@@ -155,15 +151,14 @@ export function mailStoreState(state: SimEvent['state'], nodes: readonly string[
   return { up, mail };
 }
 
-const set = (xs: readonly unknown[]): unknown => ({ '#set': xs });
+export const set = (xs: readonly unknown[]): unknown => ({ '#set': xs });
 
-function mapMailStore(trace: SimTrace): ParsedTrace {
-  const c = mailStoreConstants(trace);
-  const header = {
-    module: 'MailStore',
-    constants: { Nodes: set(c.Nodes), Users: set(c.Users), Msgs: set(c.Msgs), AckCodes: set(c.AckCodes), AckReplicas: c.AckReplicas, DeleteSets: set(c.DeleteSets.map(set)) },
-    source: { spec: trace.header.spec, seed: trace.header.seed, version: trace.header.version },
-  };
+/**
+ * The mapped events of a trace: metadata lines dropped (each event keeps its line in the original file),
+ * label arguments from `args` (an unknown action keeps only its node: the validator rejects it) and the
+ * spec variables from `state`. Shared by the mappings of src/conformance.
+ */
+export function mapEvents(trace: SimTrace, args: Readonly<Record<string, ArgMap>>, state: (s: SimEvent['state']) => Record<string, unknown>): TraceEvent[] {
   const events: TraceEvent[] = [];
   let metaBefore: Record<string, unknown>[] = [];
   for (const l of trace.lines) {
@@ -172,13 +167,22 @@ function mapMailStore(trace: SimTrace): ParsedTrace {
       continue;
     }
     const ev = l.event;
-    // Unknown action names pass through with the node as their only argument: the validator rejects them.
-    const args = isMapped(ev.action) ? mailStoreArgs[ev.action](ev, { metaBefore }) : [ev.node];
-    const raw = { i: ev.i, action: ev.action, args, state: mailStoreState(ev.state, c.Nodes, c.Users) };
-    events.push({ line: l.line, i: ev.i, action: ev.action, args, state: raw.state, raw });
+    const label = Object.hasOwn(args, ev.action) ? args[ev.action](ev, { metaBefore }) : [ev.node];
+    const raw = { i: ev.i, action: ev.action, args: label, state: state(ev.state) };
+    events.push({ line: l.line, i: ev.i, action: ev.action, args: label, state: raw.state, raw });
     metaBefore = [];
   }
-  return { header, events };
+  return events;
+}
+
+function mapMailStore(trace: SimTrace): ParsedTrace {
+  const c = mailStoreConstants(trace);
+  const header = {
+    module: 'MailStore',
+    constants: { Nodes: set(c.Nodes), Users: set(c.Users), Msgs: set(c.Msgs), AckCodes: set(c.AckCodes), AckReplicas: c.AckReplicas, DeleteSets: set(c.DeleteSets.map(set)) },
+    source: { spec: trace.header.spec, seed: trace.header.seed, version: trace.header.version },
+  };
+  return { header, events: mapEvents(trace, mailStoreArgs, (s) => mailStoreState(s, c.Nodes, c.Users)) };
 }
 
 export const mailStoreRefinement: Refinement = {
