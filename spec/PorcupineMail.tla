@@ -204,12 +204,12 @@ Ack(n, m, code) ==
 (* its own map (ignoreMailMapUpdate); the trace records only notices that  *)
 (* changed the map (a stamp older than the entry's changes nothing).       *)
 
-\* addFragmentNode: a notice "fragment created" from `from` added it to u's mail map at n.
+\* addFragmentNode: a notice "fragment created" from `from` added it to u's mail map at n, or renewed the
+\* stamp of its entry (an entry a report added with an older stamp: the map changed, the node set did not).
 AddFragment(n, u, from) ==
     /\ n \in up
     /\ MgrOf(n, u) = n
     /\ from \in held[u]
-    /\ from \notin mmap[n][u]
     /\ mmap' = [mmap EXCEPT ![n][u] = @ \cup {from}]
     /\ notice' = IF MgrOf(from, u) = n /\ mail[from][u] # {} THEN [notice EXCEPT ![from] = @ \ {u}] ELSE notice
     /\ UNCHANGED <<up, mailVars, mgr, epoch, owe, faults>>
@@ -301,12 +301,14 @@ ReconstructSoftState(n, e, map, members, rejoined, changed) ==
 \* src/pure/soft-state/reconstruct-node.ts applyReportHere (reconstruct.ts applyReport): at manager n, a
 \* report from `from` covering the users `cover` (of the reported buckets n manages): `from` is added for
 \* the users it `reported` and was `removed` for others (a newer notice keeps an entry: not removed).
+\* A reported user need not be in held[u] yet: a report is built from the fragments in memory, which include
+\* a store whose write is not durable yet (its Store step comes later, or never if the node crashes first:
+\* the proxy then got no answer and the client retries). The model (Report) reports durable fragments only.
 ApplyReport(n, from, reported, removed, cover) ==
     /\ n \in up
     /\ reported \cup removed \subseteq cover
     /\ reported \cap removed = {}
     /\ \A u \in cover : MgrOf(n, u) = n
-    /\ \A u \in reported : from \in held[u]
     /\ \A u \in removed : from \in mmap[n][u]
     /\ mmap' = [mmap EXCEPT ![n] = [u \in Users |->
                   IF u \in reported THEN mmap[n][u] \cup {from}
@@ -462,19 +464,25 @@ Report(n, h) ==
     IN /\ h \in up /\ cover # {}
        /\ ApplyReport(n, h, {u \in cover : mail[h][u] # {}}, {u \in cover : mail[h][u] = {} /\ h \in mmap[n][u]}, cover)
 
+\* A store of a message not stored at n before (the model's finite workload).
+NewStore(n, u, m) == <<n, u>> \notin covered[m] /\ Store(n, u, m)
+
+\* Next's ReconstructSoftState with the arguments its guards leave open (the view and `rejoined`) drawn directly.
+Install(n, v, rejoined) ==
+    LET map == Fn(v[2]) IN ReconstructSoftState(n, v[1], map, v[3], rejoined, Changed(n, map, rejoined))
+
 ModelNext ==
     \/ FaultsStop
     \/ \E n \in Nodes :
           \/ Boot(n)
           \/ Crash(n)
           \/ \E lost \in BOOLEAN : Restart(n, lost)
-          \/ \E u \in Users, m \in Msgs : <<n, u>> \notin covered[m] /\ Store(n, u, m)
+          \/ \E u \in Users, m \in Msgs : NewStore(n, u, m)
           \/ \E u \in Users, ms \in DeleteSets : Delete(n, u, ms)
           \/ \E u \in Users, m \in Msgs : ReplPersist(n, u, m, "tombstone")
           \/ \E m \in Msgs, code \in AckCodes : Ack(n, m, code)
           \/ \E u \in Users : Notify(n, u) \/ NoticeAck(n, u)
-          \/ \E e \in Epochs, map \in Maps, members \in MemberSets, rejoined \in BOOLEAN, changed \in UserSets :
-                ReconstructSoftState(n, e, map, members, rejoined, changed)
+          \/ \E v \in Views, rejoined \in BOOLEAN : Install(n, v, rejoined)
           \/ \E h \in Nodes : Report(n, h)
 
 Fairness ==
@@ -498,7 +506,8 @@ DeleteSticks ==
     [][\A n \in Nodes, u \in Users : \A m \in mail'[n][u] \ mail[n][u] :
           Store(n, u, m) \/ ReplPersist(n, u, m, "message")]_vars
 
-\* Soft state only names nodes that hold or held the fragment.
+\* Soft state only names nodes that hold or held the fragment (durably: in the model, reports carry durable
+\* fragments; a trace's report may also name a store still in flight, see ApplyReport).
 MailMapNamesHolders == \A n \in Nodes, u \in Users : mmap[n][u] \subseteq held[u]
 
 \* Liveness: once faults stop, every manager's mail map lists exactly the nodes holding a fragment.
