@@ -33,6 +33,12 @@ describe('kept traces against spec/PorcupineMail.tla', () => {
     expect(actions.filter((a) => !exercised.has(a))).toEqual(NOT_REACHED);
   });
 
+  it(`porcupine tla validate takes traces/${MAIL_MAPS} as recorded`, () => {
+    const r = runCli(['tla', 'validate', 'spec/PorcupineMail.tla', `traces/${MAIL_MAPS}`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Trace is a behaviour of PorcupineMail: \d+ events validated/);
+  });
+
   it(`porcupine tla coverage shows traces/${MAIL_MAPS} exercising every mail-map step`, () => {
     const r = runCli(['tla', 'coverage', 'spec/PorcupineMail.tla', `traces/${MAIL_MAPS}`]);
     expect(r.code).toBe(0);
