@@ -57,7 +57,7 @@ VARIABLES
 
 mailVars == <<mail, covered, held, acked>>
 softVars == <<mgr, mmap, epoch, owe, notice>>
-vars == <<up, mailVars, softVars, faults>>
+vars == <<up, mail, covered, held, acked, mgr, mmap, epoch, owe, notice, faults>>
 
 \* A map given as a set of <<user, entry>> pairs (constants are sets and tuples, as in a TLC .cfg), as a function.
 Fn(rel) == [u \in Users |-> (CHOOSE p \in rel : p[1] = u)[2]]
@@ -101,8 +101,8 @@ Holders(u) == {h \in Nodes : mail[h][u] # {}}
 \* u's manager in n's user map.
 MgrOf(n, u) == mgr[n][u][1]
 
-\* The users whose fragment at n appears or vanishes when mail[n] becomes `after`: a notice is due.
-Flipped(n, after) == {u \in Users : (mail[n][u] = {}) # (after[u] = {})}
+\* n's notices after u's fragment there becomes `after`: one is due when the fragment appears or vanishes.
+Noticed(n, u, after) == IF (mail[n][u] = {}) # (after = {}) THEN notice[n] \cup {u} ELSE notice[n]
 
 -----------------------------------------------------------------------------
 (* Node life cycle (src/sim/faults.ts; src/pure/node.ts onBoot). A boot is a *)
@@ -152,7 +152,7 @@ Store(n, u, m) ==
     /\ mail' = [mail EXCEPT ![n][u] = @ \cup {m}]
     /\ covered' = [covered EXCEPT ![m] = @ \cup {<<n, u>>}]
     /\ held' = [held EXCEPT ![u] = @ \cup {n}]
-    /\ notice' = [notice EXCEPT ![n] = @ \cup Flipped(n, mail'[n])]
+    /\ notice' = [notice EXCEPT ![n] = Noticed(n, u, mail'[n][u])]
     /\ UNCHANGED <<up, acked, mgr, mmap, epoch, owe, faults>>
 
 \* src/pure/mailbox/mailbox.ts onStoreMsg: already durable here, answered without a write.
@@ -167,7 +167,7 @@ Delete(n, u, ms) ==
     /\ n \in up
     /\ mail' = [mail EXCEPT ![n][u] = @ \ ms]
     /\ acked' = acked \ {<<u, m>> : m \in ms \cap mail[n][u]}
-    /\ notice' = [notice EXCEPT ![n] = @ \cup Flipped(n, mail'[n])]
+    /\ notice' = [notice EXCEPT ![n] = Noticed(n, u, mail'[n][u])]
     /\ UNCHANGED <<up, covered, held, mgr, mmap, epoch, owe, faults>>
 
 -----------------------------------------------------------------------------
@@ -331,7 +331,7 @@ ReplPersist(n, u, m, kind) ==
                /\ acked' = acked \ {<<u, m>>}
                /\ UNCHANGED held
     /\ covered' = [covered EXCEPT ![m] = @ \cup {<<n, u>>}]
-    /\ notice' = [notice EXCEPT ![n] = @ \cup Flipped(n, mail'[n])]
+    /\ notice' = [notice EXCEPT ![n] = Noticed(n, u, mail'[n][u])]
     /\ UNCHANGED <<up, mgr, mmap, epoch, owe, faults>>
 
 \* src/pure/replication/coordinator.ts onUpdate, participant.ts onPush: a version of an object of u's

@@ -33,7 +33,7 @@ describe('PorcupineMail model check', () => {
   });
 
   it('seeded bug "a new fragment is not notified to the manager" violates MailMapsMatch, and the behaviour is printed', () => {
-    const store = "    /\\ notice' = [notice EXCEPT ![n] = @ \\cup Flipped(n, mail'[n])]\n    /\\ UNCHANGED <<up, acked, mgr, mmap, epoch, owe, faults>>";
+    const store = "    /\\ notice' = [notice EXCEPT ![n] = Noticed(n, u, mail'[n][u])]\n    /\\ UNCHANGED <<up, acked, mgr, mmap, epoch, owe, faults>>";
     const r = runCli(['tla', 'check', variant(store, '    /\\ UNCHANGED <<notice, up, acked, mgr, mmap, epoch, owe, faults>>')]);
     expect(r.code).toBe(13);
     expect(r.stdout).toContain('Error: Temporal property MailMapsMatch was violated.');
