@@ -18,7 +18,7 @@ MCAckCodes == {250}
 MCAckReplicas == 1
 MCDeleteSets == SUBSET MCMsgs
 MCUserSets == SUBSET MCUsers
-MCInitMap == {<<"u1", <<"n1", 0>>>>}
+MCInitMap == {<<n, "u1", <<"n1", 0>>>> : n \in MCNodes}
 MCViews == {
     <<1, {<<"u1", <<"n1", 0>>>>}, MCNodes>>,
     <<2, {<<"u1", <<"n2", 2>>>>}, MCNodes>>

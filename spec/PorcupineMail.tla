@@ -38,7 +38,8 @@ CONSTANTS
     DeleteSets,  \* the sets of message ids a Delete may name
     UserSets,    \* the sets of users a ReconstructSoftState or ApplyReport may name
     Views,       \* the views a node may install: <<epoch, map, members>>, the map as a set of <<user, <<manager, stamp>>>>
-    InitMap,     \* the boot-time user map (src/pure/user-map/user-map.ts initialUserMap), the same form
+    InitMap,     \* each node's boot-time user map (user-map.ts initialUserMap over the configured nodes and
+                 \* itself), as a set of <<node, user, <<manager, stamp>>>>
     LastEpoch    \* no crash once a node installed a view of this epoch (models: the last view; traces: never)
 
 VARIABLES
@@ -62,7 +63,7 @@ vars == <<up, mail, covered, held, acked, mgr, mmap, epoch, owe, notice, faults>
 \* A map given as a set of <<user, entry>> pairs (constants are sets and tuples, as in a TLC .cfg), as a function.
 Fn(rel) == [u \in Users |-> (CHOOSE p \in rel : p[1] = u)[2]]
 Rel(map) == {<<u, map[u]>> : u \in Users}
-InitMgr == Fn(InitMap)
+InitMgr(n) == [u \in Users |-> (CHOOSE t \in InitMap : t[1] = n /\ t[2] = u)[3]]
 
 Epochs == {v[1] : v \in Views}
 Maps == {Fn(v[2]) : v \in Views}
@@ -76,7 +77,7 @@ TypeOK ==
     /\ covered \in [Msgs -> SUBSET (Nodes \X Users)]
     /\ held \in [Users -> SUBSET Nodes]
     /\ acked \subseteq Users \X Msgs
-    /\ \A n \in Nodes : mgr[n] \in Maps \cup {InitMgr}
+    /\ \A n \in Nodes : mgr[n] \in Maps \cup {InitMgr(n)}
     /\ mmap \in [Nodes -> [Users -> SUBSET Nodes]]
     /\ epoch \in [Nodes -> Epochs \cup {0}]
     /\ owe \in [Nodes -> SUBSET Users] /\ notice \in [Nodes -> SUBSET Users]
@@ -88,7 +89,7 @@ Init ==
     /\ covered = [m \in Msgs |-> {}]
     /\ held = NoNodes
     /\ acked = {}
-    /\ mgr = [n \in Nodes |-> InitMgr]
+    /\ mgr = [n \in Nodes |-> InitMgr(n)]
     /\ mmap = [n \in Nodes |-> NoNodes]
     /\ epoch = [n \in Nodes |-> 0]
     /\ owe = [n \in Nodes |-> {}]
@@ -112,7 +113,7 @@ Noticed(n, u, after) == IF (mail[n][u] = {}) # (after = {}) THEN notice[n] \cup 
 Boot(n) ==
     /\ n \notin up
     /\ up' = up \cup {n}
-    /\ mgr' = [mgr EXCEPT ![n] = InitMgr]
+    /\ mgr' = [mgr EXCEPT ![n] = InitMgr(n)]
     /\ mmap' = [mmap EXCEPT ![n] = NoNodes]
     /\ epoch' = [epoch EXCEPT ![n] = 0]
     /\ owe' = [owe EXCEPT ![n] = {}]

@@ -8,6 +8,7 @@
 // Buckets become the trace's users through bucketOf (src/pure/hash.ts): the spec speaks of users.
 import { bucketOf } from '../pure/hash.js';
 import { initialUserMap } from '../pure/user-map/user-map.js';
+import { nodeIds } from '../sim/config.js';
 import type { ParsedTrace } from '../tla/trace/index.js';
 import { mailStoreArgs, mailStoreConstants, mailStoreState, mapEvents, set, type MailStoreAction } from './mailstore.js';
 import type { ArgMap, Refinement } from './refinement.js';
@@ -71,7 +72,7 @@ export interface MailConstants {
   readonly UserSets: unknown[];
   /** Every view a node installs: <<epoch, map, members>>, the map as a set of <<user, entry>> pairs. */
   readonly Views: unknown[];
-  /** The boot-time map (initialUserMap over the header's nodes) restricted to the users, as such a set. */
+  /** Each node's boot-time map restricted to the users, as a set of <<node, user, entry>>. */
   readonly InitMap: unknown;
   /** One past the largest epoch installed: the spec's fault cut-off is never reached in a trace. */
   readonly LastEpoch: number;
@@ -96,8 +97,16 @@ function mailConstants(trace: SimTrace, nodes: readonly string[], users: readonl
       args.ApplyReport(ev, { metaBefore: [] }).slice(2).forEach(note);
     }
   }
-  const boot = initialUserMap(nodes.length > 0 ? nodes : ['']);
-  const InitMap = set(users.map((u) => [u, [boot[bucketOf(u)].node, boot[bucketOf(u)].epoch]]));
+  // A node boots with initialUserMap over the configured (initial) nodes plus itself (src/sim/cluster.ts
+  // nodeConfigOf, src/pure/node.ts onBoot): a node that joins later has its own boot map.
+  const count = (trace.header.config as { nodes?: unknown } | undefined)?.nodes;
+  const initial = typeof count === 'number' ? nodeIds(count) : [...nodes];
+  const InitMap = set(
+    nodes.flatMap((n) => {
+      const boot = initialUserMap(initial.includes(n) ? initial : [...initial, n]);
+      return users.map((u) => [n, u, [boot[bucketOf(u)].node, boot[bucketOf(u)].epoch]]);
+    }),
+  );
   return { UserSets: [...userSets.values()], Views: [...views.values()], InitMap, LastEpoch: last + 1 };
 }
 
