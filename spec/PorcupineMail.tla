@@ -427,8 +427,10 @@ Spec == Init /\ [][Next]_vars
 (* and applies notices and reports fresh (Notify, Report): the code orders *)
 (* a stale notice or report by its stamp (src/pure/soft-state/mail-map.ts),*)
 (* which the spec does not model; trace validation (Next) accepts stale    *)
-(* ones, naming only nodes that held the fragment. ReplPersist of a       *)
-(* message is left out too: it is a Store here. Two steps the trace does   *)
+(* ones (a notice names a node that held the fragment; a report may also   *)
+(* name a store in flight). ReplPersist of a message is left out too: it   *)
+(* is a Store here, and ReplUpdate/ReplApply (a holder before the write is *)
+(* durable) are traces-only. Two steps the trace does                      *)
 (* not record: FaultsStop, and NoticeAck (a notice that finds the map      *)
 (* already right is acknowledged without a change).                        *)
 
