@@ -4,7 +4,7 @@
 // - end-to-end time for a tiny spec (load + parse + check), in process (cold: includes web-tree-sitter's
 //   wasm initialisation) and as a fresh `node` process running the CLI;
 // - trace validation: steps per second on a 10,000-step random-walk trace of BenchRing, and on the
-//   project's own simulator traces (traces/*.ndjson and one larger run) mapped to spec/MailStore.tla.
+//   project's own simulator traces (traces/*.ndjson and one larger run) mapped to every spec with a mapping.
 // - the public corpus (../shared/tla-corpus, bench/tla-corpus.ts): every model as a fresh process, our
 //   verdict and counts against TLC's, our time, TLC's time and the ratio (TLA_BENCH_CORPUS=0 skips it);
 // - `--workers 2` against one worker on larger corpus models (bench/tla-workers.ts; TLA_BENCH_WORKERS=0
@@ -18,7 +18,7 @@ import { checkSpec } from '../src/tla/check/index.js';
 import { loadWithCfg } from '../src/tla/cli/load.js';
 import { randomWalkTrace, validateParsed, validateTrace, type ParsedTrace } from '../src/tla/trace/index.js';
 import { conformanceDir, REPO_ROOT } from '../test/support/paths.js';
-import { headerConstants, mailStoreRefinement, parseSimTrace } from '../src/conformance/index.js';
+import { headerConstants, parseSimTrace, refinements } from '../src/conformance/index.js';
 import { loadSpec, valueOps } from '../src/tla/front-end.js';
 import { makeConfig, runSimulation } from '../src/sim/index.js';
 import { corpusTable } from './tla-corpus.js';
@@ -101,42 +101,48 @@ async function benchTrace(): Promise<void> {
 
 /** Validation only (the spec loaded and the trace mapped beforehand), best of `reps` after one warm-up (short traces need many to warm up the JIT). */
 async function timeValidation(mapped: ParsedTrace, reps: number): Promise<{ steps: number; s: number }> {
-  const spec = await loadSpec(path.join(repoRoot, 'spec/MailStore.tla'), headerConstants(mapped));
+  const module = String(mapped.header.module);
+  const spec = await loadSpec(path.join(repoRoot, `spec/${module}.tla`), headerConstants(mapped));
   let best = Infinity;
   let steps = 0;
   for (let k = 0; k <= reps; k++) {
     const t0 = performance.now();
     const r = validateParsed(spec, mapped, { ops: valueOps });
     const s = (performance.now() - t0) / 1000;
-    if (!r.ok) throw new Error(`MailStore validation failed: ${r.failure.message}`);
+    if (!r.ok) throw new Error(`${module} validation failed: ${r.failure.message}`);
     steps = r.steps;
     if (k > 0) best = Math.min(best, s);
   }
   return { steps, s: best };
 }
 
+/** The kept traces and one larger run, mapped to each spec with a refinement mapping (src/conformance). */
 async function benchSimTraces(): Promise<void> {
   const dir = path.join(repoRoot, 'traces');
-  let steps = 0;
-  let secs = 0;
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.ndjson')).sort()) {
-    const r = await timeValidation(mailStoreRefinement.map(parseSimTrace(readFileSync(path.join(dir, f), 'utf8'))), 20);
-    steps += r.steps;
-    secs += r.s;
-  }
-  const rate = steps / secs;
-  console.log(`trace validation (traces/*.ndjson mapped to MailStore, ${fmt(steps)} events, validation only): ${secs.toFixed(3)} s, ${fmt(rate)} steps/s (goal ${fmt(GOAL_TRACE_STEPS_PER_S)}; TLC ~${TLC_TRACE_STEPS_PER_S}: x${(rate / TLC_TRACE_STEPS_PER_S).toFixed(0)})`);
+  const kept = readdirSync(dir).filter((x) => x.endsWith('.ndjson')).sort().map((f) => parseSimTrace(readFileSync(path.join(dir, f), 'utf8')));
   // A larger run, as a property test records it (counts state): 5 nodes, 200 users, 2,000 messages, faults.
   const lines: string[] = [];
   const config = makeConfig({ seed: 7, nodes: 5, users: 200, messages: 2000, faults: { lossRate: 0.02, dupRate: 0.02, reorderRate: 0.05 } });
   runSimulation(config, { trace: { sink: (l) => lines.push(l), version: 'bench' } });
-  const t0 = performance.now();
-  const mapped = mailStoreRefinement.map(parseSimTrace(lines));
-  const mapS = (performance.now() - t0) / 1000;
-  const big = await timeValidation(mapped, 2);
-  console.log(
-    `trace validation (simulator run, 5 nodes, 2,000 messages, ${fmt(big.steps)} events): validation ${big.s.toFixed(3)} s, ${fmt(big.steps / big.s)} steps/s; with parsing and mapping ${fmt(big.steps / (big.s + mapS))} steps/s`,
-  );
+  const run = parseSimTrace(lines);
+  for (const refinement of refinements) {
+    let steps = 0;
+    let secs = 0;
+    for (const t of kept) {
+      const r = await timeValidation(refinement.map(t), 20);
+      steps += r.steps;
+      secs += r.s;
+    }
+    const rate = steps / secs;
+    console.log(`trace validation (traces/*.ndjson mapped to ${refinement.module}, ${fmt(steps)} events, validation only): ${secs.toFixed(3)} s, ${fmt(rate)} steps/s (goal ${fmt(GOAL_TRACE_STEPS_PER_S)}; TLC ~${TLC_TRACE_STEPS_PER_S}: x${(rate / TLC_TRACE_STEPS_PER_S).toFixed(0)})`);
+    const t0 = performance.now();
+    const mapped = refinement.map(run);
+    const mapS = (performance.now() - t0) / 1000;
+    const big = await timeValidation(mapped, 2);
+    console.log(
+      `trace validation (simulator run mapped to ${refinement.module}, 5 nodes, 2,000 messages, ${fmt(big.steps)} events): validation ${big.s.toFixed(3)} s, ${fmt(big.steps / big.s)} steps/s; with parsing and mapping ${fmt(big.steps / (big.s + mapS))} steps/s`,
+    );
+  }
 }
 
 async function main(): Promise<void> {

@@ -8,6 +8,7 @@ import { TlaError, type CfgConstant, type LoadedSpec } from '../tla/api.js';
 import { getParser, loadSpec, loadSpecWith, valueOps } from '../tla/front-end.js';
 import { jsonToCfgValue, validateParsed, type ParsedTrace, type ValidationResult } from '../tla/trace/index.js';
 import { mailStoreRefinement } from './mailstore.js';
+import { mailRefinement } from './mail.js';
 import { membershipRefinement } from './membership.js';
 import type { Refinement } from './refinement.js';
 import { parseSimTrace, type SimTrace } from './sim-trace.js';
@@ -15,9 +16,10 @@ import { parseSimTrace, type SimTrace } from './sim-trace.js';
 export type { Refinement, ArgMap, MapContext } from './refinement.js';
 export { parseSimTrace, simTraceFromObjects, isSimHeader, type SimTrace, type SimEvent, type SimHeader } from './sim-trace.js';
 export { mailStoreRefinement, mailStoreArgs, mailStoreActions, mailStoreConstants, type MailStoreAction } from './mailstore.js';
+export { mailRefinement, mailArgs } from './mail.js';
 
 /** Every mapping, by the spec module it targets. */
-export const refinements: readonly Refinement[] = [mailStoreRefinement, membershipRefinement];
+export const refinements: readonly Refinement[] = [mailStoreRefinement, membershipRefinement, mailRefinement];
 
 /** The mapping for a spec module, or undefined. */
 export function refinementFor(module: string): Refinement | undefined {

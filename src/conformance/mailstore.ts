@@ -152,7 +152,7 @@ export function mailStoreState(state: SimEvent['state'], nodes: readonly string[
   return { up, mail };
 }
 
-const set = (xs: readonly unknown[]): unknown => ({ '#set': xs });
+export const set = (xs: readonly unknown[]): unknown => ({ '#set': xs });
 
 function mapMailStore(trace: SimTrace): ParsedTrace {
   const c = mailStoreConstants(trace);

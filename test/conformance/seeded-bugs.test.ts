@@ -1,13 +1,14 @@
 // Seeded bugs caught by trace validation (issue 9): the simulator runs the real node with one seeded bug
-// flag set (src/pure/replication/bugs.ts, injected at boot through NodeConfig.replicationBugs), and the run's
-// trace, mapped to spec/MailStore.tla, must fail validation at the step that shows the bug; the same run
-// without the flag must validate.
+// flag set (src/pure/replication/bugs.ts or membership/bugs.ts, injected at boot through NodeConfig), and the
+// run's trace, mapped to spec/MailStore.tla or spec/PorcupineMail.tla, must fail validation at the step that
+// shows the bug; the same run without the flag must validate.
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeConfig, type SimConfig } from '../../src/sim/index.js';
 import { traceLines, withBootConfig } from './bug-runs.js';
 import { validateSimTrace } from '../../src/conformance/index.js';
 import { describeFailure } from '../../src/tla/trace/index.js';
-import { specPath } from '../spec/harness.js';
+import { repoRoot, specPath } from '../spec/harness.js';
 
 // R = 2 with ackReplicas = 2 (the default) and slow disks: a participant's ack races its own write.
 const config = (seed: number): SimConfig =>
@@ -29,6 +30,34 @@ describe('seeded bugs caught by validation against MailStore', () => {
       expect(report.length).toBeLessThan(5000); // the enabled labels are abbreviated
       const fine = await validateSimTrace(specPath, traceLines(config(seed)));
       expect(fine.result.ok).toBe(true);
+    });
+  }
+});
+
+// Message loss makes members exclude one another for a while; a member readmitted with its old view (the
+// view's `rejoined` list names it) must report every fragment it holds, since the managers dropped it from
+// their mail maps meanwhile. forgetJoinedNodeReportsAll makes it report only the buckets whose entry changed.
+const lossy = (seed: number): SimConfig =>
+  makeConfig({ seed, nodes: 4, users: 6, messages: 30, node: { replicas: 0 }, faults: { lossRate: 0.3 }, workload: { popFraction: 0.3, deleteProbability: 0.5, arrivalIntervalMs: 300 } });
+
+describe('seeded bugs caught by validation against PorcupineMail', () => {
+  const mailSpec = path.join(repoRoot, 'spec/PorcupineMail.tla');
+  for (const seed of [3]) {
+    it(`a joining node does not report its fragments (forgetJoinedNodeReportsAll), seed ${seed}: a rejoined node's changed users are not all of them`, async () => {
+      const buggy = traceLines(lossy(seed), withBootConfig({ membershipBugs: { forgetJoinedNodeReportsAll: true } }));
+      const v = await validateSimTrace(mailSpec, buggy);
+      expect(v.result.ok).toBe(false);
+      if (v.result.ok) return;
+      const f = v.result.failure;
+      const report = describeFailure(f).join('\n');
+      // The step that caught it is printed: its line, the action, and the event is a rejoined node's install.
+      expect(report).toMatch(new RegExp(`^Trace validation failed at line ${f.line}: no ReconstructSoftState step leads to the traced state`));
+      expect(f.expectedAction).toBe('ReconstructSoftState');
+      const ev = JSON.parse(buggy[f.line - 1]) as { action: string; args: { rejoined: boolean; changedBuckets: unknown } };
+      expect(ev).toMatchObject({ action: 'ReconstructSoftState', args: { rejoined: true } });
+      expect(ev.args.changedBuckets).not.toBe('all');
+      const fine = await validateSimTrace(mailSpec, traceLines(lossy(seed)));
+      expect(fine.result.ok, fine.result.ok ? '' : describeFailure(fine.result.failure).join('\n')).toBe(true);
     });
   }
 });

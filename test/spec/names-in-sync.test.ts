@@ -12,25 +12,27 @@ import { SIM_TRACE_ACTIONS } from '../../src/sim/index.js';
 import { loadWithCfg } from '../../src/tla/cli/load.js';
 import { getParser, parseText, type Module } from '../../src/tla/parse/index.js';
 import { reachableLabels, repoRoot, specPath } from './harness.js';
-import { mailStoreActions as mappedActions, mailStoreArgs as argMapping } from '../../src/conformance/index.js';
+import { mailArgs, mailStoreActions as mappedActions, mailStoreArgs as argMapping } from '../../src/conformance/index.js';
 
 const simTraceActions: readonly string[] = SIM_TRACE_ACTIONS;
 
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
 
 /** Names of the module's operators that Next refers to (its disjuncts, through \E). */
-async function specActions(): Promise<string[]> {
+async function specActions(file = specPath): Promise<string[]> {
   const parser = await getParser();
-  const [mod] = parseText(parser, readFileSync(specPath, 'utf8'), specPath) as Module[];
+  const [mod] = parseText(parser, readFileSync(file, 'utf8'), file) as Module[];
   const defs = new Map(mod.units.flatMap((u) => (u.kind === 'opDef' ? [[u.name, u] as const] : [])));
   const next = defs.get('Next');
-  if (next === undefined || next.kind !== 'opDef') throw new Error('MailStore has no Next');
+  if (next === undefined || next.kind !== 'opDef') throw new Error(`${file} has no Next`);
+  // Actions take the acting node: a definition without parameters is a set Next draws arguments from.
+  const isAction = (name: string): boolean => { const d = defs.get(name); return d?.kind === 'opDef' && d.params.length > 0; };
   const refs = new Set<string>();
   const walk = (x: unknown): void => {
     if (Array.isArray(x)) x.forEach(walk);
     else if (typeof x === 'object' && x !== null) {
       const o = x as { kind?: unknown; name?: unknown };
-      if (o.kind === 'ref' && typeof o.name === 'string' && defs.has(o.name)) refs.add(o.name);
+      if (o.kind === 'ref' && typeof o.name === 'string' && isAction(o.name)) refs.add(o.name);
       for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
     }
   };
@@ -63,5 +65,17 @@ describe('trace names, spec actions and refinement mapping agree', () => {
     const { arity } = reachableLabels(spec, ops);
     const ev = { i: 1, node: 'n1', action: '', args: { user: 'u1', msgId: 'm1', msgIds: ['m1'], at: 'n2', code: 250, kind: 'message' }, state: {} };
     for (const a of mappedActions) expect(argMapping[a]({ ...ev, t: 0, action: a }, { metaBefore: [] }).length, a).toBe(arity.get(a));
+  });
+
+  it("spec/PorcupineMail.tla's Next calls exactly the trace's actions; its mapping has one entry per action, with the operator's arity", async () => {
+    const file = path.join(repoRoot, 'spec/PorcupineMail.tla');
+    expect(await specActions(file)).toEqual(sorted([...traceActions, ...simTraceActions]));
+    const args = mailArgs(['u1']);
+    expect(sorted(Object.keys(args))).toEqual(sorted([...traceActions, ...simTraceActions]));
+    // Next binds each operator's parameters in order (\E x \in S : Op(n, x)), so label arity = operator arity.
+    const [mod] = parseText(await getParser(), readFileSync(file, 'utf8'), file) as Module[];
+    const arity = new Map(mod.units.flatMap((u) => (u.kind === 'opDef' ? [[u.name, u.params.length] as const] : [])));
+    const ev = { i: 1, t: 0, node: 'n1', action: '', args: { user: 'u1', msgId: 'm1', msgIds: ['m1'], at: 'n2', code: 250, kind: 'message', objectId: 'm/u1/m1' }, state: {} };
+    for (const [a, map] of Object.entries(args)) expect(map({ ...ev, action: a }, { metaBefore: [] }).length, a).toBe(arity.get(a));
   });
 });

@@ -30,7 +30,19 @@ export function onViewInstalled(ctx: StepCtx, s0: NodeState, previous: View, vie
   ctx.effects.push({
     kind: 'trace',
     action: 'ReconstructSoftState',
-    args: { node: ctx.self, epoch: view.epoch, changed: changed.length, rebuild: rebuild.size },
+    // map, members, rejoined and changedBuckets let spec/PorcupineMail.tla follow the reset and the reports
+    // (src/conformance/mail.ts); `rejoined` is the view's word, not selfJustJoined, so a node that fails to
+    // report everything on joining shows as a changed set smaller than the spec's.
+    args: {
+      node: ctx.self,
+      epoch: view.epoch,
+      changed: changed.length,
+      rebuild: rebuild.size,
+      map: view.map.map((e) => [e.node, e.epoch]),
+      members: view.members,
+      rejoined: view.rejoined.includes(ctx.self),
+      changedBuckets: changed.length === view.map.length ? 'all' : changed,
+    },
   });
   s = applyStash(ctx, s, viewIdOf(view));
   s = { ...s, reconstruction: { ...s.reconstruction, outbound: keepApplicable(s.reconstruction.outbound, view) } };
@@ -203,12 +215,17 @@ function applyReportHere(ctx: StepCtx, s: NodeState, from: NodeId, m: Report): N
   }
   const reported = new Set(m.users.filter((u) => buckets.has(bucketOf(u))));
   let mailMap: MailMap = s.manager.mailMap;
+  const removed: UserId[] = []; // traced: the entries of `from` this report did remove (a newer notice keeps one)
   s.manager.mailMap.forEach((_, user) => {
-    if (buckets.has(bucketOf(user)) && !reported.has(user)) mailMap = removeFragmentNode(mailMap, user, from, m.stamp);
+    if (!buckets.has(bucketOf(user)) || reported.has(user)) return;
+    const next = removeFragmentNode(mailMap, user, from, m.stamp);
+    if (next !== mailMap) removed.push(user);
+    mailMap = next;
   });
   for (const user of reported) mailMap = addFragmentNode(mailMap, user, from, m.stamp);
   let profiles = s.manager.profiles;
   for (const p of m.profiles) if (buckets.has(bucketOf(p.user))) profiles = profiles.set(p.user, { verifier: p.verifier });
-  ctx.effects.push({ kind: 'trace', action: 'ApplyReport', args: { node: ctx.self, from, epoch: m.view.epoch, users: reported.size } });
+  const args = { node: ctx.self, from, epoch: m.view.epoch, users: reported.size, reported: [...reported].sort(), removed: removed.sort(), buckets: [...buckets].sort((a, b) => a - b) };
+  ctx.effects.push({ kind: 'trace', action: 'ApplyReport', args });
   return { ...s, manager: reportArrived({ ...s.manager, mailMap, profiles }, from, buckets) };
 }
