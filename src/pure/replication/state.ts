@@ -40,6 +40,11 @@ export interface Push {
   readonly attempt: number;
   /** Tell the targets when done (`replRetire`): only the pusher of a logged entry of version `ts` may. */
   readonly announce: boolean;
+  /**
+   * Pushed before our own copy is durable: the coordinator's push of its own update goes out with its write
+   * (docs/replication.md "Parallel push"). Retirement still waits for `selfDurable`.
+   */
+  readonly early: boolean;
 }
 
 /** An ack owed once the object has no write in flight; `pushedTs` tells whether our version is newer. */
