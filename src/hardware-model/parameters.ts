@@ -33,7 +33,7 @@ export const CPU_MS_300_PRIOR = {
  * Scale of every CPU cost [calibrated]: from the single-node row "with replication, CPU 12% and disk 75%
  * busy", i.e. a replicated delivery's CPU time is 0.16 × its disk time (docs/hardware-model.md).
  */
-export const CPU_SCALE = 1.42;
+export const CPU_SCALE = 1.71;
 
 /** The CPU costs the model charges: priors × CPU_SCALE. */
 export const CPU_MS_300: { readonly [K in keyof typeof CPU_MS_300_PRIOR]: number } = Object.fromEntries(

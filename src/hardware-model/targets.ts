@@ -64,7 +64,12 @@ const CHECKS: Readonly<Record<string, Checker>> = {
       { name: 'CPU:disk busy with replication, one disk', basis: 'calibrated', paper: '12:75 = 0.16', model: f1((cpu / disk) * 100) + ':100', met: within(cpu / disk, 0.16) },
       { name: 'CPU busy with replication, one disk', basis: 'predicted', paper: '12%', model: pct(cpu), met: within(cpu, 0.12), knownMiss: `CPU is 0.16 × the disk's busy time (calibrated); ${SATURATED_DISK}` },
       { name: 'disk busy with replication, one disk', basis: 'predicted', paper: '75%', model: pct(disk), met: within(disk, 0.75), knownMiss: SATURATED_DISK },
-      { name: 'disk writes per delivery, replication vs none', basis: 'predicted', paper: '3×', model: `${f1(w2 / w0)}× (${w2.toFixed(2)} / ${w0.toFixed(2)} writes)`, met: within(w2 / w0, 3) },
+      {
+        name: 'disk writes per delivery, replication vs none', basis: 'predicted', paper: '3×', model: `${f1(w2 / w0)}× (${w2.toFixed(2)} / ${w0.toFixed(2)} writes)`, met: within(w2 / w0, 3),
+        knownMiss:
+          'the coordinator pushes in parallel with its own write (issue 8), so the participant logs the update too, ' +
+          'in case the coordinator loses its write in a crash: 4 records per replicated delivery, the paper\'s 3 plus that entry (docs/replication.md "Parallel push")',
+      },
     ];
   },
   'fast-disks': (rows) => {

@@ -81,7 +81,10 @@ export type Message =
   // `holders`: every node the proxy knows to hold some of the user's mail (the session's mail map and the nodes
   // that listed). A message can have copies outside its known replicas (a client's retry stored through a node
   // that never saw the first attempt): the tombstone goes to these nodes too, or such a copy reappears.
-  | { readonly kind: 'deleteMsgs'; readonly rid: RequestId; readonly user: UserId; readonly msgIds: readonly MsgId[]; readonly holders?: readonly NodeId[] }
+  // POP QUIT deletes. `msgIds`: delete these (with replication: coordinate their tombstones). `covered`
+  // (replication only): listed here too, but another lister coordinates the tombstone, whose targets include
+  // every holder; this node adds one only for a copy with a replica outside `holders` (B8).
+  | { readonly kind: 'deleteMsgs'; readonly rid: RequestId; readonly user: UserId; readonly msgIds: readonly MsgId[]; readonly holders?: readonly NodeId[]; readonly covered?: readonly MsgId[] }
   | { readonly kind: 'deleted'; readonly rid: RequestId; readonly load: LoadSample; readonly storageFailed?: true }
   // mailbox manager → user manager: a fragment appeared (present) or vanished here. `stamp` orders the
   // notices of one node so a late "vanished" cannot erase a newer "appeared".

@@ -227,6 +227,14 @@ function parsePeers(v: unknown, errors: string[]): Map<string, PeerAddress> {
   return out;
 }
 
+/**
+ * Replication limits of a real node where they differ from the simulator's defaults. pushRetryMs: over TCP a
+ * push is lost only with its connection (the transport reconnects and sends what is queued), so the first
+ * re-push waits 1 s, not 200 ms: on a loaded machine an ack often takes longer than 200 ms, and each early
+ * retry re-sent a 4.7 KB message for nothing (docs/performance-runtime.md).
+ */
+export const runtimeReplicationLimits = { pushRetryMs: 1_000 } as const;
+
 /** The reducer's configuration for this node. */
 export function reducerConfig(c: NodeProcessConfig): NodeConfig {
   return {
@@ -236,6 +244,7 @@ export function reducerConfig(c: NodeProcessConfig): NodeConfig {
     messageSizeMaxBytes: c.messageSizeMaxBytes,
     replicas: c.replicas,
     ackReplicas: c.ackReplicas,
+    replicationLimits: runtimeReplicationLimits,
   };
 }
 

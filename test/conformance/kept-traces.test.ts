@@ -13,11 +13,14 @@ const kept = readdirSync(path.join(repoRoot, 'traces')).filter((f) => f.endsWith
 
 /**
  * Actions no kept trace exercises, and why: the workload sends no wrong password (AuthFail) and no profile
- * write (SetProfile); a coordinator failing in mid-update (ReplTakeover) needs a crash timed inside one
- * update's retry window; ReplExpire, ReplQuarantine and ReplTrust need an outage longer than the log
- * retention (7 days), after which the trace is not a MailStore behaviour yet (docs/spec.md "Limits").
+ * write (SetProfile); an abandoned membership proposal (AbandonProposal) needs lost membership messages at
+ * the wrong moment, which the loss trace showed only by chance before the parallel push changed its message
+ * order (ten seeds of its configuration tried, none has one); ReplExpire, ReplQuarantine and ReplTrust need
+ * an outage longer than the log retention (7 days), after which the trace is not a MailStore behaviour yet
+ * (docs/spec.md "Limits"). ReplTakeover is exercised since the parallel push: a lost retire leaves the
+ * participant's log entry, which then takes over.
  */
-const NOT_REACHED = ['AuthFail', 'ReplExpire', 'ReplQuarantine', 'ReplTakeover', 'ReplTrust', 'SetProfile'];
+const NOT_REACHED = ['AbandonProposal', 'AuthFail', 'ReplExpire', 'ReplQuarantine', 'ReplTrust', 'SetProfile'];
 
 describe('kept traces against spec/MailStore.tla', () => {
   const exercised = new Map<string, number>();

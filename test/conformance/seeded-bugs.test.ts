@@ -4,6 +4,7 @@
 // shows the bug; the same run without the flag must validate.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ReplicationBugs } from '../../src/pure/replication/bugs.js';
 import { makeConfig, type SimConfig } from '../../src/sim/index.js';
 import { traceLines, withBootConfig } from './bug-runs.js';
 import { validateSimTrace } from '../../src/conformance/index.js';
@@ -13,6 +14,21 @@ import { repoRoot, specPath } from '../spec/harness.js';
 // R = 2 with ackReplicas = 2 (the default) and slow disks: a participant's ack races its own write.
 const config = (seed: number): SimConfig =>
   makeConfig({ seed, nodes: 3, users: 3, messages: 10, node: { replicas: 2 }, diskLatencyMs: 20, workload: { popFraction: 0.3, arrivalIntervalMs: 20 } });
+
+/** Checks that the buggy run fails validation at a `Deliver`, and that the same run without the bug validates. */
+async function expectCaughtAtDeliver(config: SimConfig, bugs: ReplicationBugs): Promise<void> {
+  const buggy = traceLines(config, withBootConfig({ replicationBugs: bugs }));
+  const v = await validateSimTrace(specPath, buggy);
+  expect(v.result.ok).toBe(false);
+  if (v.result.ok) return;
+  const f = v.result.failure;
+  // The proxy is told the copy is durable at the coordinator (Deliver) before the coordinator's write is.
+  expect(f.expectedAction).toBe('Deliver');
+  const event = JSON.parse(buggy[f.line - 1]) as { action: string; args: { at: string } };
+  expect(event.action).toBe('Deliver');
+  const fine = await validateSimTrace(specPath, traceLines(config));
+  expect(fine.result.ok).toBe(true);
+}
 
 describe('seeded bugs caught by validation against MailStore', () => {
   for (const seed of [1, 2]) {
@@ -30,6 +46,16 @@ describe('seeded bugs caught by validation against MailStore', () => {
       expect(report.length).toBeLessThan(5000); // the enabled labels are abbreviated
       const fine = await validateSimTrace(specPath, traceLines(config(seed)));
       expect(fine.result.ok).toBe(true);
+    });
+  }
+
+  // The coordinator pushes in parallel with its own write (docs/replication.md "Parallel push"); a slow disk
+  // at the coordinator lets the participant's ack arrive first. Counting the coordinator's copy before it is
+  // durable then tells the proxy its copy is stored at the coordinator (Deliver) when it is not yet.
+  const slowCoordinatorDisk = (seed: number): SimConfig => ({ ...config(seed), diskServiceMsByNode: { n1: 30, n2: 30, n3: 30 } });
+  for (const seed of [1, 2]) {
+    it(`the coordinator counts its own copy before it is durable (coordinatorAckBeforePersist), seed ${seed}: a Deliver before the coordinator's Store`, async () => {
+      await expectCaughtAtDeliver(slowCoordinatorDisk(seed), { coordinatorAckBeforePersist: true });
     });
   }
 });

@@ -56,6 +56,29 @@ describe('POP QUIT with deletions (B8)', () => {
     expect(holders).toEqual([['n2', 'n3', 'n4'], ['n2', 'n3', 'n4']]);
   });
 
+  it('with replication, one lister per message coordinates its tombstone (this node if it listed it, else the first); the others get it as covered', () => {
+    const rctx = (): StepCtx => newStepCtx('n1', { now: 0, entropy: 0 }, { ...config, replicas: 2 }, { pending: 0, at: 0 }, 1, 100);
+    const listed: PopSession = {
+      ...session,
+      maildrop: [{ msgId: 'm1', sizeBytes: 1, nodes: ['n3', 'n2'] }, { msgId: 'm2', sizeBytes: 1, nodes: ['n2', 'n1'] }],
+      marked: ['m1', 'm2'],
+    };
+    const c1 = rctx();
+    const p1 = onPopQuit(c1, withSession(emptyProxyState(), 's1', listed), view, 's1');
+    const call = p1.calls.entries()[0][1].call;
+    const c2 = rctx();
+    onQuitLookupDone(c2, p1, call as Extract<typeof call, { kind: 'quitLookup' }>, 'timeout');
+    // A call to this node itself is a local message, not a network send.
+    const local = c2.local.map((message) => ({ to: 'n1', message }));
+    const deletes = [...local, ...sent(c2)].map((x) => ({ to: x.to, m: x.message as Extract<Message, { kind: 'deleteMsgs' }> }));
+    expect(deletes.map((d) => [d.to, d.m.msgIds, d.m.covered ?? []])).toEqual([
+      ['n1', ['m2'], []],
+      ['n2', ['m1'], ['m2']],
+      ['n3', [], ['m1']],
+    ]);
+    for (const d of deletes) expect(d.m.holders).toEqual(['n1', 'n2', 'n3']);
+  });
+
   it('a QUIT with nothing marked answers at once, with no lookup', () => {
     const c = ctx();
     onPopQuit(c, withSession(emptyProxyState(), 's1', { ...session, marked: [] }), view, 's1');

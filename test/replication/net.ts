@@ -161,6 +161,9 @@ export class Net {
         if (was === undefined || compareTimestamp(was, ev.previous.ts) < 0) this.collected.set(ev.objectId, ev.previous.ts);
       }
       if (ev.kind !== 'durable') continue;
+      // The coordinator reports an update done only with its own copy on disk (it pushes in parallel with
+      // its write, so participants' acks alone could otherwise complete it).
+      if (this.checkAcks) this.checkAckDurable(id, ev.objectId, ev.ts);
       const st = this.started.get(ev.ref);
       if (st === undefined) continue;
       this.durableReports.push({ ref: ev.ref, objectId: ev.objectId, ts: ev.ts, copies: Math.min(st.ackReplicas, st.targets.length), targets: st.targets, lossesAtStart: st.lossesAtStart, value: st.value });

@@ -32,7 +32,7 @@ function settle(net: Net): void {
 const durableRefs = (net: Net): string[] => net.durableReports.map((r) => r.ref);
 
 describe('replication scenarios', () => {
-  it('R=2 ack=2: the SMTP 250 waits for the second copy; 3 durable records per message (paper: 3x writes)', () => {
+  it('R=2 ack=2: the SMTP 250 waits for the second copy; 4 durable records per message (paper: 3x writes, plus the participant\'s log drop)', () => {
     const net = cluster();
     settle(net);
     const before = net.recordsWritten;
@@ -41,9 +41,47 @@ describe('replication scenarios', () => {
     expect(durableRefs(net)).toEqual([]);
     settle(net);
     expect(durableRefs(net)).toEqual(['s1']);
-    expect(net.recordsWritten - before).toBe(3); // object + log at n1, object at n2 (the last replica does not log)
+    // Object + log entry at n1 and its drop; object + log entry at n2 (pushed in parallel with n1's write, so
+    // n2 logs it too) and its drop at the retirement.
+    expect(net.recordsWritten - before).toBe(4);
     expect(net.objectAt('n2', oid(1))?.value).toEqual(msg(1));
     expect(net.node('n1').state?.hard.log.size).toBe(0); // retired
+    expect(net.node('n2').state?.hard.log.size).toBe(0);
+  });
+
+  it('parallel push: the push leaves with the coordinator\'s write, and the 250 waits for both the participant\'s ack and the coordinator\'s own copy', () => {
+    const net = cluster();
+    settle(net);
+    net.update('n1', 's1', msg(1), ['n1', 'n2'], 2);
+    // Before n1's write is durable, its push is already on the wire.
+    expect(net.inflight.filter((m) => m.to === 'n2' && m.message.kind === 'replPush')).toHaveLength(1);
+    net.deliver(0); // n2 applies
+    net.completeDisk('n2'); // n2 durable: its ack leaves
+    net.deliver(0); // n1 counts n2's copy
+    expect(durableRefs(net)).toEqual([]); // but n1's own copy is not durable yet
+    net.completeDisk('n1');
+    expect(durableRefs(net)).toEqual(['s1']);
+    settle(net);
+    expect(net.node('n1').state?.hard.log.size).toBe(0);
+    expect(net.node('n2').state?.hard.log.size).toBe(0);
+  });
+
+  it('parallel push: a coordinator that crashes before its own write is durable gets the version back from the participant', () => {
+    const net = cluster();
+    settle(net);
+    net.update('n1', 's1', msg(1), ['n1', 'n2'], 2);
+    net.deliver(0); // n2 applies the push
+    net.crash('n1'); // n1's own write never reached its disk
+    settle(net);
+    expect(durableRefs(net)).toEqual([]); // no 250: the coordinator's copy is missing
+    expect(net.node('n2').state?.hard.log.get(net.node('n2').state?.hard.log.keys()[0] ?? '')?.remaining).toEqual(['n1']);
+    net.boot('n1');
+    settle(net);
+    expect(net.objectAt('n1', oid(1))).toBeUndefined();
+    net.advance(limits.takeoverAfterMs + 1);
+    settle(net);
+    expect(net.objectAt('n1', oid(1))?.value).toEqual(msg(1)); // the replicas converge
+    expect(net.node('n2').state?.hard.log.size).toBe(0);
   });
 
   it('ack=1 (paper mode): the coordinator answers once its own copy is durable', () => {
@@ -85,6 +123,9 @@ describe('replication scenarios', () => {
     net.advance(limits.takeoverAfterMs + 1);
     settle(net);
     expect(net.objectAt('n3', oid(1))?.value).toEqual(msg(1));
+    // n2's entry also names n1 (it pushed before its own copy was durable): it retires once n1 is back.
+    net.boot('n1');
+    settle(net);
     expect(net.node('n2').state?.hard.log.size).toBe(0);
   });
 

@@ -21,6 +21,7 @@ describe('the replication properties catch each seeded bug', () => {
   const cases: [string, ReplicationBugs, { diskLoss: boolean; replicas: number }][] = [
     ['apply without comparing timestamps', { applyWithoutCompare: true }, { diskLoss: false, replicas: 3 }],
     ['acknowledge before persisting', { ackBeforePersist: true }, { diskLoss: false, replicas: 2 }],
+    ['the coordinator counts its own copy before it is durable', { coordinatorAckBeforePersist: true }, { diskLoss: false, replicas: 2 }],
     ['never retry a silent replica', { neverRetry: true }, { diskLoss: false, replicas: 2 }],
   ];
   for (const [name, bugs, o] of cases) {

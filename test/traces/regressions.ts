@@ -47,7 +47,8 @@ export const REGRESSIONS: readonly Regression[] = [
     why: 'replication R = 2 under node faults: a crash and late restart, a join (empty disk), a permanent disk loss, a partition and its heal, a leave',
     config: makeConfig({
       seed: 61, nodes: 5, users: 8, messages: 20,
-      node: { replicas: 2 },
+      // GC every 10 s (default 60 s): the run ends near 55 s, and tombstone collection (ReplCollect) must happen in it.
+      node: { replicas: 2, replicationLimits: { gcIntervalMs: 10_000 } },
       schedule: [
         { kind: 'crash', atMs: 200, node: 'n2' },
         { kind: 'join', atMs: 1000, node: 'n6' },

@@ -40,12 +40,32 @@ export function onPopRset(ctx: StepCtx, proxy: ProxyState, session: SessionId): 
   return withSession(proxy, session, { ...s, marked: [] });
 }
 
-/** Marked messages grouped by the nodes that hold them, in node order. */
-function deletesByNode(s: PopSession): [NodeId, MsgId[]][] {
-  const by = new Map<NodeId, MsgId[]>();
+interface NodeDeletes {
+  /** Delete these here (with replication: this node coordinates their tombstones). */
+  readonly msgIds: MsgId[];
+  /** Listed here too, but another lister coordinates the tombstone (replication only). */
+  readonly covered: MsgId[];
+}
+
+/**
+ * Marked messages grouped by the nodes that listed them, in node order. Without replication every lister
+ * deletes its own copy. With it, one lister per message coordinates the tombstone (this node when it listed
+ * the message: no network hop; else the first in node order), which goes to every known holder; the other
+ * listers get the message as `covered` and add a tombstone only for replicas the holders miss. So a message
+ * costs one replicated delete, not one per copy.
+ */
+function deletesByNode(ctx: StepCtx, s: PopSession): [NodeId, NodeDeletes][] {
+  const by = new Map<NodeId, NodeDeletes>();
+  const at = (n: NodeId): NodeDeletes => {
+    const d = by.get(n) ?? { msgIds: [], covered: [] };
+    by.set(n, d);
+    return d;
+  };
+  const replicated = ctx.config.replicas !== undefined;
   for (const e of s.maildrop) {
-    if (!s.marked.includes(e.msgId)) continue;
-    for (const n of e.nodes) by.set(n, [...(by.get(n) ?? []), e.msgId]);
+    if (!s.marked.includes(e.msgId) || e.nodes.length === 0) continue;
+    const primary = !replicated ? undefined : e.nodes.includes(ctx.self) ? ctx.self : [...e.nodes].sort(compareNodeId)[0];
+    for (const n of e.nodes) (primary === undefined || n === primary ? at(n).msgIds : at(n).covered).push(e.msgId);
   }
   return [...by.entries()].sort((a, b) => compareNodeId(a[0], b[0]));
 }
@@ -88,9 +108,10 @@ export function onQuitLookupDone(ctx: StepCtx, proxy: ProxyState, call: Extract<
   if (s === undefined || s.kind !== 'pop' || s.phase !== 'quitLookup') return proxy;
   const holders = knownHolders(s, r === 'timeout' || r.status !== 'ok' ? [] : r.mailMap);
   let p = proxy;
-  const groups = deletesByNode(s);
-  for (const [to, msgIds] of groups) {
-    p = startCall(ctx, p, { kind: 'delete', session: call.session, to }, (rid) => ({ kind: 'deleteMsgs', rid, user: s.user, msgIds, holders }));
+  const groups = deletesByNode(ctx, s);
+  for (const [to, d] of groups) {
+    const covered = d.covered.length === 0 ? {} : { covered: d.covered };
+    p = startCall(ctx, p, { kind: 'delete', session: call.session, to }, (rid) => ({ kind: 'deleteMsgs', rid, user: s.user, msgIds: d.msgIds, holders, ...covered }));
   }
   const next: PopSession = { ...s, phase: 'quit', open: groups.length };
   return next.open === 0 ? finishQuit(ctx, p, call.session, next) : withSession(p, call.session, next);

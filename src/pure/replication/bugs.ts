@@ -7,6 +7,11 @@ export interface ReplicationBugs {
   readonly applyWithoutCompare?: boolean;
   /** Acknowledge a push before the version is durable (a crash then loses an acknowledged copy). */
   readonly ackBeforePersist?: boolean;
+  /**
+   * The coordinator counts its own copy towards ackReplicas before its write is durable (with pushes sent in
+   * parallel, participants' acks can then complete the 250 while the coordinator's copy is still in flight).
+   */
+  readonly coordinatorAckBeforePersist?: boolean;
   /** Push once and never retry a silent replica (a lost packet leaves it without the update forever). */
   readonly neverRetry?: boolean;
   /**

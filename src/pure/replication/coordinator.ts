@@ -23,7 +23,7 @@ function uniqueSorted(nodes: readonly NodeId[]): NodeId[] {
   return [...new Set(nodes)].sort(compareNodeId);
 }
 
-/** Start an update at its coordinator (this node): new timestamp, persist + apply, push once durable. */
+/** Start an update at its coordinator (this node): new timestamp, persist + apply, and push in parallel. */
 export function onUpdate(ctx: Ctx, s: ReplicationState, req: UpdateRequest): ReplicationState {
   if (!req.targets.includes(ctx.self)) return reject(ctx, s, req.ref, 'coordinator is not one of the targets');
   const id = objectIdOf(req.value);
@@ -45,10 +45,14 @@ export function onUpdate(ctx: Ctx, s: ReplicationState, req: UpdateRequest): Rep
   next = supersede(ctx, next, object, current);
   // Distinct nodes that report the version durable (our persist, participants' acks after theirs). Callers
   // that must not accept fewer copies than ackReplicas (stores, B6) check the targets before asking.
-  const waiter: Waiter = { ref: req.ref, ts, ackNeeded: Math.max(1, Math.min(req.ackReplicas, targets.length)), copies: [] };
+  // Seeded bug: our copy counted at once, before the write is durable.
+  const copies = ctx.config.bugs.coordinatorAckBeforePersist === true ? [ctx.self] : [];
+  const waiter: Waiter = { ref: req.ref, ts, ackNeeded: Math.max(1, Math.min(req.ackReplicas, targets.length)), copies };
   const old = next.pushes.get(id);
-  const push: Push = { objectId: id, ts, remaining, selfDurable: false, waiters: [...(old?.waiters ?? []), waiter], attempt: 0, announce: true };
-  return { ...next, pushes: next.pushes.set(id, push) };
+  // Push at once, in parallel with our own write (docs/replication.md "Parallel push"): the 250 still waits for
+  // our copy (notifyWaiters), but no longer for our fsync before the participants' fsyncs start.
+  const push: Push = { objectId: id, ts, remaining, selfDurable: false, waiters: [...(old?.waiters ?? []), waiter], attempt: 0, announce: true, early: true };
+  return sendPushes(ctx, { ...next, pushes: next.pushes.set(id, push) }, id);
 }
 
 function reject(ctx: Ctx, s: ReplicationState, ref: string, reason: string): ReplicationState {
@@ -81,7 +85,7 @@ export function supersede(ctx: Ctx, s: ReplicationState, object: Versioned, prev
     // The callers keep waiting and count copies of the newer version (addCopy: a copy of version >= theirs).
     // For a store superseded by its delete (B5) this is the truthful answer: the message was delivered and
     // its recipient read it; ackReplicas nodes now durably hold its fate, and the client does not retry.
-    next = { ...next, pushes: next.pushes.set(object.id, { ...p, ts: object.ts, selfDurable: false, waiters: p.waiters, announce: false }) };
+    next = { ...next, pushes: next.pushes.set(object.id, { ...p, ts: object.ts, selfDurable: false, waiters: p.waiters, announce: false, early: false }) };
   }
   return next;
 }
@@ -92,46 +96,67 @@ export function dropEntry(ctx: Ctx, s: ReplicationState, key: string): Replicati
   return persistRepl(ctx, s, { kind: 'replLogDrop', key }, { kind: 'other', objectId: undefined });
 }
 
-/** Our copy of version `ts` is durable: count it for the waiters, and start (or continue) pushing. */
+/**
+ * Our copy of version `ts` is durable: count it for the waiters, and start pushing (a push that waited for it)
+ * or retire (a push sent early, in parallel with the write, whose targets have all acknowledged meanwhile).
+ */
 export function onOwnCopyDurable(ctx: Ctx, s: ReplicationState, objectId: string, ts: Timestamp): ReplicationState {
   const p = s.pushes.get(objectId);
   if (p === undefined) return s;
   const waiters = addCopy(p.waiters, ctx.self, ts);
   const selfDurable = p.selfDurable || timestampEquals(p.ts, ts);
-  const next = { ...s, pushes: s.pushes.set(objectId, { ...p, waiters, selfDurable }) };
-  return sendPushes(ctx, notifyWaiters(ctx, next, objectId), objectId);
+  const next = notifyWaiters(ctx, { ...s, pushes: s.pushes.set(objectId, { ...p, waiters, selfDurable }) }, objectId);
+  const q = next.pushes.get(objectId);
+  if (q === undefined) return next;
+  // Already pushed: the retry timer re-pushes to silent targets; only the retirement waited for our copy.
+  if (q.early && q.attempt > 0) return q.remaining.length === 0 && q.selfDurable ? retire(ctx, next, q) : next;
+  return sendPushes(ctx, next, objectId);
 }
 
 function addCopy(waiters: readonly Waiter[], node: NodeId, ts: Timestamp): readonly Waiter[] {
   return waiters.map((w) => (compareTimestamp(w.ts, ts) <= 0 && !w.copies.includes(node) ? { ...w, copies: [...w.copies, node] } : w));
 }
 
+/**
+ * A caller's update is done once `ackNeeded` distinct nodes hold it durably, this node among them: the
+ * coordinator's own copy always counts (an update we could not write here is refused, SMTP 452, even if
+ * participants hold it), so with pushes sent in parallel the 250 still means "our copy plus ackNeeded - 1".
+ */
+function enoughCopies(ctx: Ctx, w: Waiter): boolean {
+  return w.copies.length >= w.ackNeeded && w.copies.includes(ctx.self);
+}
+
 /** Tell every caller whose update now has enough durable copies (SMTP 250 waits for this). */
 export function notifyWaiters(ctx: Ctx, s: ReplicationState, objectId: string): ReplicationState {
   const p = s.pushes.get(objectId);
   if (p === undefined) return s;
-  const done = p.waiters.filter((w) => w.copies.length >= w.ackNeeded);
+  const done = p.waiters.filter((w) => enoughCopies(ctx, w));
   if (done.length === 0) return s;
   for (const w of done) {
     ctx.events.push({ kind: 'durable', ref: w.ref, objectId, ts: w.ts });
     traceRepl(ctx, 'ReplDurable', { node: ctx.self, objectId, ts: describeTimestamp(w.ts), copies: w.copies.length });
   }
-  return { ...s, pushes: s.pushes.set(objectId, { ...p, waiters: p.waiters.filter((w) => w.copies.length < w.ackNeeded) }) };
+  return { ...s, pushes: s.pushes.set(objectId, { ...p, waiters: p.waiters.filter((w) => !enoughCopies(ctx, w)) }) };
 }
 
-/** Push to every target that has not acknowledged, and arm the retry (capped exponential backoff). */
+/**
+ * Push to every target that has not acknowledged, and arm the retry (capped exponential backoff). A push waits
+ * for our own copy to be durable, except the coordinator's of its own update (`early`): that one goes out with
+ * the write, marked `pusherPending` so the targets log it and can hand it back should our write be lost.
+ */
 export function sendPushes(ctx: Ctx, s: ReplicationState, objectId: string): ReplicationState {
   const p = s.pushes.get(objectId);
-  if (p === undefined || !p.selfDurable) return s; // persist first, then push (and count ourselves)
+  if (p === undefined || !(p.selfDurable || p.early)) return s;
   const object = s.hard.objects.get(objectId);
   if (object === undefined || !timestampEquals(object.ts, p.ts)) {
     // The version was collected or reconciled away meanwhile: nothing left to push.
     ctx.effects.push({ kind: 'cancelTimer', timer: pushTimer(objectId) });
     return { ...s, pushes: s.pushes.delete(objectId) };
   }
-  if (p.remaining.length === 0) return retire(ctx, s, p);
+  if (p.remaining.length === 0) return p.selfDurable ? retire(ctx, s, p) : s; // retired once our copy is durable
   if (p.attempt > 0 && ctx.config.bugs.neverRetry) return s; // seeded bug: the silent replica is abandoned
-  for (const to of p.remaining) sendRepl(ctx, to, { kind: 'replPush', object, remaining: p.remaining });
+  const pending = p.selfDurable ? {} : ({ pusherPending: true } as const);
+  for (const to of p.remaining) sendRepl(ctx, to, { kind: 'replPush', object, remaining: p.remaining, ...pending });
   const { pushRetryMs, pushRetryMaxMs } = ctx.config.limits;
   setTimer(ctx, pushTimer(objectId), pushBackoffMs(p.attempt, pushRetryMs, pushRetryMaxMs));
   return { ...s, pushes: s.pushes.set(objectId, { ...p, attempt: p.attempt + 1 }) };

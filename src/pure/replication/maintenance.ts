@@ -52,7 +52,7 @@ export function onBoot(ctx: Ctx, s0: ReplicationState): ReplicationState {
     const resumed = s.pushes.get(e.objectId);
     if (e.ts.node === ctx.self && (resumed === undefined || compareTimestamp(resumed.ts, e.ts) < 0)) {
       // Our own update: resume pushing (its caller is gone with our soft state; the proxy retries).
-      const push: Push = { objectId: e.objectId, ts: e.ts, remaining: e.remaining, selfDurable: true, waiters: [], attempt: 0, announce: true };
+      const push: Push = { objectId: e.objectId, ts: e.ts, remaining: e.remaining, selfDurable: true, waiters: [], attempt: 0, announce: true, early: false };
       s = sendPushes(ctx, { ...s, pushes: s.pushes.set(e.objectId, push) }, e.objectId);
     } else if (e.ts.node !== ctx.self) {
       setTimer(ctx, takeoverTimer(key), ctx.config.limits.takeoverAfterMs);

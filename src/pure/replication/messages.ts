@@ -6,8 +6,13 @@ import type { ObjectId, Versioned } from './objects.js';
 import type { NodeId } from '../types.js';
 
 export type ReplicationMessage =
-  /** Pusher → target: the whole object (total update) and the targets not yet known to have it. */
-  | { readonly kind: 'replPush'; readonly object: Versioned; readonly remaining: readonly NodeId[] }
+  /**
+   * Pusher → target: the whole object (total update) and the targets not yet known to have it. `pusherPending`:
+   * the pusher's own copy was not durable yet when it sent this (a coordinator pushes in parallel with its
+   * write), so the target logs the update with the pusher among the remaining targets: should the pusher's
+   * write be lost in a crash, the target's takeover pushes the version back to it.
+   */
+  | { readonly kind: 'replPush'; readonly object: Versioned; readonly remaining: readonly NodeId[]; readonly pusherPending?: true }
   /**
    * Target → pusher: I durably hold version `ts` of the object (the pushed one or newer). When it is newer,
    * `newer` carries it, so a pusher holding an outdated version (back from a crash) catches up.

@@ -130,19 +130,25 @@ export function onReplicatedDelete(ctx: StepCtx, s0: NodeState, from: NodeId, m:
   const mgr = s0.replication;
   if (mgr === undefined) return s0;
   const key = `${from}|${m.rid}`;
-  if (m.msgIds.length === 0) {
+  const holders = m.holders ?? [];
+  const held = m.msgIds.map((id) => mgr.repl.hard.objects.get(messageObjectId(m.user, id)));
+  if (held.some((v) => v === undefined || v.value.kind === 'profile') || mgr.waits.has(key)) return s0;
+  // A message another lister coordinates: its tombstone goes to every holder, so ours is needed only for a
+  // copy here whose replicas the holders do not all include (B8: a retry's copy on replicas nobody listed).
+  for (const id of m.covered ?? []) {
+    const v = mgr.repl.hard.objects.get(messageObjectId(m.user, id));
+    if (v !== undefined && v.value.kind === 'message' && v.replicas.some((n) => !holders.includes(n))) held.push(v);
+  }
+  if (held.length === 0) {
     send(ctx, from, { kind: 'deleted', rid: m.rid, load: ctx.load });
     return s0;
   }
-  const held = m.msgIds.map((id) => mgr.repl.hard.objects.get(messageObjectId(m.user, id)));
-  if (held.some((v) => v === undefined || v.value.kind === 'profile') || mgr.waits.has(key)) return s0;
   let s = patchNode(s0, { replication: { ...mgr, waits: mgr.waits.set(key, { from, rid: m.rid, reply: 'deleted', left: held.length }) } });
   // B8: the message may also have copies outside its known replicas (a client's retry stored through a node that
   // never saw the first attempt); the user's other fragment nodes get the tombstone too. A node without a copy
   // just keeps the tombstone (it also stops a late older push) until it is collected. Not filtered by our view:
   // a holder cut off for a while (excluded from the view right now) is exactly the one the listing missed, and
   // the push retries until it is back (as for any replica; the mail maps already forget departed nodes).
-  const holders = m.holders ?? [];
   for (const v of held) {
     if (v === undefined || v.value.kind === 'profile') continue;
     const value = { kind: 'tombstone', user: m.user, msgId: v.value.msgId } as const;

@@ -19,7 +19,7 @@ function decide(ctx: Ctx, current: Versioned | undefined, object: Versioned): Lw
   return outcome;
 }
 
-export function onPush(ctx: Ctx, s0: ReplicationState, from: NodeId, pushed: Versioned, remaining: readonly NodeId[]): ReplicationState {
+export function onPush(ctx: Ctx, s0: ReplicationState, from: NodeId, pushed: Versioned, remaining: readonly NodeId[], pusherPending = false): ReplicationState {
   const s = { ...s0, clock: receive(s0.clock, ctx.env.now, pushed.ts) };
   const current = s.hard.objects.get(pushed.id);
   // Replicas known here but not to the update's coordinator (an older copy it never saw, e.g. a client's
@@ -34,10 +34,14 @@ export function onPush(ctx: Ctx, s0: ReplicationState, from: NodeId, pushed: Ver
   }
   // PORCUPINE.md: "every replica logs all updates; the last replica need not" (with 2 replicas only the
   // coordinator logs). We log when other targets still wait and we are not the last of them in node order,
-  // so one participant besides the coordinator can take over pushing.
+  // so one participant besides the coordinator can take over pushing. A push sent before the pusher's own
+  // copy was durable (parallel push) is always logged, with the pusher among the targets still owed it: if
+  // the pusher crashes before its write lands, our takeover gives the version back to it (replicas converge).
   const others = remaining.filter((n) => n !== ctx.self && n !== from);
   const last = [...remaining].sort(compareNodeId).at(-1) === ctx.self;
-  const entry: LogEntry | undefined = others.length === 0 || last ? undefined : { ts: object.ts, objectId: object.id, targets: pushed.replicas, remaining: others };
+  const owed = pusherPending ? [...others, from].sort(compareNodeId) : others;
+  const logIt = pusherPending || (others.length > 0 && !last);
+  const entry: LogEntry | undefined = logIt ? { ts: object.ts, objectId: object.id, targets: pushed.replicas, remaining: owed } : undefined;
   const key = entry === undefined ? undefined : entryKey(object.id, object.ts);
   traceRepl(ctx, 'ReplApply', { node: ctx.self, objectId: object.id, ts: describeTimestamp(object.ts), from });
   let next = persistRepl(ctx, s, { kind: 'replPut', object, entry }, { kind: 'put', objectId: object.id, ts: object.ts, key });
@@ -53,7 +57,7 @@ function pushToUnknownReplicas(s: ReplicationState, object: Versioned, covered: 
   if (extra.length === 0) return s;
   const p = s.pushes.get(object.id);
   const remaining = [...new Set([...(p?.remaining ?? []), ...extra])].sort(compareNodeId);
-  const push: Push = p === undefined ? { objectId: object.id, ts: object.ts, remaining, selfDurable: false, waiters: [], attempt: 0, announce: false } : { ...p, remaining };
+  const push: Push = p === undefined ? { objectId: object.id, ts: object.ts, remaining, selfDurable: false, waiters: [], attempt: 0, announce: false, early: false } : { ...p, remaining };
   return { ...s, pushes: s.pushes.set(object.id, push) };
 }
 
@@ -118,7 +122,7 @@ export function onTakeover(ctx: Ctx, s: ReplicationState, key: string): Replicat
   // A soft push of the same version already running (replicas its coordinator did not know) widens to the entry's.
   const push: Push =
     p === undefined
-      ? { objectId: entry.objectId, ts: entry.ts, remaining: others, selfDurable: true, waiters: [], attempt: 0, announce: true }
+      ? { objectId: entry.objectId, ts: entry.ts, remaining: others, selfDurable: true, waiters: [], attempt: 0, announce: true, early: false }
       : { ...p, remaining: [...new Set([...p.remaining, ...others])].sort(compareNodeId), announce: true };
   return sendPushes(ctx, { ...s, pushes: s.pushes.set(entry.objectId, push) }, entry.objectId);
 }

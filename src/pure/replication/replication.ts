@@ -81,7 +81,7 @@ function route(ctx: Ctx, s: ReplicationState, input: ReplicationInput): Replicat
 function onMessage(ctx: Ctx, s: ReplicationState, from: NodeId, m: ReplicationMessage): ReplicationState {
   switch (m.kind) {
     case 'replPush':
-      return onPush(ctx, s, from, m.object, m.remaining);
+      return onPush(ctx, s, from, m.object, m.remaining, m.pusherPending === true);
     case 'replAck':
       // A newer version handed back by the target is applied first (as a push from it, nothing to log).
       return onAck(ctx, m.newer === undefined ? s : onPush(ctx, s, from, m.newer, []), from, m.objectId, m.ts);

@@ -42,6 +42,11 @@ export interface Push {
   readonly announce: boolean;
   /** Targets whose write of version `ts` failed (`replNack`, nack.ts): no ack expected from them soon. */
   readonly refused?: readonly NodeId[];
+  /**
+   * Pushed before our own copy is durable: the coordinator's push of its own update goes out with its write
+   * (docs/replication.md "Parallel push"). Retirement still waits for `selfDurable`.
+   */
+  readonly early: boolean;
 }
 
 /** An ack owed once the object has no write in flight; `pushedTs` tells whether our version is newer. */
