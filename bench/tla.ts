@@ -16,7 +16,7 @@ import { checkSpec } from '../src/tla/check/index.js';
 import { loadWithCfg } from '../src/tla/cli/load.js';
 import { randomWalkTrace, validateParsed, validateTrace, type ParsedTrace } from '../src/tla/trace/index.js';
 import { conformanceDir, REPO_ROOT } from '../test/support/paths.js';
-import { headerConstants, mailStoreRefinement, parseSimTrace } from '../src/conformance/index.js';
+import { headerConstants, mapMailStore, parseSimTrace } from '../src/conformance/index.js';
 import { loadSpec, valueOps } from '../src/tla/front-end.js';
 import { makeConfig, runSimulation } from '../src/sim/index.js';
 import { corpusTable } from './tla-corpus.js';
@@ -117,7 +117,7 @@ async function benchSimTraces(): Promise<void> {
   let steps = 0;
   let secs = 0;
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.ndjson')).sort()) {
-    const r = await timeValidation(mailStoreRefinement.map(parseSimTrace(readFileSync(path.join(dir, f), 'utf8'))), 20);
+    const r = await timeValidation(mapMailStore(parseSimTrace(readFileSync(path.join(dir, f), 'utf8'))), 20);
     steps += r.steps;
     secs += r.s;
   }
@@ -128,7 +128,7 @@ async function benchSimTraces(): Promise<void> {
   const config = makeConfig({ seed: 7, nodes: 5, users: 200, messages: 2000, faults: { lossRate: 0.02, dupRate: 0.02, reorderRate: 0.05 } });
   runSimulation(config, { trace: { sink: (l) => lines.push(l), version: 'bench' } });
   const t0 = performance.now();
-  const mapped = mailStoreRefinement.map(parseSimTrace(lines));
+  const mapped = mapMailStore(parseSimTrace(lines));
   const mapS = (performance.now() - t0) / 1000;
   const big = await timeValidation(mapped, 2);
   console.log(

@@ -25,7 +25,7 @@ function deleteIds(ev: SimEvent): string[] {
 const nodeOnly: ArgMap = (ev) => [ev.node];
 
 /** A Restart right after the `loseDisk` fault line of the same node comes back with an empty disk. */
-function diskLost(ev: SimEvent, ctx: MapContext): boolean {
+export function diskLost(ev: SimEvent, ctx: MapContext): boolean {
   return ctx.metaBefore.some((m) => {
     const f = m.fault as { kind?: unknown; node?: unknown } | undefined;
     return m.kind === 'fault' && f?.kind === 'loseDisk' && f.node === ev.node;
@@ -157,7 +157,8 @@ export function mailStoreState(state: SimEvent['state'], nodes: readonly string[
 
 const set = (xs: readonly unknown[]): unknown => ({ '#set': xs });
 
-function mapMailStore(trace: SimTrace): ParsedTrace {
+/** The mapping onto MailStore: one behaviour per trace (the whole cluster's mailboxes). */
+export function mapMailStore(trace: SimTrace): ParsedTrace {
   const c = mailStoreConstants(trace);
   const header = {
     module: 'MailStore',

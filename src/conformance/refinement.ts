@@ -22,6 +22,15 @@ export interface Refinement {
   readonly summary: string;
   /** Action name → label arguments: exactly the spec's actions (test/spec/names-in-sync.test.ts). */
   readonly actions: Readonly<Record<string, ArgMap>>;
-  /** The mapped trace: header constants for the spec, events with spec variables and label arguments. */
-  map(trace: SimTrace): ParsedTrace;
+  /**
+   * The mapped trace: header constants for the spec, events with spec variables and label arguments. A spec of
+   * one object (PorcupineReplication) gets one behaviour per object of the run, each a list of its own events
+   * (all with the same header); every one must be a behaviour of the spec.
+   */
+  map(trace: SimTrace): ParsedTrace | readonly ParsedTrace[];
+}
+
+/** The behaviours a mapping yields, as a list (one for most specs). */
+export function behaviours(mapped: ParsedTrace | readonly ParsedTrace[]): readonly ParsedTrace[] {
+  return Array.isArray(mapped) ? (mapped as readonly ParsedTrace[]) : [mapped as ParsedTrace];
 }
