@@ -111,7 +111,7 @@ ReplPersist(n, v) ==
 \* AckReplicas nodes durably hold v or a newer version: coordinator.ts notifyWaiters. The guard is the
 \* durability itself, not the coordinator's knowledge of it: an ack sent before a write is durable is caught.
 ReplDurable(n, v) ==
-    /\ n \in up /\ v.node = n
+    /\ n \in up /\ v \in net /\ v.node = n
     /\ Cardinality(Holders(v)) >= AckReplicas
     /\ IF v.kind = "msg" THEN acked' = TRUE /\ UNCHANGED confirmed ELSE confirmed' = TRUE /\ UNCHANGED acked
     /\ UNCHANGED <<hard, clock, up, net, sawTomb, created, faults>>
