@@ -67,10 +67,11 @@ TypeOK ==
     /\ acked \in BOOLEAN /\ confirmed \in BOOLEAN /\ created \in BOOLEAN /\ faults \in BOOLEAN
     /\ sawTomb \subseteq Nodes
 
+\* Any nodes may be up at the start: a trace's behaviour of one object starts at the object's first event.
 Init ==
     /\ hard = [n \in Nodes |-> NoVersion]
     /\ clock = [n \in Nodes |-> 0]
-    /\ up = {}
+    /\ up \in SUBSET Nodes
     /\ net = {}
     /\ acked = FALSE /\ confirmed = FALSE /\ created = FALSE /\ faults = TRUE
     /\ sawTomb = {}

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TlaError, type CfgConstant, type LoadedSpec } from '../tla/api.js';
 import { getParser, loadSpec, loadSpecWith, valueOps } from '../tla/front-end.js';
-import { jsonToCfgValue, validateParsed, type ParsedTrace, type ValidateOptions, type ValidationResult } from '../tla/trace/index.js';
+import { jsonToCfgValue, validateParsedEach, type ParsedTrace, type ValidateOptions, type ValidationResult } from '../tla/trace/index.js';
 import { mailStoreRefinement } from './mailstore.js';
 import { behaviours, type Refinement } from './refinement.js';
 import { replicationRefinement } from './replication.js';
@@ -72,17 +72,9 @@ function prepare(specPath: string, trace: SimTrace | string | readonly string[])
   return { refinement, parts };
 }
 
-/** Validates every behaviour of a mapped trace; the first failure, or ok with the steps summed. */
+/** Validates every behaviour of a mapped trace (one validator for all); the first failure, or ok with the steps summed. */
 export function validateBehaviours(spec: LoadedSpec, parts: readonly ParsedTrace[], options: Omit<ValidateOptions, 'ops'> = {}): ValidationResult {
-  let steps = 0;
-  let candidates = 0;
-  for (const p of parts) {
-    const r = validateParsed(spec, p, { ...options, ops: valueOps });
-    if (!r.ok) return { ...r, steps: steps + r.steps };
-    steps += r.steps;
-    candidates = Math.max(candidates, r.candidates);
-  }
-  return { ok: true, steps, candidates };
+  return validateParsedEach(spec, parts, { ...options, ops: valueOps });
 }
 
 /** One trace holding every behaviour's events (the first's header). */

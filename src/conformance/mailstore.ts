@@ -11,7 +11,7 @@ import { traceActions, type TraceAction } from '../pure/trace-actions.js';
 import { SIM_TRACE_ACTIONS, type SimTraceAction } from '../sim/trace.js';
 import { USER_PREFIX, effectiveAckReplicas, type SimConfig } from '../sim/config.js';
 import type { ParsedTrace, TraceEvent } from '../tla/trace/index.js';
-import type { ArgMap, MapContext, Refinement } from './refinement.js';
+import { carriesUp, lastEventLine, type ArgMap, type MapContext, type Refinement } from './refinement.js';
 import { byText, type SimEvent, type SimTrace } from './sim-trace.js';
 
 export type MailStoreAction = TraceAction | SimTraceAction;
@@ -166,6 +166,7 @@ export function mapMailStore(trace: SimTrace): ParsedTrace {
     source: { spec: trace.header.spec, seed: trace.header.seed, version: trace.header.version },
   };
   const events: TraceEvent[] = [];
+  const last = lastEventLine(trace);
   let metaBefore: Record<string, unknown>[] = [];
   for (const l of trace.lines) {
     if ('meta' in l) {
@@ -175,7 +176,9 @@ export function mapMailStore(trace: SimTrace): ParsedTrace {
     const ev = l.event;
     // Unknown action names pass through with the node as their only argument: the validator rejects them.
     const args = isMapped(ev.action) ? mailStoreArgs[ev.action](ev, { metaBefore }) : [ev.node];
-    const raw = { i: ev.i, action: ev.action, args, state: mailStoreState(ev.state, c.Nodes, c.Users) };
+    // Without recorded mailboxes the state is only `up`, given where it can change (carriesUp).
+    const full = ev.state.mailboxes !== undefined || carriesUp(ev.action, l.line === last);
+    const raw = { i: ev.i, action: ev.action, args, state: full ? mailStoreState(ev.state, c.Nodes, c.Users) : {} };
     events.push({ line: l.line, i: ev.i, action: ev.action, args, state: raw.state, raw });
     metaBefore = [];
   }

@@ -34,3 +34,19 @@ export interface Refinement {
 export function behaviours(mapped: ParsedTrace | readonly ParsedTrace[]): readonly ParsedTrace[] {
   return Array.isArray(mapped) ? (mapped as readonly ParsedTrace[]) : [mapped as ParsedTrace];
 }
+
+/**
+ * Whether an event must carry the nodes up (`up`): the simulator changes them only at these events (a crash;
+ * a restart, recorded while the node is down; a boot), so the spec's `up` follows from the steps in between
+ * and comparing it there too only costs (converting every event's list was a tenth of validation). The last
+ * event carries it as well, so a change the trace did not record as an event still shows by the end.
+ */
+export function carriesUp(action: string, last: boolean): boolean {
+  return last || action === 'Boot' || action === 'Crash' || action === 'Restart';
+}
+
+/** The line of a trace's last event (0 when it has none). */
+export function lastEventLine(trace: SimTrace): number {
+  for (let k = trace.lines.length - 1; k >= 0; k--) if ('event' in trace.lines[k]) return trace.lines[k].line;
+  return 0;
+}

@@ -6,8 +6,10 @@
 //   timestamp "wall.logical@n3"    →  [ts |-> rank of (wall, logical) among the object's timestamps, node |-> 3]
 //                                     (order-preserving: the spec's (ts, node) order is the implementation's)
 //   kind "message" / "tombstone"   →  "msg" / "tomb"
-//   state {up: [...]}              →  {up: {"#set": [numbers]}}  (hard, clock, net and the histories follow
-//                                     from the steps: every action is deterministic given its arguments)
+//   state {up: [...]}              →  {up: {"#set": [numbers]}} at the behaviour's start (the object's first
+//                                     event: Init allows any nodes up), at Boot/Crash/Restart and at its end;
+//                                     hard, clock, net and the histories follow from the steps (every action
+//                                     is deterministic given its arguments)
 // Constants: Nodes 1..N, AckReplicas the run's effective ackReplicas, MaxTs the most distinct timestamps of one
 // object, StoreRetries TRUE (a client's retry re-stores), DiskLoss BOOLEAN (the simulator's loseDisk fault).
 import { compareNodeId } from '../pure/types.js';
@@ -17,7 +19,7 @@ import { effectiveAckReplicas, type SimConfig } from '../sim/config.js';
 import type { SimTraceAction } from '../sim/trace.js';
 import type { ParsedTrace, TraceEvent } from '../tla/trace/index.js';
 import { diskLost } from './mailstore.js';
-import type { ArgMap, MapContext, Refinement } from './refinement.js';
+import { carriesUp, type ArgMap, type MapContext, type Refinement } from './refinement.js';
 import type { SimEvent, SimTrace } from './sim-trace.js';
 
 /** The trace events this mapping reads: the replication module's, the simulator's, and the node's Boot. */
@@ -162,8 +164,17 @@ function mapReplication(trace: SimTrace): ParsedTrace[] {
   };
   const objects = [...tables.rank.keys()].sort();
   const events = new Map<string, TraceEvent[]>(objects.map((o) => [o, []]));
-  let metaBefore: Record<string, unknown>[] = [];
   const upOf = (ev: SimEvent): unknown => ({ '#set': (ev.state.up ?? []).map((n) => tables.nodeNo.get(n)) });
+  // An object's behaviour starts at its first event, from the nodes up then (the spec's Init allows any):
+  // the node events before it would only repeat, for every object, how the run got there.
+  const lastOf = new Map<string, number>();
+  for (const l of trace.lines) {
+    if (!('event' in l) || !isMapped(l.event.action)) continue;
+    const o = objectOf(l.event);
+    if (EVERY_OBJECT.has(l.event.action)) for (const k of lastOf.keys()) lastOf.set(k, l.line);
+    else if (o !== undefined && events.has(o)) lastOf.set(o, l.line);
+  }
+  let metaBefore: Record<string, unknown>[] = [];
   for (const l of trace.lines) {
     if ('meta' in l) {
       metaBefore.push(l.meta);
@@ -173,12 +184,19 @@ function mapReplication(trace: SimTrace): ParsedTrace[] {
     const mine = metaBefore;
     metaBefore = [];
     if (!isMapped(ev.action)) continue;
-    const targets = EVERY_OBJECT.has(ev.action) ? objects : [objectOf(ev)].filter((o): o is string => o !== undefined && events.has(o));
+    const own = objectOf(ev);
+    const targets = EVERY_OBJECT.has(ev.action) ? objects.filter((o) => (events.get(o)?.length ?? 0) > 0) : [own].filter((o): o is string => o !== undefined && events.has(o));
     for (const objectId of targets) {
+      const list = events.get(objectId) ?? [];
+      if (list.length === 0) {
+        const start = { up: upOf(ev) };
+        list.push({ line: l.line, state: start, raw: { line: l.line, state: start, objectId } });
+      }
       const args = argTable[ev.action](ev, { metaBefore: mine, tables, objectId });
-      const state = { up: upOf(ev) };
+      // `up` where it can change and at the behaviour's end (carriesUp); it follows from the steps elsewhere.
+      const state = carriesUp(ev.action, lastOf.get(objectId) === l.line) ? { up: upOf(ev) } : {};
       const raw = { i: ev.i, action: ev.action, args, state, objectId };
-      events.get(objectId)?.push({ line: l.line, i: ev.i, action: ev.action, args, state, raw });
+      list.push({ line: l.line, i: ev.i, action: ev.action, args, state, raw });
     }
   }
   if (objects.length === 0) return [{ header, events: [] }];

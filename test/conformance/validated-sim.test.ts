@@ -5,16 +5,18 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../../src/sim/index.js';
+import { specsForSimTraces } from '../../src/conformance/index.js';
 import { checkRunTrace, runSimulation, traceValidationOn, validationStats } from '../../properties/support/validated-sim.js';
 import { repoRoot } from '../spec/harness.js';
 
 describe("the property tests' runSimulation validates every run", () => {
-  it('a run of the real node is validated against MailStore (unless TRACE_VALIDATE=0)', () => {
+  it('a run of the real node is validated against every mapped spec (unless TRACE_VALIDATE=0)', () => {
     const before = { ...validationStats };
     const r = runSimulation(makeConfig({ seed: 4, nodes: 3, users: 4, messages: 8, faults: { lossRate: 0.05, dupRate: 0.05, reorderRate: 0.1 } }));
     expect(r.errors).toEqual([]);
     if (!traceValidationOn()) return;
-    expect(validationStats.runs).toBe(before.runs + 1);
+    // One validation per spec with a mapping (MailStore, PorcupineReplication, ...).
+    expect(validationStats.runs).toBe(before.runs + specsForSimTraces(repoRoot).length);
     expect(validationStats.events - before.events).toBeGreaterThan(50);
   });
 

@@ -289,6 +289,11 @@ function run(ce: Counterexample, options: TranslatorOptions): ReplayOutcome {
   const count = hardOf(ce.states[0]).length;
   const d = new Driver(count, options.ackReplicas);
   const steps: StepReport[] = [];
+  // The spec's Init lets any nodes be up: boot those.
+  for (const n of (setOf(ce.states[0].up) as number[]).slice().sort((a, b) => a - b)) d.boot(`n${n}`, false);
+  steps.push({ state: 1, action: 'Init', inputs: d.inputs });
+  const initial = compare(d, ce.states[0]);
+  if (initial.length > 0) return { kind: 'diverges', steps, state: 1, action: 'Init', why: 'the implementation does not start there', differences: initial };
   for (let k = 1; k < ce.states.length; k++) {
     const s = recognise(ce.states[k - 1], ce.states[k]);
     d.inputs = [];

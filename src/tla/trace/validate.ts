@@ -50,7 +50,8 @@ type Resolved = ValidateOptions & { readonly ops: ValueOps };
 class Validator {
   private readonly opts: Resolved;
   private readonly init: ExprHandle;
-  private readonly next: ExprHandle;
+  /** Bound on first use: Next is needed only when the fast path cannot confirm an event (binding it costs). */
+  private nextHandle: ExprHandle | undefined;
   private readonly max: number;
   private readonly varIndex: Map<string, number>;
   private readonly defCache = new Map<string, ExprHandle | undefined>();
@@ -63,9 +64,13 @@ class Validator {
   ) {
     this.opts = { ...opts, ops: opts.ops ?? valueOps };
     this.init = this.need(opts.init ?? 'Init');
-    this.next = this.need(opts.next ?? 'Next');
     this.max = opts.maxCandidates ?? 10_000;
     this.varIndex = new Map(spec.variables.map((v, i) => [v, i]));
+  }
+
+  private get next(): ExprHandle {
+    this.nextHandle ??= this.need(this.opts.next ?? 'Next');
+    return this.nextHandle;
   }
 
   private need(name: string): ExprHandle {
@@ -230,6 +235,23 @@ export function validateTrace(spec: LoadedSpec, lines: string | readonly string[
 
 export function validateParsed(spec: LoadedSpec, trace: ParsedTrace, opts: ValidateOptions = {}): ValidationResult {
   return new Validator(spec, opts).run(trace);
+}
+
+/**
+ * validateParsed for several traces of one spec (a refinement that yields one behaviour per object), with
+ * one validator: its bound definitions and caches are shared. The first failure, or ok with the steps summed.
+ */
+export function validateParsedEach(spec: LoadedSpec, traces: readonly ParsedTrace[], opts: ValidateOptions = {}): ValidationResult {
+  const v = new Validator(spec, opts);
+  let steps = 0;
+  let candidates = 0;
+  for (const t of traces) {
+    const r = v.run(t);
+    if (!r.ok) return { ...r, steps: steps + r.steps };
+    steps += r.steps;
+    candidates = Math.max(candidates, r.candidates);
+  }
+  return { ok: true, steps, candidates };
 }
 
 const ENABLED_SHOWN = 40;
