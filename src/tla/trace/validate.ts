@@ -52,6 +52,8 @@ class Validator {
   private readonly init: ExprHandle;
   /** Bound on first use: Next is needed only when the fast path cannot confirm an event (binding it costs). */
   private nextHandle: ExprHandle | undefined;
+  /** Init's states, computed once for every trace this validator checks. */
+  private initial: State[] | undefined;
   private readonly max: number;
   private readonly varIndex: Map<string, number>;
   private readonly defCache = new Map<string, ExprHandle | undefined>();
@@ -82,7 +84,8 @@ class Validator {
   run(trace: ParsedTrace): ValidationResult {
     const events = trace.events;
     if (events.length === 0) return { ok: true, steps: 0, candidates: 0 };
-    let cands: State[] = [...this.spec.initStates(this.init)];
+    this.initial ??= [...this.spec.initStates(this.init)];
+    let cands: State[] = this.initial;
     let k = 0;
     const first = events[0];
     if (first.action === undefined || first.action === (this.opts.init ?? 'Init')) {
