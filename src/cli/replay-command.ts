@@ -33,9 +33,9 @@ Options:
   --ack-replicas N      the implementation's ackReplicas for --from-spec (default 2, as in the MC models)
   -h, --help            show this help
 
-Exit status: 0 identical (FILE) or the implementation follows the counterexample (--from-spec); 1 diverged,
-not a behaviour of a spec, or the implementation parts ways with the counterexample; 2 bad usage, an
-unreadable file, or a counterexample of a spec no translator replays.`;
+Exit status: 0 identical, 1 diverged, 2 bad usage or unreadable trace; also 1 when the trace is not a
+behaviour of a spec. With --from-spec: 0 the implementation follows the counterexample, 1 it parts ways, 2 bad
+usage, an unreadable counterexample, or one of a spec no translator replays.`;
 
 const SHOW_MAX = 400;
 
