@@ -4,21 +4,38 @@
 import { readFileSync } from 'node:fs';
 import { replayTrace } from '../sim/index.js';
 import { packageVersion } from './sim-command.js';
+import { translators } from '../conformance/from-spec/index.js';
+
+const translatorSummaries = translators.map((t) => `${t.module} (${t.summary})`).join('; ');
 
 const USAGE = `Usage: porcupine replay FILE
+       porcupine replay --from-spec CE.json [--ack-replicas N]
 
 Re-run the simulation recorded in FILE (an NDJSON trace written by 'porcupine sim --trace FILE') from the
 config and seed in its header, and check that the run is identical: the same sequence of events and the
 same state digests of every node at every recorded checkpoint. Prints OK, or the first line that differs.
-Then validate the trace against the specs that have a refinement mapping (spec/MailStore.tla): prints
-that it is a behaviour of each, or the first step where spec and implementation part ways, with the spec
-variables whose traced value differs from every state the spec allows there.
+Then validate the trace against the specs that have a refinement mapping (spec/MailStore.tla,
+spec/PorcupineReplication.tla): prints that it is a behaviour of each, or the first step where spec and
+implementation part ways, with the spec variables whose traced value differs from every state the spec
+allows there.
+
+--from-spec CE.json replays a model-checker counterexample against the implementation instead: CE.json is
+'porcupine tla check --dump-trace-json' output (TLC's -dumpTrace json) or ITF ('--dump-itf', Apalache).
+The spec is recognised from the counterexample's variables; each step between two states becomes inputs of
+the implementation (an update, a push or ack delivered, a write completed, a crash, a boot, a lost disk;
+messages a step does not need stay in flight, i.e. are lost), run deterministically, and what the
+implementation then holds is mapped onto the spec's variables. Prints each step with its inputs, then
+FOLLOWS, or PARTS WAYS at state K with the spec and implementation values of the variables that differ.
+Translators: ${translatorSummaries}.
 
 Options:
-  -h, --help   show this help
+  --from-spec CE.json   replay a counterexample of a spec (see above)
+  --ack-replicas N      the implementation's ackReplicas for --from-spec (default 2, as in the MC models)
+  -h, --help            show this help
 
 Exit status: 0 identical, 1 diverged, 2 bad usage or unreadable trace; also 1 when the trace is not a
-behaviour of a spec.`;
+behaviour of a spec. With --from-spec: 0 the implementation follows the counterexample, 1 it parts ways, 2 bad
+usage, an unreadable counterexample, or one of a spec no translator replays.`;
 
 const SHOW_MAX = 400;
 
@@ -31,6 +48,7 @@ export async function runReplayCommand(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return 0;
   }
+  if (argv.includes('--from-spec')) return replayFromSpec(argv);
   const unknown = argv.find((a) => a.startsWith('-'));
   if (unknown !== undefined || argv.length !== 1) {
     process.stderr.write(`porcupine replay: ${unknown !== undefined ? `unknown option '${unknown}'` : 'expected exactly one trace file'}\nUsage: porcupine replay FILE\n`);
@@ -84,4 +102,42 @@ async function conformance(file: string, text: string): Promise<boolean> {
     for (const l of describeFailure(v.result.failure)) process.stdout.write(`  ${l}\n`);
   }
   return ok;
+}
+
+/** `--from-spec CE.json [--ack-replicas N]`: a counterexample replayed against the implementation. */
+async function replayFromSpec(argv: string[]): Promise<number> {
+  const { parseCounterexample, translatorFor } = await import('../conformance/from-spec/index.js');
+  const fail = (msg: string): number => {
+    process.stderr.write(`porcupine replay: ${msg}\nUsage: porcupine replay --from-spec CE.json [--ack-replicas N]\n`);
+    return 2;
+  };
+  const rest = [...argv];
+  const take = (flag: string): string | undefined => {
+    const k = rest.indexOf(flag);
+    if (k < 0) return undefined;
+    const [, v] = rest.splice(k, 2);
+    return v;
+  };
+  const file = take('--from-spec');
+  const ack = take('--ack-replicas') ?? '2';
+  if (file === undefined || rest.length > 0) return fail(rest.length > 0 ? `unexpected '${rest[0]}'` : '--from-spec needs a file');
+  if (!/^[1-9]\d*$/.test(ack)) return fail(`--ack-replicas wants a positive integer, got '${ack}'`);
+  let ce;
+  try {
+    ce = parseCounterexample(readFileSync(file, 'utf8'));
+  } catch (e) {
+    return fail(`${file}: ${(e as Error).message}`);
+  }
+  const t = translatorFor(ce);
+  if (t === undefined) return fail(`${file}: no translator for a counterexample with variables ${Object.keys(ce.states[0] ?? {}).join(', ')}; translators exist for: ${translators.map((x) => x.module).join(', ')}`);
+  process.stdout.write(`Replaying ${file} (${ce.format === 'itf' ? 'ITF' : 'TLC json'}, ${ce.states.length} states) of ${t.module} against the implementation\n`);
+  const out = t.replay(ce, { ackReplicas: Number(ack) });
+  for (const s of out.steps) process.stdout.write(`  state ${s.state}: ${s.action}${s.inputs.length > 0 ? ` -- ${s.inputs.join('; ')}` : ''}\n`);
+  if (out.kind === 'follows') {
+    process.stdout.write(`FOLLOWS: the implementation reaches every state of the counterexample (${ce.states.length} states)\n`);
+    return 0;
+  }
+  process.stdout.write(`PARTS WAYS at state ${out.state} (${out.action}): ${out.why}\n`);
+  for (const [v, spec, impl] of out.differences) process.stdout.write(`  ${v}: spec ${spec}, implementation ${impl}\n`);
+  return 1;
 }

@@ -6,20 +6,22 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TlaError, type CfgConstant, type LoadedSpec } from '../tla/api.js';
 import { getParser, loadSpec, loadSpecWith, valueOps } from '../tla/front-end.js';
-import { jsonToCfgValue, validateParsed, type ParsedTrace, type ValidationResult } from '../tla/trace/index.js';
+import { jsonToCfgValue, validateParsedEach, type ParsedTrace, type ValidateOptions, type ValidationResult } from '../tla/trace/index.js';
 import { mailStoreRefinement } from './mailstore.js';
 import { mailRefinement } from './mail.js';
 import { membershipRefinement } from './membership.js';
-import type { Refinement } from './refinement.js';
+import { behaviours, type Refinement } from './refinement.js';
+import { replicationRefinement } from './replication.js';
 import { parseSimTrace, type SimTrace } from './sim-trace.js';
 
-export type { Refinement, ArgMap, MapContext } from './refinement.js';
+export { behaviours, type Refinement, type ArgMap, type MapContext } from './refinement.js';
 export { parseSimTrace, simTraceFromObjects, isSimHeader, type SimTrace, type SimEvent, type SimHeader } from './sim-trace.js';
-export { mailStoreRefinement, mailStoreArgs, mailStoreActions, mailStoreConstants, type MailStoreAction } from './mailstore.js';
+export { mailStoreRefinement, mapMailStore, mailStoreArgs, mailStoreActions, mailStoreConstants, type MailStoreAction } from './mailstore.js';
 export { mailRefinement, mailArgs } from './mail.js';
+export { replicationRefinement, replicationArgs, replicationActions, replicationSpecOnlyActions } from './replication.js';
 
 /** Every mapping, by the spec module it targets. */
-export const refinements: readonly Refinement[] = [mailStoreRefinement, membershipRefinement, mailRefinement];
+export const refinements: readonly Refinement[] = [mailStoreRefinement, membershipRefinement, mailRefinement, replicationRefinement];
 
 /** The mapping for a spec module, or undefined. */
 export function refinementFor(module: string): Refinement | undefined {
@@ -54,33 +56,49 @@ export function specFile(repoRoot: string, module: string): string {
 
 export interface SimValidation {
   readonly refinement: Refinement;
+  /** Every behaviour's events in one list (its header is the first behaviour's): for counting and viewing. */
   readonly mapped: ParsedTrace;
   readonly spec: LoadedSpec;
+  /** The first behaviour that is not one of the spec, or ok with the steps of all of them. */
   readonly result: ValidationResult;
 }
 
 type Parser = Awaited<ReturnType<typeof getParser>>;
 
-function prepare(specPath: string, trace: SimTrace | string | readonly string[]): { refinement: Refinement; mapped: ParsedTrace } {
+function prepare(specPath: string, trace: SimTrace | string | readonly string[]): { refinement: Refinement; parts: readonly ParsedTrace[] } {
   const module = path.basename(specPath, '.tla');
   const refinement = refinementFor(module);
   if (refinement === undefined) throw new TlaError('trace', noRefinementMessage(module));
   const sim = typeof trace === 'string' || Array.isArray(trace) ? parseSimTrace(trace as string | readonly string[]) : (trace as SimTrace);
-  return { refinement, mapped: refinement.map(sim) };
+  const parts = behaviours(refinement.map(sim));
+  if (parts.length === 0) throw new TlaError('trace', `the ${module} mapping yielded no behaviour`);
+  return { refinement, parts };
+}
+
+/** Validates every behaviour of a mapped trace (one validator for all); the first failure, or ok with the steps summed. */
+export function validateBehaviours(spec: LoadedSpec, parts: readonly ParsedTrace[], options: Omit<ValidateOptions, 'ops'> = {}): ValidationResult {
+  return validateParsedEach(spec, parts, { ...options, ops: valueOps });
+}
+
+/** One trace holding every behaviour's events (the first's header). */
+export function mergeBehaviours(parts: readonly ParsedTrace[]): ParsedTrace {
+  return parts.length === 1 ? parts[0] : { header: parts[0].header, events: parts.flatMap((p) => p.events) };
+}
+
+function finish(refinement: Refinement, parts: readonly ParsedTrace[], spec: LoadedSpec): SimValidation {
+  return { refinement, mapped: mergeBehaviours(parts), spec, result: validateBehaviours(spec, parts) };
 }
 
 /** Maps a simulator trace for the spec at `specPath` (module = file name) and validates it in-process. */
 export async function validateSimTrace(specPath: string, trace: SimTrace | string | readonly string[]): Promise<SimValidation> {
-  const { refinement, mapped } = prepare(specPath, trace);
-  const spec = await loadSpec(specPath, headerConstants(mapped));
-  return { refinement, mapped, spec, result: validateParsed(spec, mapped, { ops: valueOps }) };
+  const { refinement, parts } = prepare(specPath, trace);
+  return finish(refinement, parts, await loadSpec(specPath, headerConstants(parts[0])));
 }
 
 /** validateSimTrace without awaiting: the parser comes from `await getParser()` done beforehand. */
 export function validateSimTraceWith(parser: Parser, specPath: string, trace: SimTrace | string | readonly string[]): SimValidation {
-  const { refinement, mapped } = prepare(specPath, trace);
-  const spec = loadSpecWith(parser, specPath, headerConstants(mapped));
-  return { refinement, mapped, spec, result: validateParsed(spec, mapped, { ops: valueOps }) };
+  const { refinement, parts } = prepare(specPath, trace);
+  return finish(refinement, parts, loadSpecWith(parser, specPath, headerConstants(parts[0])));
 }
 
 /** The specs every simulator trace is validated against (each has a mapping here). */

@@ -11,6 +11,7 @@ import { traceActions } from '../../src/pure/trace-actions.js';
 import { SIM_TRACE_ACTIONS } from '../../src/sim/index.js';
 import { loadWithCfg } from '../../src/tla/cli/load.js';
 import { getParser, parseText, type Module } from '../../src/tla/parse/index.js';
+import { nextActions } from './spec-actions.js';
 import { reachableLabels, repoRoot, specPath } from './harness.js';
 import { mailArgs, mailStoreActions as mappedActions, mailStoreArgs as argMapping } from '../../src/conformance/index.js';
 
@@ -19,26 +20,7 @@ const simTraceActions: readonly string[] = SIM_TRACE_ACTIONS;
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
 
 /** Names of the module's operators that Next refers to (its disjuncts, through \E). */
-async function specActions(file = specPath): Promise<string[]> {
-  const parser = await getParser();
-  const [mod] = parseText(parser, readFileSync(file, 'utf8'), file) as Module[];
-  const defs = new Map(mod.units.flatMap((u) => (u.kind === 'opDef' ? [[u.name, u] as const] : [])));
-  const next = defs.get('Next');
-  if (next === undefined || next.kind !== 'opDef') throw new Error(`${file} has no Next`);
-  // Actions take the acting node: a definition without parameters is a set Next draws arguments from.
-  const isAction = (name: string): boolean => { const d = defs.get(name); return d?.kind === 'opDef' && d.params.length > 0; };
-  const refs = new Set<string>();
-  const walk = (x: unknown): void => {
-    if (Array.isArray(x)) x.forEach(walk);
-    else if (typeof x === 'object' && x !== null) {
-      const o = x as { kind?: unknown; name?: unknown };
-      if (o.kind === 'ref' && typeof o.name === 'string' && isAction(o.name)) refs.add(o.name);
-      for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
-    }
-  };
-  walk(next.body);
-  return sorted(refs);
-}
+const specActions = (file = specPath): Promise<string[]> => nextActions(file, { withParams: true });
 
 describe('trace names, spec actions and refinement mapping agree', () => {
   it("the mapping's own events are the simulator's list (src/sim/trace.ts SIM_TRACE_ACTIONS: Crash, Restart)", () => {

@@ -5,7 +5,7 @@
 // does not trace (Crash, Restart, and Boot for a reducer that does not trace it), become a simulator trace,
 // mapped by src/conformance/membership.ts and validated in-process. TRACE_VALIDATE=0 turns it off.
 import path from 'node:path';
-import { headerConstants, refinementFor, simTraceFromObjects } from '../../src/conformance/index.js';
+import { behaviours, headerConstants, refinementFor, simTraceFromObjects } from '../../src/conformance/index.js';
 import type { LoadedSpec } from '../../src/tla/api.js';
 import { getParser, loadSpecWith, valueOps } from '../../src/tla/front-end.js';
 import { describeFailure, validateParsed, type ParsedTrace } from '../../src/tla/trace/index.js';
@@ -76,7 +76,8 @@ export function driverTraceObjects<S>(d: WorldDriver<S>): Record<string, unknown
 export function checkDriverRun<S>(d: WorldDriver<S>, what: string): void {
   if (!traceValidationOn()) return;
   const t0 = performance.now();
-  const mapped = refinement.map(simTraceFromObjects(driverTraceObjects(d)));
+  // The membership mapping gives one behaviour (the whole cluster's views).
+  const [mapped] = behaviours(refinement.map(simTraceFromObjects(driverTraceObjects(d))));
   const stable: ParsedTrace = { ...mapped, header: { ...mapped.header, constants: { ...mapped.header.constants, Epochs: { '#set': [] } } } };
   const t1 = performance.now();
   const result = validateParsed(specFor(stable), stable, { ops: valueOps });

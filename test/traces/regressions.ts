@@ -108,4 +108,21 @@ export const REGRESSIONS: readonly Regression[] = [
       trace: { state: 'up', checkpointEverySteps: 500 },
     }),
   },
+  {
+    file: 'replication-takeover-r3-5-nodes.ndjson',
+    why: 'replication R = 3 for spec/PorcupineReplication.tla: a coordinator crashes in mid-update and participants take over, concurrent deletes of one message, a crash and restart, tombstones collected (shortened log retention)',
+    config: makeConfig({
+      seed: 1, nodes: 5, users: 6, messages: 24,
+      node: { replicas: 3, replicationLimits: { logRetentionMs: 120_000, aliveMarkIntervalMs: 20_000, gcIntervalMs: 10_000 } },
+      diskLatencyMs: 5,
+      schedule: [
+        { kind: 'crash', atMs: 600, node: 'n2' },
+        { kind: 'crash', atMs: 1400, node: 'n4' },
+        { kind: 'restart', atMs: 30_000, node: 'n4' },
+      ],
+      workload: { popFraction: 0.4, deleteProbability: 0.6, arrivalIntervalMs: 60 },
+      phases: { drainMsMax: 60_000, healMs: 200_000 },
+      trace: { checkpointEverySteps: 300 },
+    }),
+  },
 ];

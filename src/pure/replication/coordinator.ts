@@ -39,7 +39,7 @@ export function onUpdate(ctx: Ctx, s: ReplicationState, req: UpdateRequest): Rep
   const remaining = targets.filter((n) => n !== ctx.self);
   const entry = remaining.length === 0 ? undefined : { ts, objectId: id, targets, remaining };
   const key = entry === undefined ? undefined : entryKey(id, ts);
-  traceRepl(ctx, 'ReplUpdate', { node: ctx.self, objectId: id, ts: describeTimestamp(ts), targets });
+  traceRepl(ctx, 'ReplUpdate', { node: ctx.self, objectId: id, ts: describeTimestamp(ts), targets, kind: req.value.kind });
   let next = persistRepl(ctx, { ...s, clock }, { kind: 'replPut', object, entry }, { kind: 'put', objectId: id, ts, key });
   next = noteApplied(ctx, next, object, current);
   next = supersede(ctx, next, object, current);

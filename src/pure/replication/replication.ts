@@ -124,7 +124,7 @@ function onPersisted(ctx: Ctx, s0: ReplicationState, id: PersistId): Replication
   if (w === undefined) return s0;
   // First in the step: the simulator records every event of a step with the state after it, so the step's
   // change to the durable mailbox view must show on this event, not on a later one (docs/spec.md).
-  if (w.mail !== undefined) traceRepl(ctx, 'ReplPersist', { node: ctx.self, user: w.mail.user, msgId: w.mail.msgId, kind: w.mail.kind });
+  if (w.mail !== undefined) traceRepl(ctx, 'ReplPersist', { node: ctx.self, user: w.mail.user, msgId: w.mail.msgId, kind: w.mail.kind, ts: w.mail.ts });
   let s: ReplicationState = { ...s0, pending: s0.pending.delete(id) };
   if (w.objectId !== undefined) s = onObjectWriteDurable(ctx, s, w.objectId);
   switch (w.kind) {

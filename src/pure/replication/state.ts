@@ -5,7 +5,7 @@ import { PMap } from '../pmap.js';
 import type { Env, MsgId, NodeId, UserId } from '../types.js';
 import type { ReplicationBugs } from './bugs.js';
 import { applyReplicationWrite, type ReplicationHard, type ReplicationWrite } from './hard-state.js';
-import type { Hlc, Timestamp } from './hlc.js';
+import { describeTimestamp, type Hlc, type Timestamp } from './hlc.js';
 import type { ReplicationLimits } from './limits.js';
 import type { ReplicationMessage } from './messages.js';
 import type { ObjectId, Versioned } from './objects.js';
@@ -63,6 +63,8 @@ export interface MailCopy {
   readonly user: UserId;
   readonly msgId: MsgId;
   readonly kind: 'message' | 'tombstone';
+  /** The version's timestamp (describeTimestamp): the trace names which version became durable. */
+  readonly ts: string;
 }
 
 /**
@@ -181,5 +183,5 @@ export function persistRepl(ctx: Ctx, s: ReplicationState, write: ReplicationWri
 function mailCopyOf(write: ReplicationWrite): MailCopy | undefined {
   if (write.kind !== 'replPut') return undefined;
   const v = write.object.value;
-  return v.kind === 'profile' ? undefined : { user: v.user, msgId: v.msgId, kind: v.kind };
+  return v.kind === 'profile' ? undefined : { user: v.user, msgId: v.msgId, kind: v.kind, ts: describeTimestamp(write.object.ts) };
 }

@@ -1,12 +1,12 @@
 // `porcupine tla validate SPEC.tla TRACE.ndjson [--config CFG]`.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { headerConstants, noRefinementMessage, parseSimTrace, refinementFor, refinements } from '../../conformance/index.js';
+import { behaviours, headerConstants, noRefinementMessage, parseSimTrace, refinementFor, refinements, validateBehaviours } from '../../conformance/index.js';
 import { isRuntimeTrace, mergeRuntimeTraces } from '../../conformance/runtime-traces.js';
 import { TlaError, type CfgConstant } from '../api.js';
 import { constantMap } from '../cfg/index.js';
-import { loadSpec, valueOps } from '../front-end.js';
-import { describeFailure, jsonToCfgValue, parseNdjson, validateParsed, type ParsedTrace } from '../trace/index.js';
+import { loadSpec } from '../front-end.js';
+import { describeFailure, jsonToCfgValue, parseNdjson, type ParsedTrace } from '../trace/index.js';
 import { parseArgs } from './args.js';
 import type { CliIo } from './io.js';
 import { defaultCfgPath, readCfg } from './load.js';
@@ -69,7 +69,7 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
     return 2;
   }
   const text = texts[0];
-  let trace: ParsedTrace;
+  let parts: readonly ParsedTrace[];
   let simulator = false;
   if (runtime[0]) {
     const module = path.basename(specPath, '.tla');
@@ -80,7 +80,7 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
     }
     const merged = mergeRuntimeTraces(tracePaths.map((name, k) => ({ name, text: texts[k] })));
     io.err(`Merged ${tracePaths.length} runtime trace file(s), ordered by ${merged.orderedBy === 'mono' ? "the host's monotonic clock" : 'wall-clock time'}.`);
-    trace = refinement.map(merged.trace);
+    parts = behaviours(refinement.map(merged.trace));
     simulator = true;
   } else if (startsWithSimHeader(text)) {
     // A simulator trace as recorded: map it with the refinement mapping of the spec's module.
@@ -90,19 +90,20 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
       io.err(`porcupine tla validate: ${tracePath} is a simulator trace, and there is ${noRefinementMessage(module)}`);
       return 2;
     }
-    trace = refinement.map(parseSimTrace(text));
+    parts = behaviours(refinement.map(parseSimTrace(text)));
     simulator = true;
   } else {
-    trace = parseNdjson(text);
+    parts = [parseNdjson(text)];
   }
+  const trace = parts[0];
   const constants = simulator && !args.values.has('--config') ? headerConstants(trace) : constantsFor(specPath, args.values.get('--config'), trace);
   const spec = await loadSpec(specPath, constants, { libs: args.lists.get('--lib') ?? [] });
   if (trace.header.module !== undefined && trace.header.module !== spec.moduleName) {
     io.err(`Warning: the trace header names module ${String(trace.header.module)}, the spec is ${spec.moduleName}`);
   }
   const started = Date.now();
-  const r = validateParsed(spec, trace, {
-    ops: valueOps,
+  // A simulator trace may map to several behaviours (one per replicated object): each must be one of the spec.
+  const r = validateBehaviours(spec, parts, {
     init: args.values.get('--init'),
     next: args.values.get('--next'),
     maxCandidates: args.values.has('--max-candidates') ? Number(args.values.get('--max-candidates')) : undefined,
@@ -113,7 +114,8 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
     return 1;
   }
   const ms = Math.max(1, Date.now() - started);
-  io.out(`Trace is a behaviour of ${spec.moduleName}: ${r.steps} events validated in ${ms} ms (${Math.round((r.steps * 1000) / ms)} steps/s).`);
+  const of = parts.length > 1 ? ` (${parts.length} behaviours, one per replicated object)` : '';
+  io.out(`Trace is a behaviour of ${spec.moduleName}${of}: ${r.steps} events validated in ${ms} ms (${Math.round((r.steps * 1000) / ms)} steps/s).`);
   return 0;
 }
 

@@ -6,6 +6,7 @@ import { TlaError } from '../api.js';
 import { internToken } from '../values/index.js';
 import type { Module } from './ast.js';
 import { Converter, unescape } from './cst-to-ast.js';
+import { readParsed, writeParsed, type ParsedEntry } from './disk-cache.js';
 
 export type * from './ast.js';
 
@@ -28,17 +29,26 @@ export function getParser(): Promise<Parser> {
 /**
  * Parsed files by name and text: loading one spec again with other constants (trace validation of every
  * simulated run in the property tests) must not pay tree-sitter's parse each time. The AST is not mutated
- * after conversion; a hit replays the file's interning order (tokens) so string order stays TLC's.
+ * after conversion; a hit replays the file's interning order (tokens) so string order stays TLC's. Across
+ * processes, disk-cache.ts keeps them too.
  */
-const parsed = new Map<string, { readonly modules: Module[]; readonly tokens: readonly string[] }>();
+const parsed = new Map<string, ParsedEntry>();
 const PARSED_MAX = 32;
+
+function remember(key: string, entry: ParsedEntry): void {
+  if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value as string);
+  parsed.set(key, entry);
+}
 
 /** Parses the text of a file; returns its modules in source order (the first is the file's main module). */
 export function parseText(parser: Parser, text: string, file: string): Module[] {
   const key = `${file}\0${text}`;
-  const hit = parsed.get(key);
+  const persistent = !file.startsWith('<');
+  // Expressions parsed one by one (LoadedSpec.expr: files named "<expr N>") are not worth keeping.
+  const hit = parsed.get(key) ?? (persistent ? readParsed(file, text) : undefined);
   if (hit !== undefined) {
     for (const t of hit.tokens) internToken(t);
+    if (!parsed.has(key)) remember(key, hit);
     return hit.modules;
   }
   const tree = parser.parse(text);
@@ -51,10 +61,9 @@ export function parseText(parser: Parser, text: string, file: string): Module[] 
     for (const t of tokens) internToken(t);
     const cv = new Converter(file, '');
     const modules = root.namedChildren.filter((c): c is Node => c !== null && c.type === 'module').map((m) => cv.convertModule(m));
-    // Expressions parsed one by one (LoadedSpec.expr: files named "<expr N>") are not worth keeping.
-    if (!file.startsWith('<')) {
-      if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value as string);
-      parsed.set(key, { modules, tokens });
+    if (persistent) {
+      remember(key, { modules, tokens });
+      writeParsed(file, text, { modules, tokens });
     }
     return modules;
   } finally {

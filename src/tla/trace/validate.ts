@@ -50,8 +50,10 @@ type Resolved = ValidateOptions & { readonly ops: ValueOps };
 class Validator {
   private readonly opts: Resolved;
   private readonly init: ExprHandle;
-  /** Next, bound on first use: the fast path never needs it, and binding all of Next costs a few ms per spec loaded. */
+  /** Bound on first use: Next is needed only when the fast path cannot confirm an event (binding it costs). */
   private nextHandle: ExprHandle | undefined;
+  /** Init's states, computed once for every trace this validator checks. */
+  private initial: State[] | undefined;
   private readonly max: number;
   private readonly varIndex: Map<string, number>;
   private readonly defCache = new Map<string, ExprHandle | undefined>();
@@ -68,7 +70,7 @@ class Validator {
     this.varIndex = new Map(spec.variables.map((v, i) => [v, i]));
   }
 
-  private next(): ExprHandle {
+  private get next(): ExprHandle {
     this.nextHandle ??= this.need(this.opts.next ?? 'Next');
     return this.nextHandle;
   }
@@ -82,7 +84,8 @@ class Validator {
   run(trace: ParsedTrace): ValidationResult {
     const events = trace.events;
     if (events.length === 0) return { ok: true, steps: 0, candidates: 0 };
-    let cands: State[] = [...this.spec.initStates(this.init)];
+    this.initial ??= [...this.spec.initStates(this.init)];
+    let cands: State[] = this.initial;
     let k = 0;
     const first = events[0];
     if (first.action === undefined || first.action === (this.opts.init ?? 'Init')) {
@@ -103,7 +106,7 @@ class Validator {
       const nextCands: State[] = [];
       const tried: Transition[] = [];
       for (const s of cands) {
-        const succs = this.spec.successors(this.next(), s);
+        const succs = this.spec.successors(this.next, s);
         for (const tr of succs) {
           tried.push(tr);
           if (this.matches(tr.state, p) && this.isAction(ev, s, tr)) nextCands.push(tr.state);
@@ -235,6 +238,23 @@ export function validateTrace(spec: LoadedSpec, lines: string | readonly string[
 
 export function validateParsed(spec: LoadedSpec, trace: ParsedTrace, opts: ValidateOptions = {}): ValidationResult {
   return new Validator(spec, opts).run(trace);
+}
+
+/**
+ * validateParsed for several traces of one spec (a refinement that yields one behaviour per object), with
+ * one validator: its bound definitions and caches are shared. The first failure, or ok with the steps summed.
+ */
+export function validateParsedEach(spec: LoadedSpec, traces: readonly ParsedTrace[], opts: ValidateOptions = {}): ValidationResult {
+  const v = new Validator(spec, opts);
+  let steps = 0;
+  let candidates = 0;
+  for (const t of traces) {
+    const r = v.run(t);
+    if (!r.ok) return { ...r, steps: steps + r.steps };
+    steps += r.steps;
+    candidates = Math.max(candidates, r.candidates);
+  }
+  return { ok: true, steps, candidates };
 }
 
 const ENABLED_SHOWN = 40;
