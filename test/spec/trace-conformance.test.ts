@@ -14,7 +14,7 @@ import { actionCounts, simulate, smallConfig, validateRaw } from './harness.js';
 const baseSeed = Number(process.env.SEED ?? 1);
 const seeds = [baseSeed, baseSeed + 1, baseSeed + 2];
 
-const networkFaults: DeepPartial<SimConfig> = { faults: { lossRate: 0.05, dupRate: 0.1, reorderRate: 0.1 } };
+const networkFaults: DeepPartial<SimConfig> = { faults: { lossRate: 0.05, dupRate: 0.2, reorderRate: 0.1 } };
 // Crashes inside the fault phase (it starts at warmupMs = 5000), while the nodes hold mail; n3 stays down
 // until the heal phase restarts it.
 const crashes: DeepPartial<SimConfig> = {
