@@ -1,6 +1,8 @@
 // The corpus table of `npm run bench:tla`: every row of ../shared/tla-corpus/manifest.tsv run as a fresh
 // `porcupine tla check` process (start-up included, like TLC's tlc_seconds), with our verdict and counts,
-// TLC's, whether they match, both times and the ratio (TLC's time / ours: above 1 means we are faster).
+// TLC's, whether they match, both times and the ratio (TLC's time / ours: above 1 means we are faster). The
+// machine is shared, so the table also gives our CPU time (user + system of the child, every thread) and the
+// ratio by it: TLC's tlc_seconds were measured alone on the machine, our wall time rarely is.
 //   npx tsc -p tsconfig.json && node dist/bench/tla-corpus.js [FILTER] [--timeout-s N]
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -19,8 +21,8 @@ export function corpusTable(filter = '', timeoutS = 300): { matched: number; tot
   if (!existsSync(cli)) throw new Error(`compile first (npx tsc -p tsconfig.json): ${cli} is missing`);
   const dir = corpusDir(repoRoot);
   const rows = readManifest(dir).filter((r) => rowName(r).includes(filter));
-  console.log('| model | ours: exit distinct/generated | TLC | match | our s | TLC s | TLC/ours |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| model | ours: exit distinct/generated | TLC | match | our s | our CPU s | TLC s | TLC/ours | TLC/ours by CPU |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   let matched = 0;
   const failures: [CorpusRow, CorpusOutcome, string[]][] = [];
   for (const r of rows) {
@@ -30,7 +32,9 @@ export function corpusTable(filter = '', timeoutS = 300): { matched: number; tot
     else failures.push([r, o, diffs]);
     const ours = verdict(o.exit, o.distinct, o.generated);
     const tlc = verdict(r.tlcExit, r.distinct, r.generated);
-    console.log(`| ${rowName(r)} | ${ours} | ${tlc} | ${diffs.length === 0 ? 'yes' : 'NO'} | ${o.seconds.toFixed(1)} | ${r.tlcSeconds.toFixed(1)} | ${(r.tlcSeconds / o.seconds).toFixed(2)} |`);
+    const cpu = o.cpuSeconds;
+    const cpuCols = cpu === undefined ? ['-', '-'] : [cpu.toFixed(1), (r.tlcSeconds / cpu).toFixed(2)];
+    console.log(`| ${rowName(r)} | ${ours} | ${tlc} | ${diffs.length === 0 ? 'yes' : 'NO'} | ${o.seconds.toFixed(1)} | ${cpuCols[0]} | ${r.tlcSeconds.toFixed(1)} | ${(r.tlcSeconds / o.seconds).toFixed(2)} | ${cpuCols[1]} |`);
   }
   console.log(`\n${matched} of ${rows.length} corpus models match TLC.`);
   for (const [r, o, diffs] of failures) console.log(`- ${rowName(r)}: ${diffs.join('; ')}${o.error === '' && o.stderr ? ` [${o.stderr}]` : ''}`);

@@ -28,6 +28,8 @@ export interface CorpusOutcome {
   readonly distinct?: number;
   readonly generated?: number;
   readonly seconds: number;
+  /** CPU seconds of the child process (user + system, every thread), when run as one: steadier than wall time on a shared machine. */
+  readonly cpuSeconds?: number;
   /** The first lines of stderr, for the table's "why". */
   readonly stderr: string;
 }
@@ -104,15 +106,20 @@ export async function runInProcess(dir: string, r: CorpusRow): Promise<CorpusOut
   return parseReport(exit, out, err, (performance.now() - t0) / 1000);
 }
 
+/** Preloaded into the child: prints its CPU time (every thread) as the last stderr line. */
+const CPU_REPORTER = "data:text/javascript,process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('\\ncpu-us '+(u.user+u.system)+'\\n')})";
+
 /** Runs a row as a fresh `node` process of the compiled CLI (what the benchmark times: start-up included, like tlc_seconds). */
 export function runChild(dir: string, r: CorpusRow, cliJs: string, timeoutMs: number): CorpusOutcome {
   const t0 = performance.now();
-  const res = spawnSync(process.execPath, [cliJs, 'tla', 'check', ...checkArgs(dir, r)], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  const res = spawnSync(process.execPath, ['--import', CPU_REPORTER, cliJs, 'tla', 'check', ...checkArgs(dir, r)], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
   const seconds = (performance.now() - t0) / 1000;
   const out = (res.stdout ?? '').split('\n');
-  const err = (res.stderr ?? '').split('\n').filter((l) => !l.startsWith('Progress: '));
+  const all = (res.stderr ?? '').split('\n');
+  const cpu = all.map((l) => /^cpu-us (\d+)$/.exec(l)).find((m) => m !== null);
+  const err = all.filter((l) => !l.startsWith('Progress: ') && !l.startsWith('cpu-us '));
   if (res.error || res.status === null) err.unshift(`Error: timed out after ${timeoutMs / 1000} s`);
-  return parseReport(res.status ?? -1, out, err, seconds);
+  return { ...parseReport(res.status ?? -1, out, err, seconds), cpuSeconds: cpu ? Number(cpu[1]) / 1e6 : undefined };
 }
 
 /** How an outcome differs from TLC's row ([] when it matches): verdict, exit code, violation, counts on success. */

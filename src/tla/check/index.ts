@@ -12,6 +12,8 @@ export interface CheckOptions {
   readonly noDeadlock?: boolean;
   readonly onProgress?: (s: Stats) => void;
   readonly progressMs?: number;
+  /** `--max-memory`: stop (exit 153) when the JS heap + off-heap memory passes this many bytes. */
+  readonly maxMemoryBytes?: number;
 }
 
 export function checkSpec(spec: LoadedSpec, ops: ValueOps, cfg: CfgModel, opts: CheckOptions = {}): CheckResult {
@@ -26,7 +28,7 @@ export function checkSpec(spec: LoadedSpec, ops: ValueOps, cfg: CfgModel, opts: 
   if (opts.noDeadlock) plan = { ...plan, checkDeadlock: false };
   const temporalCount = branchCount(plan);
   const started = Date.now();
-  const res = explore(spec, ops, plan, { recordGraph: plan.liveProperties.length > 0, onProgress: opts.onProgress, progressMs: opts.progressMs });
+  const res = explore(spec, ops, plan, { recordGraph: plan.liveProperties.length > 0, onProgress: opts.onProgress, progressMs: opts.progressMs, maxMemoryBytes: opts.maxMemoryBytes });
   let verdict = res.verdict;
   if (verdict.kind === 'success' && res.graph) {
     try {
