@@ -3,7 +3,7 @@
 // TLC's, whether they match, both times and the ratio (TLC's time / ours: above 1 means we are faster). The
 // machine is shared, so the table also gives our CPU time (user + system of the child, every thread) and the
 // ratio by it: TLC's tlc_seconds were measured alone on the machine, our wall time rarely is.
-//   npx tsc -p tsconfig.json && node dist/bench/tla-corpus.js [FILTER] [--timeout-s N]
+//   npx tsc -p tsconfig.json && node dist/bench/tla-corpus.js [FILTER] [--timeout-s N]   (N: CPU seconds per row)
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ function verdict(exit: number, distinct: number | undefined, generated: number |
   return `${exit} ${distinct ?? '-'}/${generated ?? '-'}`;
 }
 
-export function corpusTable(filter = '', timeoutS = 300): { matched: number; total: number } {
+export async function corpusTable(filter = '', timeoutS = 300): Promise<{ matched: number; total: number }> {
   const cli = path.join(repoRoot, 'dist/src/cli/main.js');
   if (!existsSync(cli)) throw new Error(`compile first (npx tsc -p tsconfig.json): ${cli} is missing`);
   const dir = corpusDir(repoRoot);
@@ -26,7 +26,7 @@ export function corpusTable(filter = '', timeoutS = 300): { matched: number; tot
   let matched = 0;
   const failures: [CorpusRow, CorpusOutcome, string[]][] = [];
   for (const r of rows) {
-    const o = runChild(dir, r, cli, timeoutS * 1000);
+    const o = await runChild(dir, r, cli, timeoutS * 1000);
     const diffs = mismatches(r, o);
     if (diffs.length === 0) matched++;
     else failures.push([r, o, diffs]);
@@ -46,5 +46,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const t = args.indexOf('--timeout-s');
   const timeoutS = t >= 0 ? Number(args[t + 1]) : 300;
   const filter = args.filter((a, i) => !a.startsWith('--') && (t < 0 || i !== t + 1))[0] ?? '';
-  corpusTable(filter, timeoutS);
+  await corpusTable(filter, timeoutS);
 }

@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   await benchSimTraces();
   if (process.env.TLA_BENCH_CORPUS !== '0') {
     console.log('\nPublic corpus (../shared/tla-corpus), each model as a fresh `porcupine tla check` process:');
-    corpusTable();
+    await corpusTable();
   }
 }
 
