@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   await benchSimTraces();
   if (process.env.TLA_BENCH_CORPUS !== '0') {
     console.log('\nPublic corpus (../shared/tla-corpus), each model as a fresh `porcupine tla check` process:');
-    corpusTable();
+    await corpusTable();
   }
   if (process.env.TLA_BENCH_WORKERS !== '0') {
     console.log('\nSeveral workers (tla check --workers 2 against 1, in process):');

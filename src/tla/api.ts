@@ -139,4 +139,6 @@ export interface ValueOps {
   fromJson(j: unknown): Value;
   /** Apply a permutation of model values (symmetry). */
   permute(v: Value, perm: ReadonlyMap<string, string>): Value;
+  /** The same permutation compiled once, for applying it to many values (the checker's symmetry keys). */
+  permuter(perm: ReadonlyMap<string, string>): (v: Value) => Value;
 }

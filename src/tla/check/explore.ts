@@ -5,16 +5,13 @@
 //   constraint excludes it; action properties on every generated transition;
 // - deadlock = Next produced no successor at all, reported when the state is dequeued.
 // States are kept only while queued; counterexamples are rebuilt from parent pointers (trace-rebuild.ts).
-import { getHeapStatistics } from 'node:v8';
 import { TlaError, type ActionLabel, type LoadedSpec, type SourceLoc, type State, type ValueOps } from '../api.js';
 import { FingerprintSet, FpVec, IntVec } from './fp-set.js';
 import type { CheckPlan } from './plan.js';
 import type { Stats, Trace, TraceStep, Verdict } from './result.js';
+import { isAllocationFailure, MemoryGuard } from './memory.js';
 import { makeKeyer, type StateKeyer } from './state-key.js';
 import { rebuildPath } from './trace-rebuild.js';
-
-/** The heap fraction at which exploration stops with an out-of-memory message. */
-const MEMORY_STOP_FRACTION = 0.9;
 
 export interface ExploreOptions {
   /** Keep every state and edge for liveness checking. */
@@ -22,6 +19,8 @@ export interface ExploreOptions {
   /** Called every `progressMs` with the running stats. */
   readonly onProgress?: (s: Stats) => void;
   readonly progressMs?: number;
+  /** The memory limit in bytes (JS heap + off-heap), `--max-memory`; default: see memory.ts. */
+  readonly maxMemoryBytes?: number;
 }
 
 /** The explored graph, kept when liveness properties need it. */
@@ -80,16 +79,17 @@ export class Explorer {
       }
     } catch (e) {
       if (e instanceof Stop) verdict = e.verdict;
+      else if (isAllocationFailure(e)) verdict = this.memoryVerdict(`A memory allocation failed (${(e as Error).message})`);
       else throw e;
     }
-    return { verdict, stats: this.stats(), graph: this.opts.recordGraph ? this.graph() : undefined };
+    return { verdict, stats: { ...this.stats(), peakMemoryBytes: this.memory.peak }, graph: this.opts.recordGraph ? this.graph() : undefined };
   }
 
   private exploreInit(): void {
     const inits = this.guard(() => this.spec.initStates(this.plan.init), undefined);
     this.keyOf = makeKeyer(this.spec, this.ops, this.plan, inits[0]);
     for (const s of inits) {
-      this.generated++;
+      if ((++this.generated & 1023) === 0) this.checkMemory();
       const inModel = this.guard(() => this.holdsAll(this.plan.constraints, s), undefined);
       let isNew = true;
       let idx = -1;
@@ -112,20 +112,23 @@ export class Explorer {
 
   private expanded = 0;
 
-  /**
-   * Stops with a clear message before the heap outgrows V8's limit (an out-of-memory crash would lose the
-   * counts): past MEMORY_STOP_FRACTION of heap_size_limit after a garbage collection would not help.
-   */
+  private memoryGuard: MemoryGuard | undefined;
+  private get memory(): MemoryGuard {
+    return (this.memoryGuard ??= new MemoryGuard(this.opts.maxMemoryBytes));
+  }
+
+  /** Stops with a clear message before memory runs out (an out-of-memory crash would lose the counts). */
   private checkMemory(): void {
-    const used = process.memoryUsage().heapUsed;
-    const limit = getHeapStatistics().heap_size_limit;
-    if (used < limit * MEMORY_STOP_FRACTION) return;
-    const mb = (n: number): number => Math.round(n / 2 ** 20);
-    this.stop({
+    const over = this.memory.check();
+    if (over !== undefined) this.stop(this.memoryVerdict(over));
+  }
+
+  private memoryVerdict(why: string): Verdict {
+    return {
       kind: 'error',
       code: 'memory',
-      message: `Out of memory: the search stopped after ${this.fps.length} distinct states (${this.generated} generated, ${this.queue.length - this.head} on the queue); the heap uses ${mb(used)} MB of its ${mb(limit)} MB limit. Give Node more with NODE_OPTIONS=--max-old-space-size=MB, or bound the model (CONSTRAINT, smaller constants).`,
-    });
+      message: `Out of memory: the search stopped after ${this.fps.length} distinct states (${this.generated} generated, ${this.queue.length - this.head} on the queue). ${why}, or bound the model (CONSTRAINT, smaller constants).`,
+    };
   }
 
   private expand(): void {

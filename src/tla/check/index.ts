@@ -13,6 +13,8 @@ export interface CheckOptions {
   readonly noDeadlock?: boolean;
   readonly onProgress?: (s: Stats) => void;
   readonly progressMs?: number;
+  /** `--max-memory`: stop (exit 153) when the JS heap + off-heap memory passes this many bytes. */
+  readonly maxMemoryBytes?: number;
 }
 
 export interface WorkersOptions extends CheckOptions {
@@ -71,7 +73,7 @@ export async function checkSpecWorkers(spec: LoadedSpec, ops: ValueOps, cfg: Cfg
 
 function checkOneWorker(spec: LoadedSpec, ops: ValueOps, plan: CheckPlan, temporalCount: number, opts: CheckOptions): CheckResult {
   const started = Date.now();
-  const res = explore(spec, ops, plan, { recordGraph: plan.liveProperties.length > 0, onProgress: opts.onProgress, progressMs: opts.progressMs });
+  const res = explore(spec, ops, plan, { recordGraph: plan.liveProperties.length > 0, onProgress: opts.onProgress, progressMs: opts.progressMs, maxMemoryBytes: opts.maxMemoryBytes });
   const verdict = livenessAfter(spec, ops, plan, res);
   // elapsedMs covers exploration and liveness, for the "Finished in" line.
   return { verdict, stats: { ...res.stats, elapsedMs: Date.now() - started }, temporalCount, warnings: plan.warnings };

@@ -40,6 +40,8 @@ export interface Stats {
   readonly elapsedMs: number;
   /** Out-degree statistics of expanded states (TLC prints them on success). */
   readonly outdegree: { readonly min: number; readonly max: number; readonly mean: number; readonly p95: number };
+  /** Peak memory (JS heap + off-heap, bytes) seen by the explorer's memory checks (every 1,024 expanded states). */
+  readonly peakMemoryBytes?: number;
 }
 
 export interface CheckResult {

@@ -10,15 +10,27 @@ export type StateKeyer = (s: State) => bigint;
 export function makeKeyer(spec: LoadedSpec, ops: ValueOps, plan: CheckPlan, initSample?: State): StateKeyer {
   const view = plan.view;
   if (plan.symmetry === undefined) return view ? (s) => ops.fingerprint(spec.evalState(view, s)) : (s) => ops.fingerprintState(s);
-  const perms = generatedGroup(permutationsOf(ops.toJson(spec.evalState(plan.symmetry, initSample ?? []))));
+  const perms = generatedGroup(permutationsOf(ops.toJson(spec.evalState(plan.symmetry, initSample ?? [])))).map((p) => ops.permuter(p));
   // With a VIEW, symmetry applies to the view's value (as in TLC).
   const valuesOf = (s: State): readonly Value[] => (view ? [spec.evalState(view, s)] : s);
   return (s) => {
     const vals = valuesOf(s);
+    const n = vals.length;
     let min = vals;
     for (const p of perms) {
-      const pv = vals.map((v) => ops.permute(v, p));
-      if (compareLex(ops, pv, min) < 0) min = pv;
+      // Permute variable by variable, only as far as needed to decide the comparison with the smallest so far:
+      // most permutations lose on the first variable that differs.
+      const pv = new Array<Value>(n);
+      let i = 0;
+      let c = 0;
+      for (; i < n && c === 0; i++) {
+        pv[i] = p(vals[i]);
+        c = ops.compare(pv[i], min[i]);
+      }
+      if (c < 0) {
+        for (; i < n; i++) pv[i] = p(vals[i]);
+        min = pv;
+      }
     }
     return view ? ops.fingerprint(min[0]) : ops.fingerprintState(min);
   };
@@ -56,14 +68,6 @@ export function generatedGroup(gens: readonly ReadonlyMap<string, string>[]): Re
     from = to;
   }
   return out;
-}
-
-function compareLex(ops: ValueOps, a: readonly Value[], b: readonly Value[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const c = ops.compare(a[i], b[i]);
-    if (c !== 0) return c;
-  }
-  return 0;
 }
 
 /** Reads a set of functions over model values (in ValueOps.toJson's shape) as permutation maps. */

@@ -29,15 +29,19 @@ Options:
   --tlc                 also run TLC (java -cp $TLA2TOOLS_JAR tlc2.TLC -workers 1) and compare
                         verdict and counts; refused when TLA2TOOLS_JAR is not set
   --progress-ms N       progress line on stderr every N ms (default 5000)
+  --max-memory MB       stop with exit 153 when the JS heap plus memory outside it (the seen set)
+                        passes MB megabytes (default: 75% of the machine's or cgroup's memory); the
+                        JS heap's own limit (NODE_OPTIONS=--max-old-space-size=MB) is enforced too
   --help                this text
 
 Exit codes are TLC's: 0 success, 10 assumption, 11 deadlock, 12 invariant, 13 action/temporal
-property, 14 Assert, 75 evaluation error, 150 spec error, 151 cfg error, 2 bad usage,
-1 disagreement with TLC (--tlc). See docs/tla.md.`;
+property, 14 Assert, 75 evaluation error, 150 spec error, 151 cfg error, 153 out of memory
+(TLC's ERROR_SYSTEM; the message names the distinct states reached), 2 bad usage, 1 disagreement
+with TLC (--tlc). See docs/tla.md.`;
 
 export async function runCheck(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['--config', '--lib', '--workers', '--dump-trace-json', '--dump-itf', '--progress-ms'],
+    values: ['--config', '--lib', '--workers', '--dump-trace-json', '--dump-itf', '--progress-ms', '--max-memory'],
     switches: ['--no-deadlock', '--tlc', '--help'],
   });
   if (args.switches.has('--help')) {
@@ -52,6 +56,11 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
   const workers = parseWorkers(workersText);
   if (workers === undefined) {
     io.err(`porcupine tla check: --workers ${workersText}: give a positive number or auto`);
+    return 2;
+  }
+  const maxMemory = args.values.get('--max-memory');
+  if (maxMemory !== undefined && !(Number(maxMemory) > 0)) {
+    io.err(`porcupine tla check: --max-memory takes a positive number of megabytes, not ${maxMemory}`);
     return 2;
   }
   const jar = tlcJar();
@@ -88,6 +97,7 @@ async function checkLoaded(
     const opts = {
       noDeadlock: args.switches.has('--no-deadlock'),
       progressMs,
+      maxMemoryBytes: args.values.has('--max-memory') ? Number(args.values.get('--max-memory')) * 2 ** 20 : undefined,
       onProgress: (s: Stats) =>
         io.err(`Progress: ${s.generated} states generated, ${s.distinct} distinct states found, ${s.queueLeft} states left on queue, ${Math.round((s.distinct * 1000) / Math.max(1, s.elapsedMs))} distinct states/s`),
     };

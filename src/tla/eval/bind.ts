@@ -337,7 +337,7 @@ export class Binder {
       return this.node(loc, { k: 'callLocal', d, name, args }, args, F_IMPURE, j);
     }
     const ent = this.scope.entities.get(name);
-    if (ent === undefined) return this.fail(loc, 'semantic', `Unknown operator ${name}`);
+    if (ent === undefined) return this.fail(loc, 'semantic', `Unknown operator: \`${name}'.`);
     return this.entityRef(ent, name, this.args(argsE ?? [], opParam(ent)), loc);
   }
 
@@ -422,7 +422,7 @@ export class Binder {
         if (ir === undefined) {
           const inst = pp.make(vals);
           const ent = inst.entities.get(e.name);
-          if (ent === undefined) return this.fail(loc, 'semantic', `Unknown operator ${e.name} in instance`);
+          if (ent === undefined) return this.fail(loc, 'semantic', `Unknown operator: \`${[...e.path.map((p) => p.name), e.name].join('!')}'.`);
           ir = new Binder(inst).entityRef(ent, e.name, [], loc);
           cache.set(key, ir);
         }
@@ -437,7 +437,7 @@ export class Binder {
       scope = ent.scope;
     }
     const ent = scope.entities.get(e.name);
-    if (ent === undefined) return this.fail(loc, 'semantic', `Unknown operator ${e.name} in instance`);
+    if (ent === undefined) return this.fail(loc, 'semantic', `Unknown operator: \`${[...e.path.map((p) => p.name), e.name].join('!')}'.`);
     return this.entityRef(ent, e.name, this.args(e.args ?? [], opParam(ent)), loc);
   }
 

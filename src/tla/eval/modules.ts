@@ -108,11 +108,18 @@ export class ScopeBuilder {
   root(m: Module, vars: string[]): ModScope {
     const scope: ModScope = { name: m.name, entities: new Map(), instantiate: (u) => this.letInstance(scope, u) };
     this.rootScope = scope;
-    this.populate(scope, m, { kind: 'root', vars }, new Set(), true);
+    this.populate(scope, m, { kind: 'root', vars }, new Set(), true, true);
     return scope;
   }
 
-  private populate(scope: ModScope, m: Module, mode: Mode, visited: Set<string>, collectAssumes: boolean): void {
+  /**
+   * Adds module m's definitions (and those of the modules it extends) to `scope`. `top`: m is the root module
+   * or the instantiated one, whose LOCAL definitions `scope` may keep. An extended module's LOCAL definitions
+   * (and LOCAL INSTANCEs) are visible only inside it, as in SANY: they go to an overlay of `scope` that only
+   * that module's definitions are bound in. An instantiated module's go to such an overlay too, so that
+   * `I!Op` and an unnamed INSTANCE do not expose them.
+   */
+  private populate(scope: ModScope, m: Module, mode: Mode, visited: Set<string>, collectAssumes: boolean, top = false): void {
     if (visited.has(m.name)) return;
     visited.add(m.name);
     for (const ext of m.extends) {
@@ -120,35 +127,39 @@ export class ScopeBuilder {
       if (std !== undefined) this.addStandard(scope, std);
       else this.populate(scope, this.loader.get(ext, m.loc), mode, visited, collectAssumes);
     }
+    const hides = (!top || mode.kind === 'inst') && m.units.some((u) => 'local' in u && u.local);
+    const own: ModScope = hides ? { ...scope, entities: new OverlayMap(scope.entities) } : scope;
     const overrides = COMMUNITY_OVERRIDES.get(m.name);
     for (const u of m.units) {
       const native = u.kind === 'opDef' ? overrides?.get(u.name) : undefined;
-      if (native !== undefined && u.kind === 'opDef' && native.arity === u.params.length) scope.entities.set(u.name, { kind: 'builtin', op: native });
-      else this.unit(scope, u, mode, collectAssumes);
+      const target = 'local' in u && u.local ? own : scope;
+      if (native !== undefined && u.kind === 'opDef' && native.arity === u.params.length) target.entities.set(u.name, { kind: 'builtin', op: native });
+      else this.unit(own, u, mode, collectAssumes, target);
     }
   }
 
-  private unit(scope: ModScope, u: Unit, mode: Mode, collectAssumes: boolean): void {
+  /** `scope`: where u's definitions are bound; `target`: where its names are added. */
+  private unit(scope: ModScope, u: Unit, mode: Mode, collectAssumes: boolean, target: ModScope = scope): void {
     switch (u.kind) {
       case 'constants':
-        for (const d of u.decls) scope.entities.set(d.name, mode.kind === 'root' ? this.rootConst(d.name, d.arity) : this.substEntity(scope, mode, d.name, u.loc));
+        for (const d of u.decls) target.entities.set(d.name, mode.kind === 'root' ? this.rootConst(d.name, d.arity) : this.substEntity(target, mode, d.name, u.loc));
         return;
       case 'variables':
         for (const n of u.names) {
           if (mode.kind === 'root') {
-            scope.entities.set(n, { kind: 'var', i: mode.vars.length, name: n });
+            target.entities.set(n, { kind: 'var', i: mode.vars.length, name: n });
             mode.vars.push(n);
-          } else scope.entities.set(n, this.substEntity(scope, mode, n, u.loc));
+          } else target.entities.set(n, this.substEntity(target, mode, n, u.loc));
         }
         return;
       case 'opDef':
-        scope.entities.set(u.name, { kind: 'def', def: topDef(scope, u.name, u.params, u.body, u.loc, null, instInfo(mode)) });
+        target.entities.set(u.name, { kind: 'def', def: topDef(scope, u.name, u.params, u.body, u.loc, null, instInfo(mode)) });
         return;
       case 'fnDef':
-        scope.entities.set(u.name, { kind: 'def', def: topDef(scope, u.name, [], u.body, u.loc, u.bounds, instInfo(mode)) });
+        target.entities.set(u.name, { kind: 'def', def: topDef(scope, u.name, [], u.body, u.loc, u.bounds, instInfo(mode)) });
         return;
       case 'instance':
-        return this.instance(scope, u);
+        return this.instance(scope, u, target);
       case 'assume':
         if (collectAssumes) this.assumptions.push({ expr: u.expr, scope });
         return;
@@ -221,7 +232,8 @@ export class ScopeBuilder {
     return ent.scope;
   }
 
-  private instance(scope: ModScope, u: Extract<Unit, { kind: 'instance' }>): void {
+  /** `scope`: where the substitutions are bound; `target`: where the instance's names are added. */
+  private instance(scope: ModScope, u: Extract<Unit, { kind: 'instance' }>, target: ModScope = scope): void {
     if (u.params.length > 0) {
       // `P(x) == INSTANCE M`: built per value of x, with x a constant of the instancing scope.
       if (u.name === null || u.params.some((p) => p.arity > 0)) throw new TlaError('unsupported', `Parameterised INSTANCE ${u.name ?? ''} with operator parameters (line ${u.loc.line})`, u.loc);
@@ -238,7 +250,7 @@ export class ScopeBuilder {
         }
         return inst;
       };
-      scope.entities.set(u.name, { kind: 'inst', scope: { name: u.module, entities: new Map() }, params: { names, make } });
+      target.entities.set(u.name, { kind: 'inst', scope: { name: u.module, entities: new Map() }, params: { names, make } });
       return;
     }
     const inst: ModScope = { name: u.module, entities: new Map() };
@@ -257,10 +269,10 @@ export class ScopeBuilder {
         }),
       );
       const info: InstInfo = { prefix: u.name === null ? '' : `${u.name}!`, params: false };
-      this.populate(inst, this.loader.get(u.module, u.loc), { kind: 'inst', outer: scope, subst, info }, new Set(), false);
+      this.populate(inst, this.loader.get(u.module, u.loc), { kind: 'inst', outer: scope, subst, info }, new Set(), false, true);
     }
-    if (u.name !== null) scope.entities.set(u.name, { kind: 'inst', scope: inst });
-    else for (const [k, ent] of inst.entities) if (ent.kind === 'def' || ent.kind === 'builtin') scope.entities.set(k, ent);
+    if (u.name !== null) target.entities.set(u.name, { kind: 'inst', scope: inst });
+    else for (const [k, ent] of inst.entities) if (ent.kind === 'def' || ent.kind === 'builtin') target.entities.set(k, ent);
   }
 }
 
@@ -352,5 +364,28 @@ export function applyCfg(scope: ModScope, constants: ReadonlyMap<string, CfgCons
       if (ent === undefined) throw new TlaError('cfg', `The configuration substitutes for ${name}, which is not declared in the spec`);
       scope.entities.set(name, target);
     }
+  }
+}
+
+/**
+ * A module's own names over the names it shares with the modules that extend it: its LOCAL definitions are
+ * found here first and never reach the shared map; everything else is read from (and stays in) the shared map.
+ */
+class OverlayMap extends Map<string, Entity> {
+  constructor(private readonly base: Map<string, Entity>) {
+    super();
+  }
+  override get(k: string): Entity | undefined {
+    return super.get(k) ?? this.base.get(k);
+  }
+  override has(k: string): boolean {
+    return super.has(k) || this.base.has(k);
+  }
+  override *[Symbol.iterator](): MapIterator<[string, Entity]> {
+    for (const e of this.base) if (!super.has(e[0])) yield e;
+    yield* super.entries();
+  }
+  override entries(): MapIterator<[string, Entity]> {
+    return this[Symbol.iterator]();
   }
 }

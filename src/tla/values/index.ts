@@ -4,7 +4,7 @@ import { compare, equals } from './core.js';
 import { fingerprint, fingerprintState } from './hash.js';
 import { printValue } from './print.js';
 import { fromJson, toItf, toJson } from './json.js';
-import { permute } from './permute.js';
+import { permute, permuter } from './permute.js';
 
 export type * from './types.js';
 export type { State };
@@ -13,7 +13,7 @@ export * from './lazy.js';
 export { fingerprint, fingerprintState, fingerprintLanes } from './hash.js';
 export { printValue } from './print.js';
 export { fromJson, toItf, toJson } from './json.js';
-export { permute } from './permute.js';
+export { permute, permuter } from './permute.js';
 
 export const valueOps: ValueOps = {
   fingerprint,
@@ -25,5 +25,6 @@ export const valueOps: ValueOps = {
   toItf,
   fromJson,
   permute,
+  permuter,
 };
 

@@ -99,4 +99,5 @@ export const fakeOps: ValueOps = {
   toItf: (v) => (typeof v === 'number' ? { '#bigint': String(v) } : v),
   fromJson: (j) => j as Value,
   permute: (v) => v,
+  permuter: () => (v) => v,
 };
