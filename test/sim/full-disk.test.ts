@@ -27,7 +27,8 @@ describe('simulated full disk', () => {
 describe('simulated full disk at a participant (R = 2, ackReplicas 2)', () => {
   it('the participant nacks the push (replNack) and the delivery is answered 452 at once, not after the proxy RPC timeout (5 s)', () => {
     const kinds = new Map<string, string>(); // objectId@ts of each push n2 received → message or tombstone
-    const firstNacks = new Map<string, number>(); // msgId → when the first nack of a message version arrived
+    const targetCounts = new Map<string, number>(); // objectId@ts → how many replicas the version targets
+    const firstNacks = new Map<string, { at: number; targets: number }>(); // msgId → the first nack of a message version
     const acks: { code: number; t: number; msgId: string }[] = [];
     const key = (objectId: string, ts: unknown) => `${objectId}@${JSON.stringify(ts)}`;
     const r = runSimulation(
@@ -37,10 +38,13 @@ describe('simulated full disk at a participant (R = 2, ackReplicas 2)', () => {
           if (world.now >= 3000) world.fullDisks.add('n2'); // once n2 is up and serving (its boot write succeeded)
           if (input.kind !== 'message') return undefined;
           const m = input.message;
-          if (m.kind === 'replPush') kinds.set(key(m.object.id, m.object.ts), m.object.value.kind);
+          if (m.kind === 'replPush') {
+            kinds.set(key(m.object.id, m.object.ts), m.object.value.kind);
+            targetCounts.set(key(m.object.id, m.object.ts), m.object.replicas.length);
+          }
           if (m.kind === 'replNack' && kinds.get(key(m.objectId, m.ts)) === 'message') {
             const msgId = m.objectId.split('/').at(-1) ?? '';
-            if (!firstNacks.has(msgId)) firstNacks.set(msgId, world.now);
+            if (!firstNacks.has(msgId)) firstNacks.set(msgId, { at: world.now, targets: targetCounts.get(key(m.objectId, m.ts)) ?? 0 });
           }
           return undefined;
         },
@@ -56,9 +60,15 @@ describe('simulated full disk at a participant (R = 2, ackReplicas 2)', () => {
     );
     expect(firstNacks.size).toBeGreaterThan(0);
     // The delivery whose copy n2 refused hears 452 within 50 ms of the nack (no clock skew here), where it
-    // waited for the proxy's 5 s RPC timeout (451) before the nack existed.
-    const late = [...firstNacks].filter(([msgId, at]) => !acks.some((a) => a.msgId === msgId && a.code === 452 && Math.abs(a.t - at) <= 50));
+    // waited for the proxy's 5 s RPC timeout (451) before the nack existed. Rule 10 rejects only callers that
+    // can no longer reach ackReplicas (2) copies: a version with more targets (a client's retry of a message
+    // an earlier attempt left on another node, e.g. by a parallel push whose coordinator's write failed, goes
+    // to the chosen nodes plus that copy's replicas) may still be answered 250 by the other two — also at once.
+    const answered = (msgId: string, at: number, codes: readonly number[]) => acks.some((a) => a.msgId === msgId && codes.includes(a.code) && Math.abs(a.t - at) <= 50);
+    const late = [...firstNacks].filter(([msgId, n]) => !answered(msgId, n.at, n.targets > 2 ? [452, 250] : [452]));
     expect(late, JSON.stringify(late.slice(0, 5))).toEqual([]);
+    // Not vacuous: some nacked delivery could not reach two copies and was refused promptly.
+    expect([...firstNacks].filter(([msgId, n]) => n.targets <= 2 && answered(msgId, n.at, [452])).length).toBeGreaterThan(0);
     const all = checkers.checkAll(r);
     expect(all.filter((c) => !c.ok).map((c) => `${c.name}: ${c.examples.join('; ')}`)).toEqual([]);
   });
