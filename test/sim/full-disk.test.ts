@@ -55,9 +55,12 @@ describe('simulated full disk at a participant (R = 2, ackReplicas 2)', () => {
       },
     );
     expect(firstNacks.size).toBeGreaterThan(0);
-    // The delivery whose copy n2 refused hears 452 within 50 ms of the nack (no clock skew here), where it
-    // waited for the proxy's 5 s RPC timeout (451) before the nack existed.
-    const late = [...firstNacks].filter(([msgId, at]) => !acks.some((a) => a.msgId === msgId && a.code === 452 && Math.abs(a.t - at) <= 50));
+    // The delivery whose copy n2 refused is answered within 50 ms of the nack (no clock skew here), where it
+    // waited for the proxy's 5 s RPC timeout (451) before the nack existed: 452, or 250 when the other targets
+    // still make ackReplicas copies (a client's retry stored through n3 whose targets n1, n3 were merged with
+    // the first copy's replica n2: three targets, ackNeeded 2, so n2's refusal does not doom it).
+    const late = [...firstNacks].filter(([msgId, at]) => !acks.some((a) => a.msgId === msgId && (a.code === 452 || a.code === 250) && Math.abs(a.t - at) <= 50));
+    expect(acks.filter((a) => a.code === 452).length).toBeGreaterThan(0); // the nack still turns some deliveries into a prompt 452
     expect(late, JSON.stringify(late.slice(0, 5))).toEqual([]);
     const all = checkers.checkAll(r);
     expect(all.filter((c) => !c.ok).map((c) => `${c.name}: ${c.examples.join('; ')}`)).toEqual([]);
