@@ -53,7 +53,8 @@ describe('seeded bugs caught by validation against MailStore', () => {
   // at the coordinator lets the participant's ack arrive first. Counting the coordinator's copy before it is
   // durable then tells the proxy its copy is stored at the coordinator (Deliver) when it is not yet.
   const slowCoordinatorDisk = (seed: number): SimConfig => ({ ...config(seed), diskServiceMsByNode: { n1: 30, n2: 30, n3: 30 } });
-  for (const seed of [1, 2]) {
+  // Seeds where the slow disk lets an ack overtake the coordinator's write (seed 2 stopped doing so after the merges).
+  for (const seed of [1, 3]) {
     it(`the coordinator counts its own copy before it is durable (coordinatorAckBeforePersist), seed ${seed}: a Deliver before the coordinator's Store`, async () => {
       await expectCaughtAtDeliver(slowCoordinatorDisk(seed), { coordinatorAckBeforePersist: true });
     });
