@@ -272,9 +272,20 @@ export function spreadBound(r: SimResult, maxNodes: number): CheckResult {
 }
 
 /**
- * The standard battery. `spreadMaxNodes` defaults to spread × 2 (each of `spread` fragments replicated
- * twice, the default replication factor, DESIGN.md §4); `ackedCopiesMin` defaults to the cluster's
- * ackReplicas (min(2, R); 1 on the unreplicated path).
+ * The default for `spreadBound`: each of `spread` fragments replicated R times, so spread × R nodes, and never
+ * below spread × 2 (the bound before R = 3 existed; kept for R ≤ 2 and the unreplicated path, so no run's
+ * check got looser). With R > spread a store cannot stay within `spread` nodes at all: the coordinator comes
+ * from the spread and the further copies go where the choice finds room (replica-choice.ts), and a store in a
+ * view of exactly R live nodes must use all of them whatever the user's fragments are (the kept trace
+ * replication-takeover-r3-5-nodes: two of five nodes down, R = 3, user0 on 5 nodes).
+ */
+export function defaultSpreadMaxNodes(node: SimResult['config']['node']): number {
+  return node.spread * Math.max(2, node.replicas ?? 0);
+}
+
+/**
+ * The standard battery. `spreadMaxNodes` defaults to `defaultSpreadMaxNodes` (spread × max(2, R), DESIGN.md
+ * §4); `ackedCopiesMin` defaults to the cluster's ackReplicas (min(2, R); 1 on the unreplicated path).
  */
 export function checkAll(r: SimResult, opts: { spreadMaxNodes?: number; ackedCopiesMin?: number } = {}): CheckResult[] {
   return [
@@ -288,7 +299,7 @@ export function checkAll(r: SimResult, opts: { spreadMaxNodes?: number; ackedCop
     byteIdenticalBodies(r),
     deletedNeverReappears(r),
     listingsAgree(r),
-    spreadBound(r, opts.spreadMaxNodes ?? r.config.node.spread * 2),
+    spreadBound(r, opts.spreadMaxNodes ?? defaultSpreadMaxNodes(r.config.node)),
   ];
 }
 

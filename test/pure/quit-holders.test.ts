@@ -37,13 +37,31 @@ describe('POP QUIT with deletions (B8)', () => {
     const info: Extract<Message, { kind: 'userInfo' }> = { kind: 'userInfo', rid, user: 'alice', status: 'ok', mailMap: ['n2', 'n3', 'n4', 'n5'], load: { pending: 0, at: 0 } };
     onQuitLookupDone(c2, p1, call as Extract<typeof call, { kind: 'quitLookup' }>, info);
     const deletes = sent(c2).map((s) => ({ to: s.to, m: s.message as Extract<Message, { kind: 'deleteMsgs' }> }));
-    // Deletes go to the nodes that listed m1 (they hold it and coordinate its tombstone) ...
-    expect(deletes.map((d) => d.to)).toEqual(['n2', 'n3']);
+    // Deletes go to the nodes that listed m1 and (this cluster is unreplicated: no tombstones, B13) to the
+    // holders the listing never saw ...
+    expect(deletes.map((d) => d.to)).toEqual(['n2', 'n3', 'n4', 'n5']);
     for (const d of deletes) {
       expect(d.m).toMatchObject({ kind: 'deleteMsgs', msgIds: ['m1'] });
-      // ... and name every holder, so the tombstone also reaches the copy the listing never saw.
+      // ... and name every holder, so with replication the tombstone also reaches the copy the listing never saw.
       expect(d.m.holders).toEqual(['n2', 'n3', 'n4', 'n5']);
     }
+  });
+
+  it('B13: without replication, a holder unreachable while listing gets the deletes itself; one that answered without them does not', () => {
+    // The kept trace mail-maps-loss-crash-4-nodes (R = 0): the first attempt of m1 was stored on n3 (its 250
+    // lost), the retry on n4 (250). The session listed m1 from n3 while n4 did not answer; QUIT deleted n3's
+    // copy only, said +OK, and n4's copy was listed again by every node.
+    const partial: PopSession = { ...session, mailMap: ['n2', 'n3', 'n4'], unreachable: ['n4'], maildrop: [{ msgId: 'm1', sizeBytes: 1, nodes: ['n3'] }], marked: ['m1'] };
+    const deletesFor = (c1: StepCtx, c2: StepCtx): [string, readonly string[]][] => {
+      const p1 = onPopQuit(c1, withSession(emptyProxyState(), 's1', partial), view, 's1');
+      const call = p1.calls.entries()[0][1].call;
+      onQuitLookupDone(c2, p1, call as Extract<typeof call, { kind: 'quitLookup' }>, 'timeout');
+      return sent(c2).map((x) => [x.to, (x.message as Extract<Message, { kind: 'deleteMsgs' }>).msgIds]);
+    };
+    expect(deletesFor(ctx(), ctx())).toEqual([['n3', ['m1']], ['n4', ['m1']]]); // n2 answered the listing without m1
+    // With replication the tombstone reaches n4 through `holders` (B8): no extra delete call.
+    const rctx = (): StepCtx => newStepCtx('n1', { now: 0, entropy: 0 }, { ...config, replicas: 2 }, { pending: 0, at: 0 }, 1, 100);
+    expect(deletesFor(rctx(), rctx())).toEqual([['n3', ['m1']]]);
   });
 
   it('without an answer from the manager, the login mail map and the listing still name the holders', () => {

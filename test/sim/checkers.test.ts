@@ -107,4 +107,19 @@ describe('checkers', () => {
     expect(checkers.byteIdenticalBodies(r).examples).toEqual(['n2 returned a different body for m1 (7 bytes, sent 8)']);
     expect(checkers.listingsAgree(r).ok).toBe(false);
   });
+
+  it("checkAll's spreadBound allows spread × R nodes per user when R > 2, and still spread × 2 otherwise", () => {
+    // A user's mail on 5 of 5 nodes with spread 2: R = 3 puts each store on 3 nodes (more than the spread),
+    // and with two nodes down every store must use the 3 live ones (kept trace replication-takeover-r3-5-nodes).
+    const spreadOf = (replicas: number, holders: string[]): boolean | undefined => {
+      const r = { ...resultWith(() => undefined), config: makeConfig({ nodes: 7, node: { spread: 2, replicas } }), holders: new Map([['user0', holders]]), phases: { workloadCompleted: true, finalCheckCompleted: true } } as unknown as SimResult;
+      return checkers.checkAll(r).find((c) => c.name === 'spreadBound')?.ok;
+    };
+    const five = ['n1', 'n2', 'n3', 'n4', 'n5'];
+    expect(spreadOf(3, five)).toBe(true);
+    expect(spreadOf(3, [...five, 'n6', 'n7'])).toBe(false); // 7 > 2 × 3
+    expect(spreadOf(2, five)).toBe(false); // 5 > 2 × 2, as before
+    expect(spreadOf(0, five)).toBe(false); // the unreplicated path keeps spread × 2
+    expect(spreadOf(2, five.slice(0, 4))).toBe(true);
+  });
 });

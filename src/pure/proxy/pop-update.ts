@@ -1,6 +1,7 @@
 // POP DELE / RSET / QUIT (RFC 1939 §5–6): DELE only marks, RSET unmarks, QUIT enters the UPDATE state and
 // asks the user manager for the current mail map, then sends the deletes to every node that listed a marked
-// message (each tombstone also goes to the mail map's nodes, B8); QUIT is answered when all of them have
+// message (each tombstone also goes to the mail map's nodes, B8; without replication, holders whose listing
+// was not seen get the deletes themselves, B13); QUIT is answered when all of them have
 // acknowledged, or with an error if some failed or timed out (the undeleted messages reappear next time).
 import type { ClientReply } from '../client.js';
 import type { Message } from '../messages.js';
@@ -54,7 +55,7 @@ interface NodeDeletes {
  * listers get the message as `covered` and add a tombstone only for replicas the holders miss. So a message
  * costs one replicated delete, not one per copy.
  */
-function deletesByNode(ctx: StepCtx, s: PopSession): [NodeId, NodeDeletes][] {
+function deletesByNode(ctx: StepCtx, s: PopSession, holders: readonly NodeId[]): [NodeId, NodeDeletes][] {
   const by = new Map<NodeId, NodeDeletes>();
   const at = (n: NodeId): NodeDeletes => {
     const d = by.get(n) ?? { msgIds: [], covered: [] };
@@ -66,6 +67,14 @@ function deletesByNode(ctx: StepCtx, s: PopSession): [NodeId, NodeDeletes][] {
     if (!s.marked.includes(e.msgId) || e.nodes.length === 0) continue;
     const primary = !replicated ? undefined : e.nodes.includes(ctx.self) ? ctx.self : [...e.nodes].sort(compareNodeId)[0];
     for (const n of e.nodes) (primary === undefined || n === primary ? at(n).msgIds : at(n).covered).push(e.msgId);
+  }
+  if (!replicated) {
+    // No tombstones on this path: a copy is deleted only where the delete goes. A holder whose listing we did
+    // not see (unreachable while gathering, or missing from the login's mail map) may hold a copy of a marked
+    // message (a client's retry stored there, B8), so it gets every marked message (B13). One that answered
+    // without them held none then; a copy stored later is the residual race of B8.
+    const answered = s.mailMap.filter((n) => !s.unreachable.includes(n));
+    for (const n of holders) if (!answered.includes(n) && !by.has(n)) at(n).msgIds.push(...s.marked);
   }
   return [...by.entries()].sort((a, b) => compareNodeId(a[0], b[0]));
 }
@@ -108,7 +117,7 @@ export function onQuitLookupDone(ctx: StepCtx, proxy: ProxyState, call: Extract<
   if (s === undefined || s.kind !== 'pop' || s.phase !== 'quitLookup') return proxy;
   const holders = knownHolders(s, r === 'timeout' || r.status !== 'ok' ? [] : r.mailMap);
   let p = proxy;
-  const groups = deletesByNode(ctx, s);
+  const groups = deletesByNode(ctx, s, holders);
   for (const [to, d] of groups) {
     const covered = d.covered.length === 0 ? {} : { covered: d.covered };
     p = startCall(ctx, p, { kind: 'delete', session: call.session, to }, (rid) => ({ kind: 'deleteMsgs', rid, user: s.user, msgIds: d.msgIds, holders, ...covered }));
