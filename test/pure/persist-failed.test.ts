@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyHardState, provisionUsers } from '../../src/pure/hard-state.js';
 import type { ClientReply, NodeConfig } from '../../src/pure/io.js';
-import { Cluster, verifierOf } from './driver.js';
+import { NodeCluster as Cluster, verifierOf } from '../support/node-cluster.js';
 
 const nodes = ['n1', 'n2', 'n3'];
 const seeded = () => provisionUsers(emptyHardState(), { prefix: 'user', count: 20, verifier: verifierOf('pw') });
@@ -34,7 +34,7 @@ describe.each(configs)('a failed durable write (%s)', (_name, config) => {
     expect(r).toMatchObject({ kind: 'smtpData', code: 452, text: '4.3.1 insufficient system storage' });
     expect(r?.kind === 'smtpData' ? r.results.map((x) => x.code) : []).toEqual([452, 452]);
     // Nothing reached any disk.
-    for (const n of nodes) expect(c.disks.get(n)?.fragments.size ?? 0).toBe(0);
+    for (const n of nodes) expect(c.disk(n).fragments.size).toBe(0);
   });
 
   it('the disk frees up: the same node stores the next message (250) and it is durable', () => {
@@ -47,7 +47,7 @@ describe.each(configs)('a failed durable write (%s)', (_name, config) => {
     c.client('n2', 's2', { kind: 'smtpData', sender: 'x', recipients: ['user4'], body: 'two' });
     c.deliverAll();
     expect(lastReply(c, 's2')).toMatchObject({ code: 250 });
-    const held = nodes.filter((n) => c.disks.get(n)?.fragments.get('user4') !== undefined);
+    const held = nodes.filter((n) => c.disk(n).fragments.get('user4') !== undefined);
     expect(held.length).toBe(config.replicas ?? 1);
   });
 
@@ -73,7 +73,7 @@ describe.each(configs)('a failed durable write (%s)', (_name, config) => {
     const quit = lastReply(c, 'p1');
     expect(quit).toMatchObject({ kind: 'popQuit', ok: false });
     expect(quit?.kind === 'popQuit' ? quit.text : '').toContain('[SYS/TEMP]');
-    const held = nodes.filter((n) => c.disks.get(n)?.fragments.get('user5')?.has(msgId ?? '') === true);
+    const held = nodes.filter((n) => c.disk(n).fragments.get('user5')?.has(msgId ?? '') === true);
     expect(held.length).toBe(config.replicas ?? 1);
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultReplicationLimits, tombstoneRetentionMs, type ReplicationLimits } from '../../src/pure/replication/limits.js';
 import { messageObjectId, type ObjectValue } from '../../src/pure/replication/objects.js';
 import { readObject } from '../../src/pure/replication/replication.js';
-import { Net } from './net.js';
+import { ReplicationNet as Net } from '../support/replication-net.js';
 
 const limits = defaultReplicationLimits;
 const msg = (n: number): ObjectValue => ({ kind: 'message', user: 'alice', msgId: `m${n}`, body: `hello ${n}`, sizeBytes: 7 });
@@ -23,7 +23,7 @@ function cluster(n = 3, l: ReplicationLimits = limits): Net {
 function settle(net: Net): void {
   for (let i = 0; i < 100; i++) {
     let moved = false;
-    for (const id of net.ids) while (net.isUp(id) && net.node(id).disk.length > 0) (net.completeDisk(id), (moved = true));
+    for (const id of net.ids) while (net.isUp(id) && net.writesInFlight(id) > 0) (net.completeDisk(id), (moved = true));
     while (net.inflight.length > 0) (net.deliver(0), (moved = true));
     if (!moved) return;
   }
@@ -43,7 +43,7 @@ describe('replication scenarios', () => {
     expect(durableRefs(net)).toEqual(['s1']);
     expect(net.recordsWritten - before).toBe(3); // object + log at n1, object at n2 (the last replica does not log)
     expect(net.objectAt('n2', oid(1))?.value).toEqual(msg(1));
-    expect(net.node('n1').state?.hard.log.size).toBe(0); // retired
+    expect(net.replicaState('n1')?.hard.log.size).toBe(0); // retired
   });
 
   it('ack=1 (paper mode): the coordinator answers once its own copy is durable', () => {
@@ -81,11 +81,11 @@ describe('replication scenarios', () => {
     net.crash('n1');
     settle(net);
     expect(net.objectAt('n3', oid(1))).toBeUndefined();
-    expect(net.node('n2').state?.hard.log.size).toBe(1); // n2 logged: n3 was still remaining
+    expect(net.replicaState('n2')?.hard.log.size).toBe(1); // n2 logged: n3 was still remaining
     net.advance(limits.takeoverAfterMs + 1);
     settle(net);
     expect(net.objectAt('n3', oid(1))?.value).toEqual(msg(1));
-    expect(net.node('n2').state?.hard.log.size).toBe(0);
+    expect(net.replicaState('n2')?.hard.log.size).toBe(0);
   });
 
   it('a restarted coordinator resumes pushing from its log', () => {
@@ -98,7 +98,7 @@ describe('replication scenarios', () => {
     net.boot('n1');
     settle(net);
     expect(net.objectAt('n2', oid(1))?.value).toEqual(msg(1));
-    expect(net.node('n1').state?.hard.log.size).toBe(0);
+    expect(net.replicaState('n1')?.hard.log.size).toBe(0);
   });
 
   it('a silent replica gets re-pushed with capped exponential backoff until it acknowledges', () => {
@@ -170,14 +170,14 @@ describe('replication scenarios', () => {
     settle(net);
     expect(net.objectAt('n1', oid(1))).toBeUndefined();
     net.boot('n3');
-    const s3 = net.node('n3').state!;
+    const s3 = net.replicaState('n3')!;
     expect(readObject(s3, oid(1))).toBeUndefined(); // quarantined: invisible to readers
     expect(s3.hard.quarantine.size).toBe(3);
     for (let i = 0; i < 5; i++) {
       settle(net);
       net.advance(limits.reconcileRetryMs);
     }
-    const after = net.node('n3').state!;
+    const after = net.replicaState('n3')!;
     expect(after.hard.quarantine.size).toBe(0);
     expect(after.hard.objects.get(oid(1))).toBeUndefined(); // the delete it missed is honoured
     expect(readObject(after, oid(2))?.value).toEqual(msg(2));
