@@ -48,4 +48,46 @@ describe('B8: a delete reaches every copy of a message, even one on replicas the
     expect(h.holders(user)).toEqual([]);
     for (const n of h.up()) expect(h.list(n, user)).not.toContain(msgId);
   });
+
+  it('B12: a delete made on one side of a partition reaches the retry\'s copy stored on the other side, once the partition heals', () => {
+    const h = new SimHarness({ nodes: 6, replicas: 2, users: 50, seed: 3 });
+    h.bootAll();
+    h.run(5_000);
+    const user = 'user7';
+    const body = 'Message-ID: <retry-2@x>\r\nSubject: hello\r\n\r\nhi\r\n';
+    const manager = managerOf(h.state('n1').userMap, user);
+    const proxy = h.up().find((n) => n !== manager)!;
+    const ack = h.request(proxy, { kind: 'smtpData', sender: 'a@b', recipients: [user], body, clientMsgId: '<retry-2@x>' });
+    expect(ack?.kind === 'smtpData' && ack.code).toBe(250);
+    const msgId = ack?.kind === 'smtpData' ? ack.results[0].msgId! : '';
+    h.run(2_000);
+    const first = h.holders(user);
+    expect(first).toHaveLength(2);
+    // A partition splits off C and D (neither holds the first copy, nor is the proxy or the manager); both sides
+    // install their own views.
+    const [c, d] = h.up().filter((n) => !first.includes(n) && n !== proxy && n !== manager);
+    expect(d).toBeDefined();
+    h.partition([h.up().filter((n) => n !== c && n !== d), [c, d]]);
+    h.run(15_000);
+    expect(h.state(c).members.includes(proxy)).toBe(false);
+    // The client's retry lands on C's side and is stored there (C, D): a second replica set nobody on the
+    // other side ever hears of.
+    const stored = h.state(first[0]).hard.fragments.get(user)!.get(msgId)!;
+    const storeMsg: Message = { kind: 'storeMsg', rid: 9_998, user, msg: stored, replicas: [c, d] };
+    h.injectInput(c, { kind: 'message', from: d, message: storeMsg });
+    h.run(2_000);
+    expect(h.holders(user).sort()).toEqual([...first, c, d].sort());
+    // On the other side a POP session lists the first copy, deletes it, and QUIT succeeds, all during the split.
+    const session = h.newSession('p');
+    expect(h.request(proxy, { kind: 'popAuth', user, password: PASSWORD }, session)).toMatchObject({ kind: 'popAuth', ok: true });
+    expect(h.request(proxy, { kind: 'popDele', msgId }, session)).toMatchObject({ ok: true });
+    expect(h.request(proxy, { kind: 'popQuit' }, session)).toMatchObject({ kind: 'popQuit', ok: true, deleted: 1 });
+    h.run(2_000);
+    expect(h.holders(user).sort()).toEqual([c, d].sort());
+    // The partition heals; past the tombstones' collection (31 s after the delete retired) nothing may be left.
+    h.heal();
+    h.run(60_000);
+    expect(h.holders(user)).toEqual([]);
+    for (const n of h.up()) expect(h.list(n, user)).not.toContain(msgId);
+  });
 });
