@@ -1,5 +1,5 @@
 // Long property sweeps split into shards (PROPERTY_FROM, docs/properties.md) and are not cut off by vitest's
-// timeout (propertyTimeoutMs): the shards of one sweep run exactly its cases, and a failure found in a shard
+// timeout (propertyTimeoutMs: none for a sweep): the shards of one sweep run exactly its cases, and a failure found in a shard
 // prints a PROPERTY_PATH that replays without PROPERTY_FROM.
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -48,10 +48,10 @@ describe('property sweeps in shards', () => {
     expect(path?.split(':')[0]).toBe('33');
   });
 
-  it('the timeout grows with PROPERTY_RUNS and never falls below the suite default', () => {
+  it('a sweep beyond the CI runs has no timeout; the CI runs keep vitest\'s', () => {
     delete process.env.PROPERTY_RUNS;
-    expect(propertyTimeoutMs(300)).toBe(120_000);
+    expect(propertyTimeoutMs()).toBeUndefined();
     process.env.PROPERTY_RUNS = '10000';
-    expect(propertyTimeoutMs(300)).toBe(3_000_000);
+    expect(propertyTimeoutMs()).toBe(0);
   });
 });
