@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultReplicationLimits, tombstoneRetentionMs, type ReplicationLimits } from '../../src/pure/replication/limits.js';
 import { messageObjectId, type ObjectValue } from '../../src/pure/replication/objects.js';
-import { readObject } from '../../src/pure/replication/replication.js';
+import { readObject, type ReplicationInput } from '../../src/pure/replication/replication.js';
+import type { Input } from '../../src/pure/io.js';
 import { ReplicationNet as Net } from '../support/replication-net.js';
 
 const limits = defaultReplicationLimits;
@@ -182,5 +183,29 @@ describe('replication scenarios', () => {
     expect(after.hard.objects.get(oid(1))).toBeUndefined(); // the delete it missed is honoured
     expect(readObject(after, oid(2))?.value).toEqual(msg(2));
     expect(readObject(after, oid(3))?.value).toEqual(msg(3));
+  });
+
+  it('B12: tombstones handed to newcomers after a merge; a newcomer never logs them, so it cannot retire the delete\'s push to a replica that is down', () => {
+    const net = cluster(4);
+    settle(net);
+    net.update('n1', 's1', msg(1), ['n1', 'n2'], 2);
+    settle(net);
+    net.crash('n2');
+    net.update('n1', 'd1', tomb(1), ['n1', 'n2'], 1); // n2 is down: n1 keeps pushing the delete to it
+    settle(net);
+    // A view brings n3 and n4 in (a healed partition): n1, the tombstone's first live replica, hands it to them.
+    const joined: ReplicationInput = { kind: 'membersJoined', nodes: ['n3', 'n4'], members: ['n1', 'n3', 'n4'] };
+    net.stepNow('n1', joined as unknown as Input);
+    settle(net);
+    for (const n of ['n3', 'n4']) expect(net.objectAt(n, oid(1))?.value).toEqual(tomb(1));
+    expect(net.replicaState('n3')?.hard.log.size).toBe(0);
+    expect(net.replicaState('n4')?.hard.log.size).toBe(0);
+    // Long past any takeover: n1 still pushes the delete to n2, which gets it when it is back.
+    net.advance(limits.takeoverAfterMs * 2);
+    settle(net);
+    expect(net.replicaState('n1')?.hard.log.size).toBe(1);
+    net.boot('n2');
+    expect(net.healAndSettle(limits.pushRetryMaxMs * 10)).toBeGreaterThanOrEqual(0);
+    expect(net.objectAt('n2', oid(1))?.value).toEqual(tomb(1));
   });
 });

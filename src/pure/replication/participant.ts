@@ -36,7 +36,10 @@ export function onPush(ctx: Ctx, s0: ReplicationState, from: NodeId, pushed: Ver
   // so one participant besides the coordinator can take over pushing.
   const others = remaining.filter((n) => n !== ctx.self && n !== from);
   const last = [...remaining].sort(compareNodeId).at(-1) === ctx.self;
-  const entry: LogEntry | undefined = others.length === 0 || last ? undefined : { ts: object.ts, objectId: object.id, targets: pushed.replicas, remaining: others };
+  // A node outside the update's targets (a tombstone handed to a newcomer, B12) never logs: its takeover would
+  // retire the targets' own entries while their pushes still wait for a replica that is down.
+  const outside = !pushed.replicas.includes(ctx.self);
+  const entry: LogEntry | undefined = others.length === 0 || last || outside ? undefined : { ts: object.ts, objectId: object.id, targets: pushed.replicas, remaining: others };
   const key = entry === undefined ? undefined : entryKey(object.id, object.ts);
   traceRepl(ctx, 'ReplApply', { node: ctx.self, objectId: object.id, ts: describeTimestamp(object.ts), from });
   let next = persistRepl(ctx, s, { kind: 'replPut', object, entry }, { kind: 'put', objectId: object.id, ts: object.ts, key });
