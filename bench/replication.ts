@@ -5,12 +5,13 @@
 //   - RPC messages per delivered message;
 //   - convergence time after heal: virtual ms from the end of a fault phase (loss, duplication, crashes)
 //     until every replica agrees and every log entry retired (bound: takeoverAfterMs + pushRetryMaxMs).
-// It drives the replication manager alone through the in-test network driver (test/replication/net.ts),
+// It drives the replication manager alone through the shared test driver's hand-scheduled replication cluster
+// (test/support/replication-net.ts),
 // with zero-latency disks and network, so the numbers are protocol costs, not hardware.
 //   npm run bench:replication   (or: npx tsc -p tsconfig.json && node dist/bench/replication.js [--messages M] [--seed S])
 import { convergenceBoundMs, defaultReplicationLimits } from '../src/pure/replication/limits.js';
 import { mix32 } from '../src/pure/hash.js';
-import { Net } from '../test/replication/net.js';
+import { ReplicationNet as Net } from '../test/support/replication-net.js';
 import { makeConfig, runSimulation } from '../src/sim/index.js';
 import { numberFlag } from './flags.js';
 
@@ -40,8 +41,7 @@ function drain(net: Net, onStep?: () => void): void {
   for (;;) {
     let moved = false;
     for (const id of ids) {
-      const n = net.node(id);
-      while (net.isUp(id) && n.disk.length > 0) {
+      while (net.isUp(id) && net.writesInFlight(id) > 0) {
         net.completeDisk(id);
         moved = true;
       }
@@ -92,7 +92,7 @@ function convergence(r: number, messages: number, seed: number): number {
     if (rand() < 0.01) for (const id of ids) if (!net.isUp(id)) net.boot(id);
     net.advance(Math.floor(rand() * 50));
   }
-  return net.heal(convergenceBoundMs(defaultReplicationLimits) * 4, 10);
+  return net.healAndSettle(convergenceBoundMs(defaultReplicationLimits) * 4, 10);
 }
 
 /** The whole node in the simulator: disk writes (persist effects made durable) per acknowledged message. */

@@ -11,7 +11,7 @@
 // The second test keeps the property honest: placement that ignores or misreads load must fail it.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { propertyParams, propertyRuns, propertySeed } from './support/fc-params.js';
+import { propertyParams, propertyRuns, propertySeed, propertyTimeoutMs } from './support/fc-params.js';
 import { clusterArb, peakQueue, workloadArb, type LoadCase } from './support/load-cases.js';
 import { loadInverted } from './support/mutations.js';
 import type { NodeReducer } from '../src/sim/index.js';
@@ -47,9 +47,11 @@ function dynamicNoWorse(c: Case): void {
 }
 
 describe('foundation property 4: load balancing on heterogeneous disks', () => {
+  // ~60 ms a case on an idle core: `PROPERTY_RUNS=10000` (the local sweep, docs/properties.md) runs without a
+  // timeout instead of hitting vitest's 120 s.
   it(`${NAME} (${propertyRuns()} runs)`, () => {
     fc.assert(fc.property(caseArb, dynamicNoWorse), propertyParams<[Case]>(NAME, { file: FILE }));
-  });
+  }, propertyTimeoutMs());
 
   it('property 4 catches load-blind placement: inverted load samples, and the random policy, lose to static', () => {
     const runs = 60;

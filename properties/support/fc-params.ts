@@ -1,6 +1,7 @@
 // fast-check parameters shared by the foundation properties: a fixed seed and 200 runs by default,
 // overridden by env SEED and PROPERTY_RUNS (CI uses the defaults, so every CI run checks the same cases)
-// and PROPERTY_PATH (replay one counterexample);
+// and PROPERTY_PATH (replay one counterexample); PROPERTY_FROM=k starts at run k of the seed's sequence (a shard of a
+// long sweep, see propertyFrom); long sweeps run without a timeout (propertyTimeoutMs);
 // a failing run's simulation is re-recorded to traces/failures/ and the message says how to replay it.
 import type { Parameters } from 'fast-check';
 import type { SimConfig } from '../../src/sim/index.js';
@@ -28,6 +29,27 @@ export function propertyRuns(defaultRuns = DEFAULT_RUNS): number {
   return envInt('PROPERTY_RUNS') ?? defaultRuns;
 }
 
+/**
+ * PROPERTY_FROM=k: skip the first k generated cases of the seed's sequence (generation only: skipped cases are
+ * not run), so `SEED=s PROPERTY_FROM=k PROPERTY_RUNS=n` runs cases k..k+n-1 of what `SEED=s PROPERTY_RUNS=k+n`
+ * would run: a long sweep splits into shards run in parallel (docs/properties.md). A failure's printed
+ * PROPERTY_PATH counts from case 0, so it replays without PROPERTY_FROM. Default 0.
+ */
+export function propertyFrom(): number {
+  const k = envInt('PROPERTY_FROM') ?? 0;
+  if (k < 0) throw new RangeError(`PROPERTY_FROM must be >= 0, got ${k}`);
+  return k;
+}
+
+/**
+ * Test timeout for a property whose runs PROPERTY_RUNS may raise: none (0) when it asks for more runs than CI
+ * does, so a long local sweep (10,000 runs) is never cut off, however loaded the machine (a per-run allowance
+ * of 300 ms still timed out on the shared 2-core machine); vitest's default otherwise.
+ */
+export function propertyTimeoutMs(defaultRuns = DEFAULT_RUNS): number | undefined {
+  return propertyRuns(defaultRuns) > defaultRuns ? 0 : undefined;
+}
+
 export interface PropertyParamsOptions<T> {
   /** The test file, for the replay command (e.g. 'properties/foundation-delivery.test.ts'). */
   readonly file: string;
@@ -47,10 +69,12 @@ export function propertyParams<T extends unknown[]>(name: string, opts: Property
   const numRuns = propertyRuns(opts.defaultRuns);
   // PROPERTY_PATH (printed on failure) jumps straight to the shrunk counterexample: no search, no shrinking.
   const path = process.env.PROPERTY_PATH;
+  const from = propertyFrom();
   return {
     seed,
     numRuns,
-    ...(path !== undefined && path !== '' ? { path, endOnFailure: true } : {}),
+    // fast-check's `path` with one segment k replays from the k-th generated case onwards (pathWalk drops k).
+    ...(path !== undefined && path !== '' ? { path, endOnFailure: true } : from > 0 ? { path: String(from) } : {}),
     reporter: (details) => {
       if (!details.failed) return;
       const lines = [`property "${name}" failed after ${details.numRuns} run(s) (${details.numShrinks} shrinks)`];
@@ -59,7 +83,8 @@ export function propertyParams<T extends unknown[]>(name: string, opts: Property
       if (details.counterexample !== null && opts.toConfig !== undefined) {
         lines.push(...traceLines(name, opts.toConfig(details.counterexample)));
       }
-      lines.push(`  replay the property: SEED=${details.seed} PROPERTY_RUNS=${numRuns} npx vitest run ${opts.file}`);
+      const fromPart = from > 0 ? `PROPERTY_FROM=${from} ` : '';
+      lines.push(`  replay the property: SEED=${details.seed} ${fromPart}PROPERTY_RUNS=${numRuns} npx vitest run ${opts.file}`);
       if (details.counterexamplePath !== null) {
         lines.push(`  just the counterexample: SEED=${details.seed} PROPERTY_PATH=${details.counterexamplePath} npx vitest run ${opts.file}`);
       }

@@ -31,6 +31,12 @@ export interface WorldHooks {
   onNodeDown?(node: number): void;
   /** After every reducer step (checkpoints, invariants). */
   afterStep?(node: number, input: Input): void;
+  /**
+   * Tests that schedule by hand (test/support/world-driver.ts): offered every effect before the world carries
+   * it out; returning true takes it (the test holds a message, a write or a timer and later hands the node its
+   * outcome with `stepNow`). The simulator never sets it.
+   */
+  takeEffect?(node: number, effect: Effect): boolean;
 }
 
 export interface ReducerError {
@@ -201,6 +207,17 @@ export class World<S> {
     this.push(t, { kind: 'input', node, inc: slot.inc, input });
   }
 
+  /**
+   * Step a running node with `input` now, outside the event queue (hand-scheduling tests: a held message
+   * delivered, a held write completed, a timer fired on command). Returns false if the node is down.
+   */
+  stepNow(node: number, input: Input): boolean {
+    const slot = this.nodes[node];
+    if (!slot.up || this.halted) return false;
+    this.step(slot, node, input);
+    return true;
+  }
+
   digests(): Record<NodeId, string> {
     const out: Record<NodeId, string> = {};
     for (const slot of this.nodes) out[slot.id] = this.reducer.digest(slot.state);
@@ -279,6 +296,7 @@ export class World<S> {
   }
 
   private apply(slot: NodeSlot<S>, node: number, e: Effect): void {
+    if (this.hooks.takeEffect !== undefined && this.hooks.takeEffect(node, e)) return;
     const now = this.queue.time;
     switch (e.kind) {
       case 'send':

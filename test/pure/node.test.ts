@@ -5,7 +5,7 @@ import { mix32 } from '../../src/pure/hash.js';
 import type { Effect } from '../../src/pure/io.js';
 import { digestNode, initialNodeState, stepNode } from '../../src/pure/node.js';
 import { traceActions } from '../../src/pure/trace-actions.js';
-import { Cluster, verifierOf } from './driver.js';
+import { NodeCluster as Cluster, verifierOf } from '../support/node-cluster.js';
 import { assertProperty } from './property-config.js';
 
 const config = { nodes: ['n1', 'n2', 'n3'], loadPolicy: 'dynamic', spread: 2, messageSizeMaxBytes: 1000 } as const;
@@ -54,24 +54,18 @@ describe('node reducer', () => {
       c.deliverAll();
       c.client('n1', 's', { kind: 'smtpData', sender: 'x', recipients: ['user1', 'user2', 'user3'], body: 'b' });
       c.deliverAll();
-      return config.nodes.map((n) => digestNode(c.nodes.get(n) ?? initialNodeState())).join('\n');
+      return config.nodes.map((n) => c.digest(n)).join('\n');
     };
     expect(run()).toBe(run());
   });
 
   it('emits only the trace actions listed in trace-actions.ts', () => {
     const c = new Cluster(config);
-    const seen = new Set<string>();
-    const orig = c.step.bind(c);
-    c.step = (node, input) => {
-      const s = c.nodes.get(node) ?? initialNodeState();
-      for (const a of traces(stepNode(s, input, { now: c.now, entropy: 1 }).effects)) seen.add(a);
-      orig(node, input);
-    };
     for (const n of config.nodes) c.boot(n, seeded());
     c.deliverAll();
     c.client('n1', 's', { kind: 'smtpData', sender: 'x', recipients: ['user1'], body: 'b' });
     c.deliverAll();
+    const seen = new Set(c.traces.map((t) => t.action));
     expect(seen.size).toBeGreaterThan(4);
     for (const a of seen) expect(traceActions as readonly string[]).toContain(a);
   });
@@ -86,7 +80,7 @@ describe('node reducer', () => {
       c.deliverAll();
     }
     for (const n of config.nodes) {
-      const known = c.nodes.get(n)?.load.table.keys().sort();
+      const known = c.node(n).load.table.keys().sort();
       expect(known).toEqual(config.nodes.filter((m) => m !== n));
     }
     expect(c.pendingTimers().filter((t) => t.endsWith('load:ring'))).toHaveLength(3);
@@ -117,8 +111,8 @@ describe('node reducer', () => {
           c.client('n2', `p${u}`, { kind: 'popQuit' });
           c.deliverAll(100_000, pick);
         }
-        for (const n of config.nodes) expect(c.nodes.get(n)?.hard.fragments.size).toBe(0);
-        for (const n of config.nodes) expect(c.nodes.get(n)?.manager.mailMap.size).toBe(0);
+        for (const n of config.nodes) expect(c.node(n).hard.fragments.size).toBe(0);
+        for (const n of config.nodes) expect(c.node(n).manager.mailMap.size).toBe(0);
       }),
       60,
       'test/pure/node.test.ts',

@@ -1,6 +1,6 @@
 // Ad-hoc benchmark of the node reducer with the in-test driver (not a test): after `npm run build`,
 // `node --max-semi-space-size=128 dist/test/pure/perf-main.js [deliveries] [distinct recipients]`.
-import { Cluster, verifierOf } from './driver.js';
+import { NodeCluster as Cluster, verifierOf } from '../support/node-cluster.js';
 import { emptyHardState, provisionUsers } from '../../src/pure/hard-state.js';
 
 const nodes = Array.from({ length: 30 }, (_, i) => `n${i + 1}`);
@@ -22,6 +22,7 @@ for (let i = 0; i < N; i++) {
   if (i % 100 === 99) steps += c.deliverAll();
   c.takeLog();
   c.replies.length = 0;
+  c.traces.length = 0;
 }
 steps += c.deliverAll();
 const dt = performance.now() - t0;

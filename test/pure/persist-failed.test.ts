@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyHardState, provisionUsers } from '../../src/pure/hard-state.js';
 import type { ClientReply, NodeConfig } from '../../src/pure/io.js';
-import { Cluster, verifierOf } from './driver.js';
+import { NodeCluster as Cluster, verifierOf } from '../support/node-cluster.js';
 
 const nodes = ['n1', 'n2', 'n3'];
 const seeded = () => provisionUsers(emptyHardState(), { prefix: 'user', count: 20, verifier: verifierOf('pw') });
@@ -35,7 +35,7 @@ describe.each(configs)('a failed durable write (%s)', (_name, config) => {
     expect(r).toMatchObject({ kind: 'smtpData', code: 452, text: '4.3.1 insufficient system storage' });
     expect(r?.kind === 'smtpData' ? r.results.map((x) => x.code) : []).toEqual([452, 452]);
     // Nothing reached any disk.
-    for (const n of nodes) expect(c.disks.get(n)?.fragments.size ?? 0).toBe(0);
+    for (const n of nodes) expect(c.disk(n).fragments.size).toBe(0);
   });
 
   it('the disk frees up: the same node stores the next message (250) and it is durable', () => {
@@ -48,7 +48,7 @@ describe.each(configs)('a failed durable write (%s)', (_name, config) => {
     c.client('n2', 's2', { kind: 'smtpData', sender: 'x', recipients: ['user4'], body: 'two' });
     c.deliverAll();
     expect(lastReply(c, 's2')).toMatchObject({ code: 250 });
-    const held = nodes.filter((n) => c.disks.get(n)?.fragments.get('user4') !== undefined);
+    const held = nodes.filter((n) => c.disk(n).fragments.get('user4') !== undefined);
     expect(held.length).toBe(config.replicas ?? 1);
   });
 
@@ -74,7 +74,7 @@ describe.each(configs)('a failed durable write (%s)', (_name, config) => {
     const quit = lastReply(c, 'p1');
     expect(quit).toMatchObject({ kind: 'popQuit', ok: false });
     expect(quit?.kind === 'popQuit' ? quit.text : '').toContain('[SYS/TEMP]');
-    const held = nodes.filter((n) => c.disks.get(n)?.fragments.get('user5')?.has(msgId ?? '') === true);
+    const held = nodes.filter((n) => c.disk(n).fragments.get('user5')?.has(msgId ?? '') === true);
     expect(held.length).toBe(config.replicas ?? 1);
   });
 
@@ -100,7 +100,7 @@ describe('a participant whose disk is full (replicated R=2, ackReplicas 2)', () 
         c.deliverAll(); // no timer fires: only a nack can answer before the proxy's RPC timeout
         const r = lastReply(c, 's1');
         expect(r, `${user}, ${full} full`).toBeDefined();
-        const holders = nodes.filter((n) => c.disks.get(n)?.fragments.get(user) !== undefined);
+        const holders = nodes.filter((n) => c.disk(n).fragments.get(user) !== undefined);
         // The full node refused a push: some other node (the coordinator) holds the only durable copy.
         if (holders.length === 1 && !holders.includes(full)) {
           participantCases++;
@@ -121,7 +121,7 @@ describe('a participant whose disk is full (replicated R=2, ackReplicas 2)', () 
       c.fullDisks.add(full);
       c.client('n1', 's1', { kind: 'smtpData', sender: 'x', recipients: ['user7'], body: `full ${full}` });
       c.deliverAll();
-      const holders = nodes.filter((n) => c.disks.get(n)?.fragments.get('user7') !== undefined);
+      const holders = nodes.filter((n) => c.disk(n).fragments.get('user7') !== undefined);
       // The coordinator's own failed write is a 452 (its copy is one of the two it counts); a participant's
       // is not: the other two copies give the 250. (With the parallel push the participants may hold copies
       // in the coordinator's case too, so the reply, not the holders, tells the cases apart.)

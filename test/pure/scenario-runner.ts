@@ -7,7 +7,7 @@ import { bucketOf } from '../../src/pure/hash.js';
 import type { ClientRequest, NodeConfig } from '../../src/pure/io.js';
 import { rpcSweepIntervalMs, rpcTimeoutMs } from '../../src/pure/proxy/limits.js';
 import { initialUserMap, managerOf } from '../../src/pure/user-map/user-map.js';
-import { Cluster, verifierOf } from './driver.js';
+import { NodeCluster as Cluster, verifierOf } from '../support/node-cluster.js';
 
 export interface Block {
   readonly command: string;

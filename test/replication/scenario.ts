@@ -6,7 +6,7 @@ import { compareTimestamp } from '../../src/pure/replication/hlc.js';
 import { messageObjectId, type Versioned } from '../../src/pure/replication/objects.js';
 import type { ReplicationBugs } from '../../src/pure/replication/bugs.js';
 import { convergenceBoundMs, defaultReplicationLimits, tombstoneRetentionMs, type ReplicationLimits } from '../../src/pure/replication/limits.js';
-import { Net } from './net.js';
+import { ReplicationNet as Net } from '../support/replication-net.js';
 
 export type Cmd =
   | { readonly kind: 'store'; readonly coord: number; readonly user: number; readonly offset: number }
@@ -119,7 +119,7 @@ export function runScenario(cmds: readonly Cmd[], o: ScenarioOptions): Outcome {
       case 'disk':
         // One write, or everything queued at that disk (a flush).
         do net.completeDisk(ids[c.node]);
-        while (c.all && net.node(ids[c.node]).disk.length > 0);
+        while (c.all && net.writesInFlight(ids[c.node]) > 0);
         break;
       case 'crash':
         net.crash(ids[c.node]);
@@ -135,10 +135,10 @@ export function runScenario(cmds: readonly Cmd[], o: ScenarioOptions): Outcome {
         break;
     }
   }
-  const healMs = net.heal(convergenceBoundMs(limits) * 4);
+  const healMs = net.healAndSettle(convergenceBoundMs(limits) * 4);
   // Then long enough for every retired tombstone to be collected: what is left must still agree.
   net.advance(tombstoneRetentionMs(limits) + 2 * limits.gcIntervalMs);
-  net.heal(convergenceBoundMs(limits) * 4);
+  net.healAndSettle(convergenceBoundMs(limits) * 4);
   return { net, healMs, problems: judge(net, ids, limits, healMs), stores: stored.length };
 }
 
@@ -147,7 +147,7 @@ function judge(net: Net, ids: readonly string[], limits: ReplicationLimits, heal
   const problems = [...net.violations];
   if (healMs < 0 || healMs > convergenceBoundMs(limits)) problems.push(`no convergence within ${convergenceBoundMs(limits)} ms after heal (took ${healMs})`);
   const objectIds = new Set<string>();
-  for (const id of ids) net.node(id).state?.hard.objects.forEach((_v, oid) => objectIds.add(oid));
+  for (const id of ids) net.replicaState(id)?.hard.objects.forEach((_v, oid) => objectIds.add(oid));
   const newest = new Map<string, Versioned>();
   for (const oid of objectIds) {
     const versions = ids.map((id) => net.objectAt(id, oid)).filter((v): v is Versioned => v !== undefined);

@@ -2,8 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultReplicationLimits, tombstoneRetentionMs, type ReplicationLimits } from '../../src/pure/replication/limits.js';
 import { messageObjectId, type ObjectValue } from '../../src/pure/replication/objects.js';
-import { readObject } from '../../src/pure/replication/replication.js';
-import { Net } from './net.js';
+import { readObject, type ReplicationInput } from '../../src/pure/replication/replication.js';
+import type { Input } from '../../src/pure/io.js';
+import { ReplicationNet as Net } from '../support/replication-net.js';
 
 const limits = defaultReplicationLimits;
 const msg = (n: number): ObjectValue => ({ kind: 'message', user: 'alice', msgId: `m${n}`, body: `hello ${n}`, sizeBytes: 7 });
@@ -23,7 +24,7 @@ function cluster(n = 3, l: ReplicationLimits = limits): Net {
 function settle(net: Net): void {
   for (let i = 0; i < 100; i++) {
     let moved = false;
-    for (const id of net.ids) while (net.isUp(id) && net.node(id).disk.length > 0) (net.completeDisk(id), (moved = true));
+    for (const id of net.ids) while (net.isUp(id) && net.writesInFlight(id) > 0) (net.completeDisk(id), (moved = true));
     while (net.inflight.length > 0) (net.deliver(0), (moved = true));
     if (!moved) return;
   }
@@ -45,8 +46,8 @@ describe('replication scenarios', () => {
     // n2 logs it too) and its drop at the retirement.
     expect(net.recordsWritten - before).toBe(4);
     expect(net.objectAt('n2', oid(1))?.value).toEqual(msg(1));
-    expect(net.node('n1').state?.hard.log.size).toBe(0); // retired
-    expect(net.node('n2').state?.hard.log.size).toBe(0);
+    expect(net.replicaState('n1')?.hard.log.size).toBe(0); // retired
+    expect(net.replicaState('n2')?.hard.log.size).toBe(0);
   });
 
   it('parallel push: the push leaves with the coordinator\'s write, and the 250 waits for both the participant\'s ack and the coordinator\'s own copy', () => {
@@ -62,8 +63,8 @@ describe('replication scenarios', () => {
     net.completeDisk('n1');
     expect(durableRefs(net)).toEqual(['s1']);
     settle(net);
-    expect(net.node('n1').state?.hard.log.size).toBe(0);
-    expect(net.node('n2').state?.hard.log.size).toBe(0);
+    expect(net.replicaState('n1')?.hard.log.size).toBe(0);
+    expect(net.replicaState('n2')?.hard.log.size).toBe(0);
   });
 
   it('parallel push: a coordinator that crashes before its own write is durable gets the version back from the participant', () => {
@@ -74,14 +75,14 @@ describe('replication scenarios', () => {
     net.crash('n1'); // n1's own write never reached its disk
     settle(net);
     expect(durableRefs(net)).toEqual([]); // no 250: the coordinator's copy is missing
-    expect(net.node('n2').state?.hard.log.get(net.node('n2').state?.hard.log.keys()[0] ?? '')?.remaining).toEqual(['n1']);
+    expect(net.replicaState('n2')?.hard.log.get(net.replicaState('n2')?.hard.log.keys()[0] ?? '')?.remaining).toEqual(['n1']);
     net.boot('n1');
     settle(net);
     expect(net.objectAt('n1', oid(1))).toBeUndefined();
     net.advance(limits.takeoverAfterMs + 1);
     settle(net);
     expect(net.objectAt('n1', oid(1))?.value).toEqual(msg(1)); // the replicas converge
-    expect(net.node('n2').state?.hard.log.size).toBe(0);
+    expect(net.replicaState('n2')?.hard.log.size).toBe(0);
   });
 
   it('ack=1 (paper mode): the coordinator answers once its own copy is durable', () => {
@@ -119,14 +120,14 @@ describe('replication scenarios', () => {
     net.crash('n1');
     settle(net);
     expect(net.objectAt('n3', oid(1))).toBeUndefined();
-    expect(net.node('n2').state?.hard.log.size).toBe(1); // n2 logged: n3 was still remaining
+    expect(net.replicaState('n2')?.hard.log.size).toBe(1); // n2 logged: n3 was still remaining
     net.advance(limits.takeoverAfterMs + 1);
     settle(net);
     expect(net.objectAt('n3', oid(1))?.value).toEqual(msg(1));
     // n2's entry also names n1 (it pushed before its own copy was durable): it retires once n1 is back.
     net.boot('n1');
     settle(net);
-    expect(net.node('n2').state?.hard.log.size).toBe(0);
+    expect(net.replicaState('n2')?.hard.log.size).toBe(0);
   });
 
   it('a restarted coordinator resumes pushing from its log', () => {
@@ -139,7 +140,7 @@ describe('replication scenarios', () => {
     net.boot('n1');
     settle(net);
     expect(net.objectAt('n2', oid(1))?.value).toEqual(msg(1));
-    expect(net.node('n1').state?.hard.log.size).toBe(0);
+    expect(net.replicaState('n1')?.hard.log.size).toBe(0);
   });
 
   it('a silent replica gets re-pushed with capped exponential backoff until it acknowledges', () => {
@@ -211,17 +212,41 @@ describe('replication scenarios', () => {
     settle(net);
     expect(net.objectAt('n1', oid(1))).toBeUndefined();
     net.boot('n3');
-    const s3 = net.node('n3').state!;
+    const s3 = net.replicaState('n3')!;
     expect(readObject(s3, oid(1))).toBeUndefined(); // quarantined: invisible to readers
     expect(s3.hard.quarantine.size).toBe(3);
     for (let i = 0; i < 5; i++) {
       settle(net);
       net.advance(limits.reconcileRetryMs);
     }
-    const after = net.node('n3').state!;
+    const after = net.replicaState('n3')!;
     expect(after.hard.quarantine.size).toBe(0);
     expect(after.hard.objects.get(oid(1))).toBeUndefined(); // the delete it missed is honoured
     expect(readObject(after, oid(2))?.value).toEqual(msg(2));
     expect(readObject(after, oid(3))?.value).toEqual(msg(3));
+  });
+
+  it('B12: tombstones handed to newcomers after a merge; a newcomer never logs them, so it cannot retire the delete\'s push to a replica that is down', () => {
+    const net = cluster(4);
+    settle(net);
+    net.update('n1', 's1', msg(1), ['n1', 'n2'], 2);
+    settle(net);
+    net.crash('n2');
+    net.update('n1', 'd1', tomb(1), ['n1', 'n2'], 1); // n2 is down: n1 keeps pushing the delete to it
+    settle(net);
+    // A view brings n3 and n4 in (a healed partition): n1, the tombstone's first live replica, hands it to them.
+    const joined: ReplicationInput = { kind: 'membersJoined', nodes: ['n3', 'n4'], members: ['n1', 'n3', 'n4'] };
+    net.stepNow('n1', joined as unknown as Input);
+    settle(net);
+    for (const n of ['n3', 'n4']) expect(net.objectAt(n, oid(1))?.value).toEqual(tomb(1));
+    expect(net.replicaState('n3')?.hard.log.size).toBe(0);
+    expect(net.replicaState('n4')?.hard.log.size).toBe(0);
+    // Long past any takeover: n1 still pushes the delete to n2, which gets it when it is back.
+    net.advance(limits.takeoverAfterMs * 2);
+    settle(net);
+    expect(net.replicaState('n1')?.hard.log.size).toBe(1);
+    net.boot('n2');
+    expect(net.healAndSettle(limits.pushRetryMaxMs * 10)).toBeGreaterThanOrEqual(0);
+    expect(net.objectAt('n2', oid(1))?.value).toEqual(tomb(1));
   });
 });

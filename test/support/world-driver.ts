@@ -4,17 +4,27 @@
 // (delays, loss, duplication, partitions), timers, incarnations and disks instead of a private copy of each.
 // It adds what tests need on top: virtual time that only moves forward when a test says so, node names
 // instead of indices, synchronous client requests, and the trace events with their times.
-import { emptyHardState, type HardState } from '../../src/pure/hard-state.js';
-import type { ClientReply, ClientRequest, Effect, Input, NodeConfig } from '../../src/pure/io.js';
+//
+// Tests that must *choose* the schedule - which message arrives next, is lost or duplicated, when each write
+// reaches its disk, when a timer fires - run the World by hand (`byHand`): the world offers every effect to the
+// driver (WorldHooks.takeEffect), the driver holds messages, writes and password checks in `held`, and the test
+// releases them in any order; the node is stepped with the outcome at once (World.stepNow). The World still
+// owns the nodes' states, incarnations, crashes and disks. The replication properties (ReplicationNet,
+// replication-net.ts: fast-check picks the schedule and shrinks it) and the golden node scenarios
+// (NodeCluster, node-cluster.ts: FIFO delivery, timers on command) run this way.
+import { emptyHardState, type HardState, type HardWrite } from '../../src/pure/hard-state.js';
+import { mix32 } from '../../src/pure/hash.js';
+import type { ClientReply, ClientRequest, Effect, Input, NodeConfig, PersistId } from '../../src/pure/io.js';
+import type { Message } from '../../src/pure/messages.js';
 import type { MembershipBugs } from '../../src/pure/membership/bugs.js';
 import { defaultMembershipLimits, type MembershipLimits } from '../../src/pure/membership/limits.js';
 import { bootMembership, stepMembership } from '../../src/pure/membership/membership.js';
 import { viewIdOf, type MembershipEffect, type MembershipInput, type View } from '../../src/pure/membership/messages.js';
 import type { MembershipState } from '../../src/pure/membership/state.js';
 import { reassign, type BucketOwner } from '../../src/pure/user-map/reassign.js';
-import type { Env, NodeId } from '../../src/pure/types.js';
+import type { Env, NodeId, SessionId } from '../../src/pure/types.js';
 import { NO_FAULTS, type FaultConfig, type NetworkConfig } from '../../src/sim/config.js';
-import { streamFor } from '../../src/sim/prng.js';
+import { Prng, streamFor } from '../../src/sim/prng.js';
 import { World, type NodeReducer } from '../../src/sim/world.js';
 
 export interface TraceRecord {
@@ -22,6 +32,47 @@ export interface TraceRecord {
   readonly node: NodeId;
   readonly action: string;
   readonly args: Readonly<Record<string, unknown>>;
+}
+
+/** What a hand-scheduled driver holds until the test releases it (DriverOptions.byHand). */
+export type Held =
+  | { readonly kind: 'message'; readonly from: NodeId; readonly to: NodeId; readonly message: Message }
+  /** A write issued by incarnation `inc` of `node`, not yet durable (writes 'held'). */
+  | { readonly kind: 'write'; readonly node: NodeId; readonly inc: number; readonly id: PersistId; readonly write: HardWrite }
+  /** An input due back to `node` (a write's `persisted` or `persistFailed`, a password check's answer); lost if the node crashed since. */
+  | { readonly kind: 'input'; readonly node: NodeId; readonly inc: number; readonly input: Input };
+
+export interface ByHand {
+  /** 'held': a write is durable only when the test completes it; 'atOnce': durable when issued, its `persisted` held. */
+  readonly writes: 'held' | 'atOnce';
+  /** 'onCommand': timers fire only through `fireTimers`; 'timed': on the World's virtual time (`advanceTo`). */
+  readonly timers: 'onCommand' | 'timed';
+  /** A crash also loses the messages on their way to the node (else they reach its next incarnation). */
+  readonly crashLosesMessagesTo: boolean;
+}
+
+/** Entropy mix32(0), mix32(1), … one per step: the golden node scenarios were written against it. */
+export class StepCountEntropy extends Prng {
+  private n = 0;
+  constructor() {
+    super(0);
+  }
+
+  override nextU32(): number {
+    // Called by Prng's constructor before `n` is initialised; those warm-up draws are discarded.
+    return mix32(this.n++);
+  }
+}
+
+/** Entropy 0 at every step (the replication manager draws none; fixed so its schedules replay exactly). */
+export class ZeroEntropy extends Prng {
+  constructor() {
+    super(0);
+  }
+
+  override nextU32(): number {
+    return 0;
+  }
 }
 
 export interface DriverOptions<S> {
@@ -34,6 +85,12 @@ export interface DriverOptions<S> {
   readonly initialHard?: HardState;
   readonly diskLatencyMs?: number;
   readonly checkPassword?: (password: string, verifier: string) => boolean;
+  /** Schedule messages, writes, password checks (and timers) by hand instead of on virtual time. */
+  readonly byHand?: ByHand;
+  /** The entropy handed to steps (default: the seed's 'entropy' stream). */
+  readonly entropy?: Prng;
+  /** Virtual time the run starts at (default 0). */
+  readonly startMs?: number;
 }
 
 export class WorldDriver<S> {
@@ -43,11 +100,25 @@ export class WorldDriver<S> {
   readonly traces: TraceRecord[] = [];
   /** Virtual time as the test counts it: World.now is the time of the last event, which lags it. */
   time = 0;
-  private readonly replies = new Map<string, ClientReply>();
+  /** Every client reply, in order. */
+  readonly replyLog: { readonly node: NodeId; readonly session: SessionId; readonly reply: ClientReply }[] = [];
+  /** Hand scheduling: messages, writes and inputs waiting for the test, in the order they were issued. */
+  held: Held[] = [];
+  /** Hand scheduling, timers 'onCommand': the timers set, as `${node} ${timer}`. */
+  readonly handTimers = new Set<string>();
+  /** Hand scheduling: send every node-to-node message twice (duplication must be harmless). */
+  duplicateSends = false;
+  /** Node-to-node messages sent (each `send` effect once, before duplication or loss). */
+  messagesSent = 0;
+  private readonly lastReplies = new Map<string, ClientReply>();
   private session = 0;
+  private readonly byHand: ByHand | undefined;
+  private readonly checkPassword: (password: string, verifier: string) => boolean;
 
   constructor(o: DriverOptions<S>) {
     this.ids = o.ids;
+    this.byHand = o.byHand;
+    this.checkPassword = o.checkPassword ?? ((p, v) => v === `v:${p}`);
     this.world = new World<S>(
       o.reducer,
       {
@@ -58,16 +129,105 @@ export class WorldDriver<S> {
         diskLatencyMs: o.diskLatencyMs ?? 5,
         passwordCheckMs: 1,
         initialHard: o.initialHard ?? emptyHardState(),
-        checkPassword: o.checkPassword ?? ((p, v) => v === `v:${p}`),
+        checkPassword: this.checkPassword,
       },
-      streamFor(o.seed, 'entropy'),
+      o.entropy ?? streamFor(o.seed, 'entropy'),
       streamFor(o.seed, 'network'),
       {
-        onReply: (node, session, reply) => this.replies.set(`${this.ids[node]}/${session}`, reply),
+        onReply: (node, session, reply) => {
+          this.lastReplies.set(`${this.ids[node]}/${session}`, reply);
+          this.replyLog.push({ node: this.ids[node], session, reply });
+        },
         onTrace: (node, action, args) => this.traces.push({ at: this.world.now, node: this.ids[node], action, args }),
+        ...(o.byHand === undefined ? {} : { takeEffect: (node: number, e: Effect) => this.takeEffect(node, e) }),
       },
     );
     // Faults are configured, not on: a test turns them on (setFaults, or world.network.faultsOn) when it wants.
+    if (o.startMs !== undefined) this.advanceTo(o.startMs);
+  }
+
+  // ---- Hand scheduling (DriverOptions.byHand) ------------------------------------------------------------
+
+  /** Takes what the test schedules by hand; returns false for what the World carries out itself. */
+  protected takeEffect(node: number, e: Effect): boolean {
+    const hand = this.byHand;
+    if (hand === undefined) return false;
+    const slot = this.world.nodes[node];
+    switch (e.kind) {
+      case 'send': {
+        this.messagesSent++;
+        const m: Held = { kind: 'message', from: slot.id, to: e.to, message: e.message };
+        this.held.push(m);
+        if (this.duplicateSends) this.held.push(m);
+        return true;
+      }
+      case 'persist':
+        if (this.world.fullDisks.has(slot.id)) {
+          this.held.push({ kind: 'input', node: slot.id, inc: slot.inc, input: { kind: 'persistFailed', id: e.id, reason: 'noSpace' } });
+        } else if (hand.writes === 'atOnce') {
+          slot.disk.schedule(this.world.now, 0);
+          slot.disk.complete(e.write);
+          this.held.push({ kind: 'input', node: slot.id, inc: slot.inc, input: { kind: 'persisted', id: e.id } });
+        } else {
+          slot.disk.schedule(this.world.now, 0);
+          this.held.push({ kind: 'write', node: slot.id, inc: slot.inc, id: e.id, write: e.write });
+        }
+        return true;
+      case 'checkPassword':
+        this.held.push({ kind: 'input', node: slot.id, inc: slot.inc, input: { kind: 'passwordChecked', id: e.id, ok: this.checkPassword(e.password, e.verifier) } });
+        return true;
+      case 'setTimer':
+      case 'cancelTimer':
+        if (hand.timers !== 'onCommand') return false;
+        if (e.kind === 'setTimer') this.handTimers.add(`${slot.id} ${e.timer}`);
+        else this.handTimers.delete(`${slot.id} ${e.timer}`);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * Hand a held item's outcome to its node now: a message is delivered (dropped if the node is down), a write
+   * becomes durable and `persisted` is delivered, an input is delivered (dropped if its incarnation died).
+   * The item must already be out of `held`. Returns whether a node stepped.
+   */
+  release(h: Held): boolean {
+    if (h.kind === 'message') return this.stepNow(h.to, { kind: 'message', from: h.from, message: h.message });
+    const slot = this.world.nodes[this.index(h.node)];
+    if (!slot.up || slot.inc !== h.inc) return false;
+    if (h.kind === 'input') return this.stepNow(h.node, h.input);
+    slot.disk.complete(h.write);
+    return this.stepNow(h.node, { kind: 'persisted', id: h.id });
+  }
+
+  /** Step `id` with `input` now (false if it is down); a reducer exception is rethrown here. */
+  stepNow(id: NodeId, input: Input): boolean {
+    const stepped = this.world.stepNow(this.index(id), input);
+    const err = this.world.errors[0];
+    if (err !== undefined) throw new Error(`${err.node} threw on ${err.input}: ${err.error}`);
+    return stepped;
+  }
+
+  /** Move virtual time to `t` (timers due by then fire, in time order), so what happens next happens at `t`. */
+  advanceTo(t: number): void {
+    const to = Math.max(t, this.world.now);
+    // An empty event at `to` moves the World's clock there even when nothing else is due.
+    this.world.at(to, () => undefined);
+    this.world.runUntil(() => false, to);
+    this.time = Math.max(this.time, to);
+    const err = this.world.errors[0];
+    if (err !== undefined) throw new Error(`${err.node} threw on ${err.input}: ${err.error}`);
+  }
+
+  /** Hand scheduling: fire every timer set by hand whose name starts with `prefix`, in `${node} ${timer}` order. */
+  fireTimers(prefix: string): void {
+    const due = [...this.handTimers].filter((k) => k.slice(k.indexOf(' ') + 1).startsWith(prefix)).sort();
+    for (const k of due) {
+      this.handTimers.delete(k);
+      const at = k.indexOf(' ');
+      this.stepNow(k.slice(0, at), { kind: 'timer', timer: k.slice(at + 1) });
+    }
   }
 
   index(id: NodeId): number {
@@ -97,6 +257,12 @@ export class WorldDriver<S> {
 
   crash(id: NodeId): void {
     this.world.crash(this.index(id));
+    if (this.byHand === undefined) return;
+    // What the dead incarnation was waiting for is gone with it (release would drop it; drop it now so
+    // counts of held work are right), and its timers.
+    const losesMessages = this.byHand.crashLosesMessagesTo;
+    this.held = this.held.filter((h) => (h.kind === 'message' ? !(losesMessages && h.to === id) : h.node !== id));
+    for (const k of this.handTimers) if (k.startsWith(`${id} `)) this.handTimers.delete(k);
   }
 
   restart(id: NodeId): void {
@@ -139,12 +305,12 @@ export class WorldDriver<S> {
   /** Issue a client request and run the world until it is answered (or `timeoutMs` passes). */
   request(id: NodeId, request: ClientRequest, session = `c${this.session++}`, timeoutMs = 30_000): ClientReply | undefined {
     const key = `${id}/${session}`;
-    this.replies.delete(key);
+    this.lastReplies.delete(key);
     this.world.clientRequest(this.index(id), { kind: 'client', session, request });
     this.time = Math.max(this.time, this.world.now);
-    this.world.runUntil(() => this.replies.has(key), this.time + timeoutMs);
+    this.world.runUntil(() => this.lastReplies.has(key), this.time + timeoutMs);
     this.time = Math.max(this.time, this.world.now);
-    return this.replies.get(key);
+    return this.lastReplies.get(key);
   }
 
   /** A fresh session id for a multi-request client session. */

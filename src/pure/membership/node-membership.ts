@@ -4,6 +4,7 @@
 import type { Message } from '../messages.js';
 import type { NodeState } from '../node-state.js';
 import { send, type StepCtx } from '../step-context.js';
+import { onReplicationViewChange } from '../replication/node-glue.js';
 import { onViewInstalled } from '../soft-state/reconstruct-node.js';
 import type { NodeId } from '../types.js';
 import type { MembershipLimits } from './limits.js';
@@ -85,6 +86,7 @@ function applyEffects(ctx: StepCtx, s0: NodeState, effects: readonly MembershipE
         break;
       case 'installed':
         s = onViewInstalled(ctx, s, e.previous, e.view, e.selfJustJoined);
+        s = onReplicationViewChange(ctx, s, e.previous.members, e.view.members);
         break;
     }
   }

@@ -5,7 +5,7 @@
 // - A node that was down longer than the log retention cannot know which deletes it missed (their
 //   tombstones are gone elsewhere), so it rejoins as "new": its replicas are quarantined (invisible) until
 //   another replica confirms them; see docs/replication.md for the argument.
-import type { NodeId } from '../types.js';
+import { compareNodeId, type NodeId } from '../types.js';
 import { dropEntry, sendPushes } from './coordinator.js';
 import { entryKey, type ReplicationHard } from './hard-state.js';
 import { compareTimestamp, describeTimestamp, maxHlc, timestampEquals, zeroHlc, type Hlc } from './hlc.js';
@@ -93,6 +93,31 @@ export function onGcTimer(ctx: Ctx, s0: ReplicationState): ReplicationState {
     if (now >= collectAt) s = collect(ctx, s, v);
   }
   setTimer(ctx, gcTimer, gcIntervalMs);
+  return s;
+}
+
+/**
+ * B12: nodes that joined our view (the other side of a healed partition) may hold a copy of a message deleted
+ * here meanwhile under another replica set — a client's retry stored there (B8), which no delete on this side
+ * could name. Each tombstone we hold goes to them as it is (the same version, so a later re-delivery still
+ * wins), as a soft push (not logged; collection waits while it runs): a node holding an older copy applies it
+ * and passes it on to that copy's replicas (onPush), a node holding nothing keeps it until it is collected.
+ * One pusher per tombstone: the first of its replicas in node order that is a member.
+ */
+export function onMembersJoined(ctx: Ctx, s0: ReplicationState, joined: readonly NodeId[], members: readonly NodeId[]): ReplicationState {
+  let s = s0;
+  for (const id of s0.tombstones.keys()) {
+    const v = s.hard.objects.get(id);
+    if (v === undefined || !isTombstone(v)) continue;
+    if ([...v.replicas].sort(compareNodeId).find((n) => members.includes(n)) !== ctx.self) continue;
+    const to = joined.filter((n) => n !== ctx.self && !v.replicas.includes(n));
+    if (to.length === 0) continue;
+    const p = s.pushes.get(id);
+    const remaining = [...new Set([...(p?.remaining ?? []), ...to])].sort(compareNodeId);
+    const selfDurable = p?.selfDurable ?? (s.inflight.get(id) ?? 0) === 0;
+    const push: Push = p !== undefined ? { ...p, remaining } : { objectId: id, ts: v.ts, remaining, selfDurable, waiters: [], attempt: 0, announce: false, early: false };
+    s = sendPushes(ctx, { ...s, pushes: s.pushes.set(id, push) }, id);
+  }
   return s;
 }
 

@@ -55,6 +55,13 @@ export function onReplicationMessage(ctx: StepCtx, s: NodeState, from: NodeId, m
   return step(ctx, s, { kind: 'message', from, message });
 }
 
+/** A view was installed: members new to this node get the tombstones it holds (B12, maintenance.ts). */
+export function onReplicationViewChange(ctx: StepCtx, s: NodeState, previous: readonly NodeId[], members: readonly NodeId[]): NodeState {
+  const joined = members.filter((n) => n !== ctx.self && !previous.includes(n));
+  if (joined.length === 0 || s.replication === undefined || s.replication.repl.tombstones.size === 0) return s;
+  return step(ctx, s, { kind: 'membersJoined', nodes: joined, members });
+}
+
 export function onReplicationTimer(ctx: StepCtx, s: NodeState, timer: string): NodeState {
   return step(ctx, s, { kind: 'timer', timer });
 }

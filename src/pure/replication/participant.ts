@@ -40,7 +40,10 @@ export function onPush(ctx: Ctx, s0: ReplicationState, from: NodeId, pushed: Ver
   const others = remaining.filter((n) => n !== ctx.self && n !== from);
   const last = [...remaining].sort(compareNodeId).at(-1) === ctx.self;
   const owed = pusherPending ? [...others, from].sort(compareNodeId) : others;
-  const logIt = pusherPending || (others.length > 0 && !last);
+  // A node outside the update's targets (a tombstone handed to a newcomer, B12) never logs: its takeover would
+  // retire the targets' own entries while their pushes still wait for a replica that is down.
+  const outside = !pushed.replicas.includes(ctx.self);
+  const logIt = !outside && (pusherPending || (others.length > 0 && !last));
   const entry: LogEntry | undefined = logIt ? { ts: object.ts, objectId: object.id, targets: pushed.replicas, remaining: owed } : undefined;
   const key = entry === undefined ? undefined : entryKey(object.id, object.ts);
   traceRepl(ctx, 'ReplApply', { node: ctx.self, objectId: object.id, ts: describeTimestamp(object.ts), from });

@@ -10,7 +10,7 @@ import { onAck, onUpdate, sendPushes, type UpdateRequest } from './coordinator.j
 import type { ReplicationHard } from './hard-state.js';
 import { timestampEquals, zeroHlc } from './hlc.js';
 import { checkReplicationLimits, defaultReplicationLimits } from './limits.js';
-import { onAliveTimer, onBoot, onGcTimer, onReconcile, onReconciled, onReconcileTimer } from './maintenance.js';
+import { onAliveTimer, onBoot, onGcTimer, onMembersJoined, onReconcile, onReconciled, onReconcileTimer } from './maintenance.js';
 import type { ReplicationMessage } from './messages.js';
 import type { ObjectId, Versioned } from './objects.js';
 import { nackDeferred, onNack, storageFailureReason } from './nack.js';
@@ -25,7 +25,9 @@ export type ReplicationInput =
   | { readonly kind: 'timer'; readonly timer: TimerKey }
   | { readonly kind: 'persisted'; readonly id: PersistId }
   /** A write of ours could not be made durable (a full disk). */
-  | { readonly kind: 'persistFailed'; readonly id: PersistId };
+  | { readonly kind: 'persistFailed'; readonly id: PersistId }
+  /** The node installed a view with members that were not in its previous one (B12: a healed partition). */
+  | { readonly kind: 'membersJoined'; readonly nodes: readonly NodeId[]; readonly members: readonly NodeId[] };
 
 export const defaultReplicationConfig: ReplicationConfig = { limits: defaultReplicationLimits, bugs: noBugs };
 
@@ -74,6 +76,8 @@ function route(ctx: Ctx, s: ReplicationState, input: ReplicationInput): Replicat
       return onPersisted(ctx, s, input.id);
     case 'persistFailed':
       return onPersistFailed(ctx, s, input.id);
+    case 'membersJoined':
+      return onMembersJoined(ctx, s, input.nodes, input.members);
   }
   return assertNever(input, 'replication input');
 }
