@@ -10,8 +10,9 @@
 import { traceActions, type TraceAction } from '../pure/trace-actions.js';
 import { SIM_TRACE_ACTIONS, type SimTraceAction } from '../sim/trace.js';
 import { USER_PREFIX, effectiveAckReplicas, type SimConfig } from '../sim/config.js';
-import type { ParsedTrace, TraceEvent } from '../tla/trace/index.js';
+import type { ParsedTrace } from '../tla/trace/index.js';
 import { carriesUp, lastEventLine, type ArgMap, type MapContext, type Refinement } from './refinement.js';
+import { mapSimEvents } from './map-events.js';
 import { byText, type SimEvent, type SimTrace } from './sim-trace.js';
 
 export type MailStoreAction = TraceAction | SimTraceAction;
@@ -153,9 +154,6 @@ export function mailStoreState(state: SimEvent['state'], nodes: readonly string[
 
 export const set = (xs: readonly unknown[]): unknown => ({ '#set': xs });
 
-function isMapped(a: string): a is MailStoreAction {
-  return Object.hasOwn(mailStoreArgs, a);
-}
 
 /** The mapping onto MailStore: one behaviour per trace (the whole cluster's mailboxes). */
 export function mapMailStore(trace: SimTrace): ParsedTrace {
@@ -165,23 +163,12 @@ export function mapMailStore(trace: SimTrace): ParsedTrace {
     constants: { Nodes: set(c.Nodes), Users: set(c.Users), Msgs: set(c.Msgs), AckCodes: set(c.AckCodes), AckReplicas: c.AckReplicas, DeleteSets: set(c.DeleteSets.map(set)) },
     source: { spec: trace.header.spec, seed: trace.header.seed, version: trace.header.version },
   };
-  const events: TraceEvent[] = [];
   const last = lastEventLine(trace);
-  let metaBefore: Record<string, unknown>[] = [];
-  for (const l of trace.lines) {
-    if ('meta' in l) {
-      metaBefore.push(l.meta);
-      continue;
-    }
-    const ev = l.event;
-    // Unknown action names pass through with the node as their only argument: the validator rejects them.
-    const args = isMapped(ev.action) ? mailStoreArgs[ev.action](ev, { metaBefore }) : [ev.node];
-    // Without recorded mailboxes the state is only `up`, given where it can change (carriesUp).
-    const full = ev.state.mailboxes !== undefined || carriesUp(ev.action, l.line === last);
-    const raw = { i: ev.i, action: ev.action, args, state: full ? mailStoreState(ev.state, c.Nodes, c.Users) : {} };
-    events.push({ line: l.line, i: ev.i, action: ev.action, args, state: raw.state, raw });
-    metaBefore = [];
-  }
+  // Unknown action names pass through with the node as their only argument: the validator rejects them.
+  // Without recorded mailboxes the state is only `up`, given where it can change (carriesUp).
+  const events = mapSimEvents(trace, mailStoreArgs, (ev) => [ev.node], (ev, line) =>
+    ev.state.mailboxes !== undefined || carriesUp(ev.action, line === last) ? mailStoreState(ev.state, c.Nodes, c.Users) : {},
+  );
   return { header, events };
 }
 

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { headerConstants, mapMailStore, parseSimTrace, refinementFor, refinements, validateSimTrace } from '../../src/conformance/index.js';
+import { headerConstants, mapMailStore, parseSimTrace, refinements, validateSimTrace } from '../../src/conformance/index.js';
 import { loadSpec, valueOps } from '../../src/tla/front-end.js';
 import { validateParsed } from '../../src/tla/trace/index.js';
 import { runCli } from '../cli/run-cli.js';

@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../../src/sim/index.js';
-import { specsForSimTraces } from '../../src/conformance/index.js';
 import { checkRunTrace, runSimulation, traceValidationOn, validationStats } from '../../properties/support/validated-sim.js';
 import { repoRoot } from '../spec/harness.js';
 import { refinements } from '../../src/conformance/index.js';
