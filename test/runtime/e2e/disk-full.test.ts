@@ -87,19 +87,24 @@ describe('a full disk on one node', () => {
     if (c === undefined) throw new Error('cluster did not start');
     const cl = c;
     await cl.waitMembers(ids);
+    // One fresh user per delivery: a user's later mail stays on the nodes that already hold it (spread), so
+    // one user whose mail lives on n1 and n3 would never involve n2. With empty mailboxes each delivery picks
+    // its two nodes afresh, and n2 is one of them for most.
+    const users = Array.from({ length: 8 }, (_, i) => `nfull${i}`);
+    for (const u of users) await cl.addUser(u, 'pw');
     const mnt = mnts.get('n2') ?? '';
     const st = statfsSync(mnt);
     writeFileSync(join(mnt, 'filler'), Buffer.alloc(Math.max(0, st.bavail * st.bsize - 8 * 1024)));
     const results: { code: number; ms: number }[] = [];
-    const acked: string[] = [];
+    const acked: { user: string; body: string }[] = [];
     try {
-      for (let i = 0; i < 8; i++) {
+      for (let i = 0; i < users.length; i++) {
         const n = cl.node(i % 2 === 0 ? 'n1' : 'n3');
         const body = `only-n2-full-${i}-${'y'.repeat(30_000)}`;
         const t0 = Date.now();
-        const code = await smtpSend(n.host, n.smtp, 'full@example.org', body, 30_000);
+        const code = await smtpSend(n.host, n.smtp, `${users[i]}@example.org`, body, 30_000);
         results.push({ code, ms: Date.now() - t0 });
-        if (code === 250) acked.push(body);
+        if (code === 250) acked.push({ user: users[i], body });
       }
     } finally {
       rmSync(join(mnt, 'filler'));
@@ -115,10 +120,12 @@ describe('a full disk on one node', () => {
     expect(metrics).toMatch(/porcupine_rpc_sent_total\{kind="replNack"\} [1-9]/);
     await cl.waitMembers(ids, ids, 60_000);
     const n1 = cl.node('n1');
-    const got = await eventually('every acknowledged message', async () => {
-      const r = await popFetchAll(n1.host, n1.pop3, 'full', 'full-pw');
-      return r.ok && acked.every((b) => r.bodies.includes(b)) ? r.bodies : undefined;
-    }, 60_000, 500);
-    for (const b of acked) expect(got.filter((x) => x === b)).toHaveLength(1);
+    for (const { user, body } of acked) {
+      const got = await eventually(`${user}'s acknowledged message`, async () => {
+        const r = await popFetchAll(n1.host, n1.pop3, user, 'pw');
+        return r.ok && r.bodies.includes(body) ? r.bodies : undefined;
+      }, 60_000, 500);
+      expect(got.filter((x) => x === body)).toHaveLength(1);
+    }
   }, 150_000);
 });
