@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { compareTraces, traceActions } from './behaviour.js';
 import type { AuditReport, CheckRow, CostRow, CoverageRow, NameChanges, NewFailure, RunDivergence } from './model.js';
 import { pool, runCostSample, runNode, runSimulation, writeCpuProbe, type RunOutcome } from './probe.js';
-import type { BuiltRevision } from './revisions.js';
+import { treeIdOf, type BuiltRevision } from './revisions.js';
 import { COST_RUN, plannedRuns, simArgs } from './scenarios.js';
 import { checkModel, modelConfigs, specsOf, validateTraces, type ModelCheckResult, type ValidationResult } from './specs.js';
 import { decide, type Limits } from './verdict.js';
@@ -156,8 +156,13 @@ async function compareSpecs(base: BuiltRevision, head: BuiltRevision, baseRuns: 
   const cfgs = [...new Set([...modelConfigs(base.dir), ...modelConfigs(head.dir)])];
   const checkAt = async (rev: BuiltRevision, cfg: string): Promise<ModelCheckResult | undefined> =>
     existsSync(join(rev.dir, 'spec', cfg)) ? checkModel(rev, cfg, o.specTimeoutMs) : undefined;
-  const checked = await pool(cfgs.flatMap((cfg) => [() => checkAt(base, cfg), () => checkAt(head, cfg)]), o.jobs, (d) => o.progress('models checked', d, cfgs.length * 2));
-  const models = cfgs.map((cfg, i) => ({ model: cfg.replace(/\.cfg$/, ''), base: checked[2 * i], head: checked[2 * i + 1] }));
+  // With spec/ and the checker (src/tla) the same in both commits, HEAD's model checks would repeat BASE's
+  // exactly (the checker is deterministic): BASE's results stand for both, which halves the costliest step.
+  const same = (path: string): boolean => treeIdOf(base, path) !== undefined && treeIdOf(base, path) === treeIdOf(head, path);
+  const reuse = same('spec') && same('src/tla');
+  const jobs = cfgs.flatMap((cfg) => (reuse ? [() => checkAt(base, cfg)] : [() => checkAt(base, cfg), () => checkAt(head, cfg)]));
+  const checked = await pool(jobs, o.jobs, (d) => o.progress(reuse ? 'models checked (spec/ and src/tla unchanged: once for both)' : 'models checked', d, jobs.length));
+  const models = cfgs.map((cfg, i) => ({ model: cfg.replace(/\.cfg$/, ''), base: checked[reuse ? i : 2 * i], head: checked[reuse ? i : 2 * i + 1] }));
 
   const baseSpecs = specsOf(base.dir);
   const headSpecs = specsOf(head.dir);

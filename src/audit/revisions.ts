@@ -27,6 +27,15 @@ function git(repo: string, args: readonly string[], env?: NodeJS.ProcessEnv): st
   return execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8', env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
+/** The git object id of `path` (a folder or file) in the revision's commit, or undefined when it is absent. */
+export function treeIdOf(rev: BuiltRevision, path: string): string | undefined {
+  try {
+    return git(rev.dir, ['rev-parse', '--verify', '--quiet', `${rev.commit}:${path}`]);
+  } catch {
+    return undefined;
+  }
+}
+
 export function repoRoot(cwd: string): string {
   try {
     return git(cwd, ['rev-parse', '--show-toplevel']);
