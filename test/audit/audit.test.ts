@@ -85,7 +85,9 @@ describe('porcupine audit', () => {
 
   it('exits 1 for a commit that seeds a replication bug, naming the failing check and the first divergent step', () => {
     const head = commitEdit('src/pure/replication/bugs.ts', [['export const noBugs: ReplicationBugs = {};', 'export const noBugs: ReplicationBugs = { ackBeforePersist: true };']], 'seed a bug');
-    const { code, report, md } = runAudit(baseCommit, head, ['--runs', '3', '--cost-samples', '0'], 'bug');
+    // A failing trace is explained by enumerating Next at the step that fails, which is slow on a long trace and
+    // four specs: --spec-timeout caps each validation (this test asserts the checks and behaviour, not them).
+    const { code, report, md } = runAudit(baseCommit, head, ['--runs', '3', '--cost-samples', '0', '--spec-timeout', '30'], 'bug');
     expect(code).toBe(1);
     expect(report.checks.newFailures.length).toBeGreaterThan(0);
     const failing = report.checks.newFailures[0];
