@@ -3,7 +3,7 @@
 // killed by `stop()` (call it in afterAll, also when a test failed).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { adminRequest } from '../../../src/runtime/admin-client.js';
@@ -172,7 +172,11 @@ export class TestCluster {
     while (left.size > 0) {
       for (const id of [...left]) {
         const exit = this.exits.get(id);
-        if (exit !== undefined) throw new Error(`node ${id} exited (${exit.signal ?? exit.code}) while starting; log: ${this.logFile(id)}`);
+        if (exit !== undefined) {
+          // The log goes with the temp dir: quote its last lines (a reducer exception, exit 70, logs its stack).
+          const log = existsSync(this.logFile(id)) ? readFileSync(this.logFile(id), 'utf8').split('\n').slice(-15).join('\n') : '(no log)';
+          throw new Error(`node ${id} exited (${exit.signal ?? exit.code}) while starting; log: ${this.logFile(id)}\n${log}`);
+        }
         if ((await this.healthz(id))?.ok === true) left.delete(id);
       }
       if (left.size === 0) return;
