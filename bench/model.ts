@@ -1,13 +1,24 @@
 // Benchmark: wall time of the hardware model's full size sweep (issue 11, experiment 4: the paper's
 // cluster at 1…30 nodes, with and without replication, 3 s ramp + 12 s measured per point after a 5 s boot). Goal: under
 // 2 minutes on the project's 2-core machines.
-//   npm run bench:model [-- --short]      (--short: the CI scale, fewer sizes and shorter windows)
+//   npm run bench:model [-- --short]      (--short: the CI scale, fewer sizes and shorter windows; --help: the flags)
 import { scaling } from '../src/hardware-model/experiments/scaling.js';
 import { runExperiment } from '../src/hardware-model/experiment-runner.js';
+import { benchFlags } from './flags.js';
 
 const GOAL_S = 120;
 
-const scale = process.argv.includes('--short') ? 'short' : 'full';
+const { values: flags } = benchFlags({
+  name: 'bench:model',
+  usage: ['npm run bench:model -- [options]', 'node dist/bench/model.js [options]   (after npx tsc -p tsconfig.json)'],
+  description:
+    "Wall time of the hardware model's size sweep (experiment 4: the paper's cluster at 1...30 nodes, with and without\n" +
+    'replication, 3 s ramp + 12 s measured per point after a 5 s boot). Goal: under 2 minutes on 2 cores.',
+  options: {
+    short: { type: 'boolean', help: 'the CI scale: fewer sizes and shorter windows' },
+  },
+});
+const scale = flags.short ? 'short' : 'full';
 const cpu0 = process.cpuUsage();
 let deliveries = 0;
 let simulatedS = 0;

@@ -3,13 +3,25 @@
 // Each workload runs on both with the same keys; the figure is operations per second of CPU time, best of
 // `--rounds` rounds (the machine is shared: the best round is the steadiest figure).
 //   npm run bench:pmap   (or: npx tsc -p tsconfig.json && node dist/bench/pmap.js [--keys N] [--rounds R])
+//   (--help: every flag with its default)
 import { Map as IMap } from 'immutable';
 import { mix32 } from '../src/pure/hash.js';
 import { PMap } from '../src/pure/pmap.js';
-import { numberFlag } from './flags.js';
+import { benchFlags } from './flags.js';
 
-const KEYS = numberFlag('--keys', 100_000);
-const ROUNDS = numberFlag('--rounds', 5);
+const { values: flags } = benchFlags({
+  name: 'bench:pmap',
+  usage: ['npm run bench:pmap -- [options]', 'node dist/bench/pmap.js [options]   (after npx tsc -p tsconfig.json)'],
+  description:
+    "The hand-written persistent map (src/pure/pmap.ts) against Immutable.js's Map: build, get, update, iterate and\n" +
+    'remove, operations per CPU second, best of --rounds rounds (the steadiest figure on a shared machine).',
+  options: {
+    keys: { type: 'number', default: 100_000, integer: true, min: 1, help: 'string keys per map' },
+    rounds: { type: 'number', default: 5, integer: true, min: 1, placeholder: 'R', help: 'rounds per workload (the best is reported)' },
+  },
+});
+const KEYS = flags.keys;
+const ROUNDS = flags.rounds;
 
 /** User-name-like keys, in a fixed pseudo-random order (no Math.random: reproducible). */
 const keys = Array.from({ length: KEYS }, (_, i) => `user${mix32(i + 1) % (KEYS * 10)}-${i}`);

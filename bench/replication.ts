@@ -9,13 +9,25 @@
 // (test/support/replication-net.ts),
 // with zero-latency disks and network, so the numbers are protocol costs, not hardware.
 //   npm run bench:replication   (or: npx tsc -p tsconfig.json && node dist/bench/replication.js [--messages M] [--seed S])
+//   (--help: every flag with its default)
 import { convergenceBoundMs, defaultReplicationLimits } from '../src/pure/replication/limits.js';
 import { mix32 } from '../src/pure/hash.js';
 import { ReplicationNet as Net } from '../test/support/replication-net.js';
 import { makeConfig, runSimulation } from '../src/sim/index.js';
-import { numberFlag } from './flags.js';
+import { benchFlags } from './flags.js';
 
-const flag = numberFlag;
+const { values: flags } = benchFlags({
+  name: 'bench:replication',
+  usage: ['npm run bench:replication -- [options]', 'node dist/bench/replication.js [options]   (after npx tsc -p tsconfig.json)'],
+  description:
+    'The replication manager for R = 1, 2, 3 on 8 nodes, zero-latency disks and network: durable records and RPCs per\n' +
+    'delivered message, peak messages in flight per node, convergence time after heal; then disk writes per\n' +
+    'acknowledged message of the whole node in the simulator.',
+  options: {
+    messages: { type: 'number', default: 5_000, integer: true, min: 1, placeholder: 'M', help: 'deliveries per R (convergence runs use at most 1,000, the simulator at most 2,000)' },
+    seed: { type: 'number', default: 1, integer: true, placeholder: 'S', help: 'seed of the pseudo-random choices' },
+  },
+});
 
 const nodes = 8;
 const ids = Array.from({ length: nodes }, (_, i) => `n${i + 1}`);
@@ -113,8 +125,8 @@ function simWrites(replicas: number | undefined, messages: number, seed: number)
 }
 
 function main(): void {
-  const messages = flag('--messages', 5_000);
-  const seed = flag('--seed', 1);
+  const messages = flags.messages;
+  const seed = flags.seed;
   console.log(`replication bench: ${nodes} nodes, ${messages} messages, seed ${seed}, ackReplicas = min(2, R)`);
   console.log('R  records/msg  (paper R=2: 3)  rpcs/msg  peak in flight/node  convergence after heal (ms, bound ' + convergenceBoundMs(defaultReplicationLimits) + ')');
   for (const r of [1, 2, 3]) {

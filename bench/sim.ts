@@ -3,6 +3,7 @@
 // no client-op history, no final check — so it measures the simulator plus the node reducer, nothing else.
 // Goal (issue 2): at least 50,000 deliveries/s on one core.
 //   npx tsc -p tsconfig.json && node dist/bench/sim.js [--messages M] [--nodes N] [--users U] [--pop F] [--seed S] [--replicas R]
+//   (--help: every flag with its default)
 //   Without --replicas it runs twice and prints both: replication off (issue 2's figure, the unreplicated
 //   path) and R = 2 (the default since issues 4/5; ackReplicas 2). --replicas 0 is "off".
 //   --sim-only: replace the node by a reducer that answers at once (one RPC and one persist per DATA), to
@@ -16,18 +17,34 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import type { Effect, Input, Message } from '../src/pure/io.js';
 import type { Env } from '../src/pure/types.js';
 import { makeConfig, runSimulation, type NodeReducer, type SimConfig } from '../src/sim/index.js';
-import { numberFlag } from './flags.js';
+import { benchFlags } from './flags.js';
 
 const GOAL_PER_S = 50_000;
 
-const flag = numberFlag;
+const { values: flags } = benchFlags({
+  name: 'bench:sim',
+  usage: ['npm run bench:sim -- [options]', 'node dist/bench/sim.js [options]   (after npx tsc -p tsconfig.json)'],
+  description:
+    'Simulated SMTP deliveries per second, 30 nodes and 4.8 million users, zero-cost timing (no network, disk or\n' +
+    'password latency, no trace recorder): the simulator plus the node reducer. Goal: 50,000 deliveries/s on one\n' +
+    'core (npm run bench:sim runs node with --single-threaded-gc; deliveriesPerCoreSecond is the figure).',
+  options: {
+    messages: { type: 'number', default: 200_000, integer: true, placeholder: 'M', help: 'SMTP messages offered' },
+    nodes: { type: 'number', default: 30, integer: true, min: 1, max: 1000, help: 'cluster nodes' },
+    users: { type: 'number', default: 4_800_000, integer: true, min: 1, placeholder: 'U', help: 'users' },
+    pop: { type: 'number', default: 0, placeholder: 'F', help: 'chance that an arrival is a POP3 session rather than a message, in [0, 1)' },
+    seed: { type: 'number', default: 1, integer: true, placeholder: 'S', help: "the simulator's seed" },
+    replicas: { type: 'number', integer: true, max: 3, placeholder: 'R', defaultText: 'both 0 and 2, one after the other', help: 'replication factor, 0: off (unreplicated)' },
+    'sim-only': { type: 'boolean', help: "replace the node by a reducer that answers at once, to measure the simulator's own ceiling" },
+  },
+});
 
 function benchConfig(replicas: number): SimConfig {
   return makeConfig({
-    seed: flag('--seed', 1),
-    nodes: flag('--nodes', 30),
-    users: flag('--users', 4_800_000),
-    messages: flag('--messages', 200_000),
+    seed: flags.seed,
+    nodes: flags.nodes,
+    users: flags.users,
+    messages: flags.messages,
     // 0: issue 2's node, replication off (the unreplicated path); 2: the simulator's default.
     node: { replicas },
     network: { delayMs: 0, jitterMs: 0 },
@@ -35,7 +52,7 @@ function benchConfig(replicas: number): SimConfig {
     passwordCheckMs: 0,
     // One arrival per virtual ms: with zero latencies each session completes within its instant, and the
     // nodes' periodic timers (seconds apart) cost next to nothing per delivery.
-    workload: { popFraction: flag('--pop', 0), arrivalIntervalMs: 1, clientTimeoutMs: 0, bodyBytesMean: 256 },
+    workload: { popFraction: flags.pop, arrivalIntervalMs: 1, clientTimeoutMs: 0, bodyBytesMean: 256 },
     phases: { warmupMs: 5_000, healMs: 0, finalCheck: 'none' },
     recordClientOps: false,
   });
@@ -61,7 +78,7 @@ const echoReducer: NodeReducer<{ readonly self: string; readonly n: number }> = 
 };
 
 async function main(): Promise<void> {
-  const only = process.argv.indexOf('--replicas') >= 0 ? [flag('--replicas', 2)] : [0, 2];
+  const only = flags.replicas !== undefined ? [flags.replicas] : [0, 2];
   for (const replicas of only) await benchOnce(replicas);
 }
 
@@ -75,7 +92,7 @@ async function benchOnce(replicas: number): Promise<void> {
   gcObserver.observe({ entryTypes: ['gc'] });
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const simOnly = process.argv.includes('--sim-only');
+  const simOnly = flags['sim-only'];
   const r = runSimulation(config, simOnly ? { reducer: echoReducer as NodeReducer<unknown> } : {});
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);

@@ -3,7 +3,7 @@
 // both driven by Postfix's smtp-source with 4.7 KB messages, one message per connection and many; plus POP3
 // retrieve-and-delete per second against Dovecot. Each figure is the median of --runs interleaved runs.
 //   npm run bench:smtp   (or: npx tsc -p tsconfig.json && node dist/bench/smtp.js [--messages M] [--sessions S]
-//                         [--runs R] [--pop-messages P] [--profile])
+//                         [--runs R] [--pop-messages P] [--profile] [--only smtp|pop])   (--help: every flag)
 // --profile writes V8 CPU profiles of the node processes (node --cpu-prof) and prints where n1's time goes.
 // Postfix and Dovecot run as private instances (own config, queue and mail directories in a temp dir, free
 // ports on 127.0.0.1); nothing of the machine's own mail set-up is touched.
@@ -14,14 +14,31 @@ import { join, resolve } from 'node:path';
 import { adminRequest } from '../src/runtime/admin-client.js';
 import { freePorts } from '../src/runtime/free-ports.js';
 import { popFetchAll, pool, smtpSend } from '../test/runtime/e2e/wire-client.js';
-import { numberFlag } from './flags.js';
+import { benchFlags } from './flags.js';
 import { privateMasterCf } from '../test/runtime/e2e/postfix.js';
 
-const messages = numberFlag('--messages', 20_000);
-const sessions = numberFlag('--sessions', 32);
-const runs = numberFlag('--runs', 3);
-const popMessages = numberFlag('--pop-messages', 4_000);
-const profile = process.argv.includes('--profile');
+const { values: flags } = benchFlags({
+  name: 'bench:smtp',
+  usage: ['npm run bench:smtp -- [options]', 'node dist/bench/smtp.js [options]   (after npx tsc -p tsconfig.json)'],
+  description:
+    'Durable SMTP deliveries per second into a local 3-node cluster (R = 2, ackReplicas 2) against Postfix delivering\n' +
+    "to a Maildir, both driven by Postfix's smtp-source with 4.7 KB messages; POP3 retrieve-and-delete per second against\n" +
+    'Dovecot. Each figure is the median of --runs interleaved runs. Needs smtp-source, postfix and dovecot installed.',
+  options: {
+    messages: { type: 'number', default: 20_000, integer: true, min: 1, placeholder: 'M', help: 'SMTP messages per run' },
+    sessions: { type: 'number', default: 32, integer: true, min: 1, placeholder: 'S', help: 'parallel SMTP sessions in all, split over the targets (smtp-source -s)' },
+    runs: { type: 'number', default: 3, integer: true, min: 1, placeholder: 'R', help: 'interleaved runs per figure (the median is reported)' },
+    'pop-messages': { type: 'number', default: 4_000, integer: true, min: 1, placeholder: 'P', help: 'messages retrieved and deleted per POP3 run' },
+    profile: { type: 'boolean', help: "write V8 CPU profiles of the node processes and print one node's self time" },
+    only: { type: 'string', choices: ['smtp', 'pop'], defaultText: 'both', help: 'measure only SMTP or only POP3' },
+  },
+});
+const messages = flags.messages;
+const sessions = flags.sessions;
+const runs = flags.runs;
+const popMessages = flags['pop-messages'];
+const profile = flags.profile;
+const only = flags.only;
 const msgBytes = 4700;
 const popUsers = 8;
 const root = resolve(import.meta.dirname, '../..');
@@ -228,42 +245,46 @@ async function main(): Promise<number> {
     for (let u = 0; u < popUsers; u++) await addUser(c, `pop${u}`);
     const clusterSmtp = c.nodes.map((n) => n.smtp);
     const postfixSmtp = [`127.0.0.1:${postfixPort}`];
-    process.stdout.write(`bench:smtp: ${messages} messages of ${msgBytes} B per run, ${sessions} sessions, median of ${runs} interleaved runs\n`);
-    // Warm-up (JIT, connections, page cache), not measured.
-    await smtpSource(clusterSmtp, Math.min(600, messages), true, 'bench@localhost');
-    await smtpSource(postfixSmtp, Math.min(600, messages), true, 'bench@localhost');
     const rows: string[] = [];
-    for (const many of [false, true]) {
-      const cl: number[] = [];
-      const pf: number[] = [];
-      for (let r = 0; r < runs; r++) {
-        cl.push(await smtpSource(clusterSmtp, messages, many, 'bench@localhost'));
-        pf.push(await smtpSource(postfixSmtp, messages, many, 'bench@localhost'));
-        process.stdout.write(`  run ${r + 1} (${many ? 'many per connection' : 'one per connection'}): cluster ${cl[r].toFixed(0)}/s, postfix ${pf[r].toFixed(0)}/s\n`);
+    if (only !== 'pop') {
+      process.stdout.write(`bench:smtp: ${messages} messages of ${msgBytes} B per run, ${sessions} sessions, median of ${runs} interleaved runs\n`);
+      // Warm-up (JIT, connections, page cache), not measured.
+      await smtpSource(clusterSmtp, Math.min(600, messages), true, 'bench@localhost');
+      await smtpSource(postfixSmtp, Math.min(600, messages), true, 'bench@localhost');
+      for (const many of [false, true]) {
+        const cl: number[] = [];
+        const pf: number[] = [];
+        for (let r = 0; r < runs; r++) {
+          cl.push(await smtpSource(clusterSmtp, messages, many, 'bench@localhost'));
+          pf.push(await smtpSource(postfixSmtp, messages, many, 'bench@localhost'));
+          process.stdout.write(`  run ${r + 1} (${many ? 'many per connection' : 'one per connection'}): cluster ${cl[r].toFixed(0)}/s, postfix ${pf[r].toFixed(0)}/s\n`);
+        }
+        const [a, b] = [median(cl), median(pf)];
+        rows.push(`SMTP ${many ? 'many msgs/connection' : '1 msg/connection   '}  cluster ${a.toFixed(0).padStart(6)}/s   postfix ${b.toFixed(0).padStart(6)}/s   ratio ${(a / b).toFixed(2)}`);
       }
-      const [a, b] = [median(cl), median(pf)];
-      rows.push(`SMTP ${many ? 'many msgs/connection' : '1 msg/connection   '}  cluster ${a.toFixed(0).padStart(6)}/s   postfix ${b.toFixed(0).padStart(6)}/s   ratio ${(a / b).toFixed(2)}`);
     }
-    // POP3: fill the mailboxes (not timed), then retrieve and delete everything, one session per user.
-    const body = `Subject: pop bench\r\n\r\n${'x'.repeat(msgBytes - 30)}\r\n`;
-    const per = Math.ceil(popMessages / popUsers);
-    const popCl: number[] = [];
-    const popDv: number[] = [];
-    const users = Array.from({ length: popUsers }, (_, u) => `pop${u}`);
-    for (let r = 0; r < runs; r++) {
-      const jobs = users.flatMap((u, ui) => Array.from({ length: per }, (_, i) => ({ u, node: c.nodes[(ui + i) % c.nodes.length] })));
-      const codes = await pool(jobs, 32, (j) => {
-        const [h, p] = j.node.smtp.split(':');
-        return smtpSend(h, Number(p), `${j.u}@localhost`, body, 30_000, true);
-      });
-      if (codes.some((x) => x !== 250)) throw new Error(`filling POP mailboxes: codes ${[...new Set(codes)].join(',')}`);
-      popCl.push(await popRetrieveDelete(c.nodes.map((n) => n.pop3), users));
-      for (const u of users) fillMaildir(join(tmp, 'dovecot'), u, per, body);
-      popDv.push(await popRetrieveDelete([`127.0.0.1:${dovecotPort}`], users));
-      process.stdout.write(`  POP3 run ${r + 1}: cluster ${popCl[r].toFixed(0)}/s, dovecot ${popDv[r].toFixed(0)}/s\n`);
+    if (only !== 'smtp') {
+      // POP3: fill the mailboxes (not timed), then retrieve and delete everything, one session per user.
+      const body = `Subject: pop bench\r\n\r\n${'x'.repeat(msgBytes - 30)}\r\n`;
+      const per = Math.ceil(popMessages / popUsers);
+      const popCl: number[] = [];
+      const popDv: number[] = [];
+      const users = Array.from({ length: popUsers }, (_, u) => `pop${u}`);
+      for (let r = 0; r < runs; r++) {
+        const jobs = users.flatMap((u, ui) => Array.from({ length: per }, (_, i) => ({ u, node: c.nodes[(ui + i) % c.nodes.length] })));
+        const codes = await pool(jobs, 32, (j) => {
+          const [h, p] = j.node.smtp.split(':');
+          return smtpSend(h, Number(p), `${j.u}@localhost`, body, 30_000, true);
+        });
+        if (codes.some((x) => x !== 250)) throw new Error(`filling POP mailboxes: codes ${[...new Set(codes)].join(',')}`);
+        popCl.push(await popRetrieveDelete(c.nodes.map((n) => n.pop3), users));
+        for (const u of users) fillMaildir(join(tmp, 'dovecot'), u, per, body);
+        popDv.push(await popRetrieveDelete([`127.0.0.1:${dovecotPort}`], users));
+        process.stdout.write(`  POP3 run ${r + 1}: cluster ${popCl[r].toFixed(0)}/s, dovecot ${popDv[r].toFixed(0)}/s\n`);
+      }
+      const [pa, pb] = [median(popCl), median(popDv)];
+      rows.push(`POP3 retrieve+delete     cluster ${pa.toFixed(0).padStart(6)}/s   dovecot ${pb.toFixed(0).padStart(6)}/s   ratio ${(pa / pb).toFixed(2)}`);
     }
-    const [pa, pb] = [median(popCl), median(popDv)];
-    rows.push(`POP3 retrieve+delete     cluster ${pa.toFixed(0).padStart(6)}/s   dovecot ${pb.toFixed(0).padStart(6)}/s   ratio ${(pa / pb).toFixed(2)}`);
     process.stdout.write('\n' + rows.join('\n') + '\n');
     process.stdout.write(`goals: cluster >= postfix (ratio >= 1.00); POP3 >= half of dovecot (ratio >= 0.50)\n`);
   } finally {

@@ -4,9 +4,11 @@
 // machine is shared, so the table also gives our CPU time (user + system of the child, every thread) and the
 // ratio by it: TLC's tlc_seconds were measured alone on the machine, our wall time rarely is.
 //   npx tsc -p tsconfig.json && node dist/bench/tla-corpus.js [FILTER] [--timeout-s N]   (N: CPU seconds per row)
+//   (--help: the flags; argv is read only when this file is the script run, not when bench/tla.ts imports it)
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchFlags, isMain } from './flags.js';
 import { corpusDir, mismatches, readManifest, rowName, runChild, type CorpusOutcome, type CorpusRow } from './tla/corpus.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -41,10 +43,17 @@ export async function corpusTable(filter = '', timeoutS = 300): Promise<{ matche
   return { matched, total: rows.length };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const args = process.argv.slice(2);
-  const t = args.indexOf('--timeout-s');
-  const timeoutS = t >= 0 ? Number(args[t + 1]) : 300;
-  const filter = args.filter((a, i) => !a.startsWith('--') && (t < 0 || i !== t + 1))[0] ?? '';
-  await corpusTable(filter, timeoutS);
+if (isMain(import.meta.url)) {
+  const { values, positionals } = benchFlags({
+    name: 'bench:tla-corpus',
+    usage: 'node dist/bench/tla-corpus.js [FILTER] [options]   (after npx tsc -p tsconfig.json)',
+    description:
+      "The corpus table of npm run bench:tla alone: every row of ../shared/tla-corpus/manifest.tsv as a fresh\n" +
+      "`porcupine tla check` process, our verdict, counts and times against TLC's.",
+    options: {
+      'timeout-s': { type: 'number', default: 300, help: 'CPU seconds per row before the row is stopped' },
+    },
+    positionals: { name: 'FILTER', help: 'only the rows whose name (Dir/Model) contains this text (default: every row)', max: 1 },
+  });
+  await corpusTable(positionals[0] ?? '', values['timeout-s']);
 }

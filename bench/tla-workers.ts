@@ -4,13 +4,14 @@
 // states per second it prints the CPU time of each run (process-wide: every thread) and the speed-up that
 // CPU time gives on 2 free cores, 2 x CPU(1 worker) / CPU(2 workers), with the load average at the time.
 //   npx tsc -p tsconfig.json && node dist/bench/tla-workers.js [MODEL...]
+//   (--help: the usage; argv is read only when this file is the script run, not when bench/tla.ts imports it)
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { checkSpec, checkSpecWorkers, type CheckResult } from '../src/tla/check/index.js';
 import { loadWithCfg } from '../src/tla/cli/load.js';
 import { REPO_ROOT } from '../test/support/paths.js';
 import { corpusDir, readManifest, rowName } from './tla/corpus.js';
+import { benchFlags, isMain } from './flags.js';
 
 /** Larger corpus models that finish in a minute or so with one worker. */
 export const WORKER_BENCH_MODELS = ['Disruptor/Disruptor_MPMC', 'TeachingConcurrency/SimpleRegular', 'SlushProtocol/SlushSmall'];
@@ -58,7 +59,15 @@ export async function workersTable(models: readonly string[] = WORKER_BENCH_MODE
   console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const names = process.argv.slice(2);
+if (isMain(import.meta.url)) {
+  const { positionals: names } = benchFlags({
+    name: 'bench:tla-workers',
+    usage: 'node dist/bench/tla-workers.js [MODEL...]   (after npx tsc -p tsconfig.json)',
+    description:
+      'The workers section of npm run bench:tla alone: tla check --workers 2 against one worker on corpus models,\n' +
+      'wall and CPU time, distinct states per second, the speed-up.',
+    options: {},
+    positionals: { name: 'MODEL...', help: `corpus models by Dir/Model name (default: ${WORKER_BENCH_MODELS.join(' ')})` },
+  });
   await workersTable(names.length > 0 ? names : WORKER_BENCH_MODELS);
 }

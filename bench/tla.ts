@@ -9,7 +9,8 @@
 //   verdict and counts against TLC's, our time, TLC's time and the ratio (TLA_BENCH_CORPUS=0 skips it);
 // - `--workers 2` against one worker on larger corpus models (bench/tla-workers.ts; TLA_BENCH_WORKERS=0
 //   skips it): wall and CPU time, distinct states per second, the speed-up.
-//   npx tsc -p tsconfig.json && node dist/bench/tla.js
+//   npx tsc -p tsconfig.json && node dist/bench/tla.js   (no flags but --help; the two sections above are skipped by
+//   the environment variables named there)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,6 +24,22 @@ import { loadSpec, valueOps } from '../src/tla/front-end.js';
 import { makeConfig, runSimulation } from '../src/sim/index.js';
 import { corpusTable } from './tla-corpus.js';
 import { workersTable } from './tla-workers.js';
+import { benchFlags } from './flags.js';
+
+// Before anything else (conformanceDir below throws without ../shared): --help works anywhere.
+benchFlags({
+  name: 'bench:tla',
+  usage: ['npm run bench:tla', 'node dist/bench/tla.js   (after npx tsc -p tsconfig.json)'],
+  description:
+    "The TLA+ back end against TLC's published single-worker figures: model checking (PerfSorting, BenchRing),\n" +
+    'end-to-end time of a tiny spec, trace validation (random walk, simulator traces), the public corpus\n' +
+    '(../shared/tla-corpus, each model as a fresh process) and --workers 2 against one worker.',
+  options: {},
+  env: [
+    { name: 'TLA_BENCH_CORPUS=0', help: 'skip the public corpus table (bench/tla-corpus.ts)' },
+    { name: 'TLA_BENCH_WORKERS=0', help: 'skip the workers section (bench/tla-workers.ts)' },
+  ],
+});
 
 // TLC's figures (one worker): a 724,000-state mutual-exclusion model, JVM start-up, trace validation.
 const TLC_DISTINCT_PER_S = 38_000;
