@@ -228,7 +228,9 @@ export function onReconciled(ctx: Ctx, s: ReplicationState, from: NodeId, object
   const others = ours.replicas.filter((n) => n !== ctx.self);
   if (others.every((n) => nulls.includes(n))) {
     // Every other replica has nothing: the object was deleted while we were away and its tombstone collected.
-    return collect(ctx, s, ours);
+    // A tombstone of ours is kept (trusted) and collected by the GC as usual: dropping it at once could let an
+    // older push still in flight store the message again.
+    return isTombstone(ours) ? trust(ctx, s, objectId) : collect(ctx, s, ours);
   }
   return { ...s, reconcileNulls: s.reconcileNulls.set(objectId, nulls) };
 }
