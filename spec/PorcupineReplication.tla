@@ -6,9 +6,10 @@
 (* update (its coordinator), last-writer-wins ordered by (timestamp, node),*)
 (* the SMTP 250 / a delete's +OK once AckReplicas replicas hold the        *)
 (* version durably, deletes as tombstones, tombstones collected once every *)
-(* replica holds them, and faults: crashes (soft state lost, hard state    *)
-(* kept), disk loss, and message loss, duplication and reordering, until   *)
-(* the faults stop.                                                        *)
+(* replica holds them or is away past the log retention (down, or cut off  *)
+(* and quarantined: it rejoins as new and reconciles), and faults: crashes *)
+(* (soft state lost, hard state kept), disk loss, and message loss,        *)
+(* duplication and reordering, until the faults stop.                      *)
 (*                                                                         *)
 (* Every action is named like the trace event of the implementation it     *)
 (* models (src/pure/replication/state.ts replicationTraceActions, and the  *)
@@ -42,9 +43,11 @@ VARIABLES
     confirmed,  \* history: a delete of the message was confirmed to the user
     sawTomb,    \* history: the nodes that ever held a tombstone durably
     created,    \* the message was written once (one object per model)
-    faults      \* faults may still happen; FaultsStop ends them for good
+    faults,     \* faults may still happen; FaultsStop ends them for good
+    quarantined, \* the nodes whose copy is quarantined: distrusted and hidden until reconciled (docs/replication.md)
+    owed        \* history: down nodes whose older copy a tombstone's collection passed over; they must quarantine
 
-vars == <<hard, clock, up, net, acked, confirmed, sawTomb, created, faults>>
+vars == <<hard, clock, up, net, acked, confirmed, sawTomb, created, faults, quarantined, owed>>
 
 Kinds == {"msg", "tomb"}
 NoVersion == [ts |-> 0, node |-> 0, kind |-> "none"]
@@ -66,6 +69,7 @@ TypeOK ==
     /\ net \subseteq Versions
     /\ acked \in BOOLEAN /\ confirmed \in BOOLEAN /\ created \in BOOLEAN /\ faults \in BOOLEAN
     /\ sawTomb \subseteq Nodes
+    /\ quarantined \subseteq Nodes /\ owed \subseteq Nodes
 
 \* Any nodes may be up at the start: a trace's behaviour of one object starts at the object's first event.
 Init ==
@@ -75,6 +79,7 @@ Init ==
     /\ net = {}
     /\ acked = FALSE /\ confirmed = FALSE /\ created = FALSE /\ faults = TRUE
     /\ sawTomb = {}
+    /\ quarantined = {} /\ owed = {}
 
 -----------------------------------------------------------------------------
 (* An update at its coordinator: a new version with a timestamp above      *)
@@ -95,7 +100,7 @@ ReplUpdate(n, kind, ts) ==
           /\ net' = net \cup {v}
     /\ clock' = [clock EXCEPT ![n] = ts]
     /\ created' = TRUE
-    /\ UNCHANGED <<hard, up, acked, confirmed, sawTomb, faults>>
+    /\ UNCHANGED <<hard, up, acked, confirmed, sawTomb, faults, quarantined, owed>>
 
 \* A version becomes durable at n: the coordinator's own write, or a participant's write of a pushed version
 \* (or of one handed back with an ack). Only a newer version is written: participant.ts onPush, lww.ts
@@ -106,7 +111,9 @@ ReplPersist(n, v) ==
     /\ hard' = [hard EXCEPT ![n] = v]
     /\ clock' = [clock EXCEPT ![n] = Max(@, v.ts)]
     /\ sawTomb' = IF v.kind = "tomb" THEN sawTomb \cup {n} ELSE sawTomb
-    /\ UNCHANGED <<up, net, acked, confirmed, created, faults>>
+    \* A written version is trusted (hard-state.ts replPut): it is newer than anything reconciliation would ask about.
+    /\ quarantined' = quarantined \ {n}
+    /\ UNCHANGED <<up, net, acked, confirmed, created, faults, owed>>
 
 \* The caller of version v's update is answered (SMTP 250 for a message, POP QUIT's +OK for a tombstone) once
 \* AckReplicas nodes durably hold v or a newer version: coordinator.ts notifyWaiters. The guard is the
@@ -115,31 +122,65 @@ ReplDurable(n, v) ==
     /\ n \in up /\ v \in net /\ v.node = n
     /\ Cardinality(Holders(v)) >= AckReplicas
     /\ IF v.kind = "msg" THEN acked' = TRUE /\ UNCHANGED confirmed ELSE confirmed' = TRUE /\ UNCHANGED acked
-    /\ UNCHANGED <<hard, clock, up, net, sawTomb, created, faults>>
+    /\ UNCHANGED <<hard, clock, up, net, sawTomb, created, faults, quarantined, owed>>
 
-\* A tombstone is collected once every replica holds it, a newer version (a client's retry stored the message
-\* again on other replicas) or nothing: maintenance.ts onGcTimer, after the delete retired and the waiting
-\* period (maxClockSkew + maxPacketLifetime) passed, so no push of it or of an older version is still in
-\* flight: those leave `net`.
+\* A node whose older copy a collection may pass over: it is quarantined (it was cut off past the log retention,
+\* maintenance.ts quarantineIfAway), or down (back after longer than the retention, it quarantines at boot;
+\* sooner, it was not passed over: the collection waits retention + wait from the delete).
+PassedOver(m) == m \in quarantined \/ m \notin up
+
+\* A node drops its copy:
+\* - a tombstone it trusts, once every replica holds it, a newer version (a client's retry stored the message again
+\*   on other replicas), nothing, or is passed over: maintenance.ts onGcTimer, after the delete retired and the
+\*   waiting period (maxClockSkew + maxPacketLifetime) passed, or after the log retention without a retire (a
+\*   replica stayed away), so no push of it or of an older version is still in flight: those leave `net`;
+\* - a quarantined message that no other replica holds any more (every one answered "nothing here": the object was
+\*   deleted while this node was away and its tombstone collected; maintenance.ts onReconciled; a quarantined
+\*   tombstone is trusted then instead, and collected as above).
 ReplCollect(n, v) ==
-    /\ n \in up /\ v.kind = "tomb" /\ hard[n] = v
-    /\ \A m \in Nodes : AtLeast(hard[m], v) \/ hard[m] = NoVersion
+    /\ n \in up /\ hard[n] = v
+    /\ \/ /\ v.kind = "tomb" /\ n \notin quarantined
+          /\ \A m \in Nodes : AtLeast(hard[m], v) \/ hard[m] = NoVersion \/ PassedOver(m)
+          /\ net' = {w \in net : Newer(w, v)}
+          /\ owed' = owed \cup {m \in Nodes : m \notin up /\ m \notin quarantined /\ hard[m] # NoVersion /\ Newer(v, hard[m])}
+       \/ /\ v.kind = "msg" /\ n \in quarantined
+          /\ \A m \in Nodes \ {n} : hard[m] = NoVersion \/ Newer(hard[m], v)
+          /\ UNCHANGED <<net, owed>>
     /\ hard' = [hard EXCEPT ![n] = NoVersion]
-    /\ net' = {w \in net : Newer(w, v)}
+    /\ quarantined' = quarantined \ {n}
     /\ UNCHANGED <<clock, up, acked, confirmed, sawTomb, created, faults>>
+
+\* A node away past the log retention (down: at its boot; cut off from a majority of the cluster: while cut off or
+\* when it is back) quarantines every object it holds (maintenance.ts quarantineIfAway; a trace event for every
+\* object, held or not: a version written later is trusted, ReplPersist). Traces never end the faults (FaultsStop
+\* is the model's), so the guard only keeps the model's behaviours from quarantining for ever.
+ReplQuarantine(n) ==
+    /\ n \in up
+    /\ faults \/ n \in owed   \* being away that long is a fault; once faults stop only a debt remains
+    /\ quarantined' = quarantined \cup {n}
+    /\ owed' = owed \ {n}
+    /\ UNCHANGED <<hard, clock, up, net, acked, confirmed, sawTomb, created, faults>>
+
+\* A quarantined copy is confirmed: another replica that is not quarantined itself holds a version, not newer than
+\* ours (a newer one is adopted: ReplPersist); an older one is then pushed ours (maintenance.ts onReconciled). A
+\* tombstone is trusted also when every other replica has nothing (a delete is never undone by keeping it).
+\* (The sole replica of an R = 1 object trusts itself; the model's objects have every node as a replica.)
+ReplTrust(n) ==
+    /\ n \in up /\ n \in quarantined
+    /\ \/ \E m \in Nodes \ {n} : hard[m] # NoVersion /\ m \notin quarantined
+       \/ hard[n].kind = "tomb"
+    /\ quarantined' = quarantined \ {n}
+    /\ UNCHANGED <<hard, clock, up, net, acked, confirmed, sawTomb, created, faults, owed>>
 
 \* Steps of the implementation that change nothing durable here (soft state only), each at a running node:
 \* a participant applied a newer version in memory (its write is issued: participant.ts onPush), ignored a stale
 \* or duplicate push (and acknowledged it), every target acknowledged (coordinator.ts retire), a participant took
-\* over pushing (participant.ts onTakeover), a log entry expired (maintenance.ts onGcTimer), a node back from a
-\* long outage quarantined or trusted its replicas (maintenance.ts; docs/spec.md "Limits").
+\* over pushing (participant.ts onTakeover), a log entry expired (maintenance.ts onGcTimer).
 ReplApply(n) == n \in up /\ UNCHANGED vars
 ReplIgnore(n) == n \in up /\ UNCHANGED vars
 ReplRetire(n) == n \in up /\ UNCHANGED vars
 ReplTakeover(n) == n \in up /\ UNCHANGED vars
 ReplExpire(n) == n \in up /\ UNCHANGED vars
-ReplQuarantine(n) == n \in up /\ UNCHANGED vars
-ReplTrust(n) == n \in up /\ UNCHANGED vars
 
 -----------------------------------------------------------------------------
 (* Nodes start down and boot (replication.ts bootReplication). Faults,     *)
@@ -150,22 +191,25 @@ ReplTrust(n) == n \in up /\ UNCHANGED vars
 Boot(n) ==
     /\ n \notin up
     /\ up' = up \cup {n}
-    /\ UNCHANGED <<hard, clock, net, acked, confirmed, sawTomb, created, faults>>
+    /\ UNCHANGED <<hard, clock, net, acked, confirmed, sawTomb, created, faults, quarantined, owed>>
 
 Crash(n) ==
     /\ faults /\ n \in up
     /\ up' = up \ {n}
-    /\ UNCHANGED <<hard, clock, net, acked, confirmed, sawTomb, created, faults>>
+    /\ UNCHANGED <<hard, clock, net, acked, confirmed, sawTomb, created, faults, quarantined, owed>>
 
+\* A lost disk takes its quarantine marks with it: the node holds nothing to distrust.
 Restart(n, lost) ==
     /\ n \notin up
     /\ hard' = IF lost THEN [hard EXCEPT ![n] = NoVersion] ELSE hard
+    /\ quarantined' = IF lost THEN quarantined \ {n} ELSE quarantined
+    /\ owed' = IF lost THEN owed \ {n} ELSE owed
     /\ UNCHANGED <<clock, up, net, acked, confirmed, sawTomb, created, faults>>
 
 FaultsStop ==
     /\ faults
     /\ faults' = FALSE
-    /\ UNCHANGED <<hard, clock, up, net, acked, confirmed, sawTomb, created>>
+    /\ UNCHANGED <<hard, clock, up, net, acked, confirmed, sawTomb, created, quarantined, owed>>
 
 Next ==
     \/ \E n \in Nodes, k \in Kinds, ts \in 1..MaxTs : ReplUpdate(n, k, ts)
@@ -179,9 +223,11 @@ Next ==
     \/ FaultsStop
 
 \* Pushes are retried until acknowledged (coordinator.ts sendPushes), crashed nodes boot again, tombstones are
-\* collected.
+\* collected, a node passed over by a collection quarantines (at its boot: it was down past the retention), and
+\* quarantined copies are reconciled.
 Fairness ==
     /\ \A n \in Nodes : WF_vars(Boot(n)) /\ WF_vars(\E v \in Versions : ReplCollect(n, v))
+    /\ \A n \in Nodes : WF_vars(n \in owed /\ ReplQuarantine(n)) /\ WF_vars(ReplTrust(n))
     /\ \A n \in Nodes : WF_vars(\E v \in Versions : ReplPersist(n, v))
     /\ WF_vars(FaultsStop)
 

@@ -14,7 +14,7 @@ import { repoRoot } from '../spec/harness.js';
 const spec = path.join(repoRoot, 'spec/PorcupineMail.tla');
 const kept = readdirSync(path.join(repoRoot, 'traces')).filter((f) => f.endsWith('.ndjson')).sort();
 const actions = Object.keys(mailArgs([])).sort();
-const NOT_REACHED = ['AuthFail', 'ReplExpire', 'ReplQuarantine', 'ReplTrust', 'SetProfile'];
+const NOT_REACHED = ['AuthFail', 'SetProfile'];
 const MAIL_MAPS = 'mail-maps-loss-crash-4-nodes.ndjson';
 const MAIL_MAP_STEPS = ['AddFragment', 'DropFragment', 'ReconstructSoftState', 'ApplyReport', 'Store', 'StoreDuplicate', 'Delete', 'Crash', 'Restart'];
 

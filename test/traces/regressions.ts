@@ -125,4 +125,21 @@ export const REGRESSIONS: readonly Regression[] = [
       trace: { checkpointEverySteps: 300 },
     }),
   },
+  {
+    file: 'replication-long-outage-r2-5-nodes.ndjson',
+    why: 'replication R = 2 past the (shortened) log retention, for spec/PorcupineReplication.tla: a node cut off by a partition and another one down, each longer than the retention; log entries expire (ReplExpire), tombstones are collected without them, and both rejoin as new (ReplQuarantine) and reconcile (ReplTrust, stale copies dropped; B15)',
+    config: makeConfig({
+      seed: 5, nodes: 5, users: 4, messages: 12,
+      node: { replicas: 2, replicationLimits: { logRetentionMs: 60_000, aliveMarkIntervalMs: 10_000, gcIntervalMs: 5_000, maxPacketLifetimeMs: 20_000 } },
+      schedule: [
+        { kind: 'partition', atMs: 8_000, groups: [['n1', 'n2', 'n3', 'n4'], ['n5']] },
+        { kind: 'crash', atMs: 9_000, node: 'n2' },
+        { kind: 'healNetwork', atMs: 100_000 },
+        { kind: 'restart', atMs: 102_000, node: 'n2' },
+      ],
+      workload: { popFraction: 0.5, deleteProbability: 0.8, arrivalIntervalMs: 1_000 },
+      phases: { drainMsMax: 120_000, healMs: 60_000 },
+      trace: { state: 'up', checkpointEverySteps: 500 },
+    }),
+  },
 ];

@@ -39,7 +39,8 @@ export type ReplicationWrite =
   | { readonly kind: 'replObjectDrop'; readonly objectId: ObjectId; readonly ts: Timestamp }
   | { readonly kind: 'replAlive'; readonly atMs: number }
   /** A node back from an outage longer than the log retention distrusts what it holds (rejoins as "new"). */
-  | { readonly kind: 'replQuarantine'; readonly objectIds: readonly ObjectId[] }
+  /** `keepLog`: a node cut off by a partition (B15) keeps its log, whose entries are recent; one back from a long outage drops it. */
+  | { readonly kind: 'replQuarantine'; readonly objectIds: readonly ObjectId[]; readonly keepLog?: boolean }
   /** A quarantined object was confirmed by another replica. */
   | { readonly kind: 'replTrust'; readonly objectId: ObjectId };
 
@@ -71,7 +72,7 @@ export function applyReplicationWrite(h: ReplicationHard, w: ReplicationWrite): 
     case 'replQuarantine': {
       let quarantine = h.quarantine;
       for (const id of w.objectIds) if (h.objects.has(id)) quarantine = quarantine.set(id, true);
-      return { ...h, quarantine, log: PMap.empty() };
+      return { ...h, quarantine, log: w.keepLog === true ? h.log : PMap.empty() };
     }
     case 'replTrust':
       return { ...h, quarantine: h.quarantine.delete(w.objectId) };

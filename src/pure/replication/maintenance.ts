@@ -30,18 +30,12 @@ export function onBoot(ctx: Ctx, s0: ReplicationState): ReplicationState {
     if (isTombstone(v)) tombstones = tombstones.set(id, true);
   });
   let s: ReplicationState = { ...s0, clock: clockFromHard(s0.hard), tombstones };
-  const { logRetentionMs, aliveMarkIntervalMs, gcIntervalMs } = ctx.config.limits;
-  // A node that holds replicas has booted before, even if its last mark reads 0 (a mark at time 0 or before,
-  // as a simulated node booted at virtual time 0 leaves when it crashes before its first periodic mark):
-  // only an empty, never-booted disk is exempt. (Found by the long-outage property, issue 13: such a node
-  // came back after its peers had collected a tombstone and listed the deleted message again.)
-  const everBooted = s.hard.aliveAtMs > 0 || s.hard.objects.size > 0 || s.hard.log.size > 0;
-  const stale = everBooted && ctx.env.now - s.hard.aliveAtMs > logRetentionMs;
-  if (stale) {
-    const objectIds = s.hard.objects.keys();
-    traceRepl(ctx, 'ReplQuarantine', { node: ctx.self, objects: objectIds.length, downMs: ctx.env.now - s.hard.aliveAtMs });
-    s = persistRepl(ctx, s, { kind: 'replQuarantine', objectIds }, { kind: 'other', objectId: undefined });
-  }
+  const { aliveMarkIntervalMs, gcIntervalMs } = ctx.config.limits;
+  // Down (or cut off, B15) longer than the log retention: rejoin as new. The log goes too: its entries are older
+  // than the retention.
+  const before = s;
+  s = quarantineIfAway(ctx, s, 'down');
+  const quarantined = s !== before;
   // An entry whose version is no longer the one held was superseded (a crash came between the newer
   // version's write and the older entry's drop): finish the drop.
   for (const [key, e] of s.hard.log.entries()) {
@@ -59,7 +53,9 @@ export function onBoot(ctx: Ctx, s0: ReplicationState): ReplicationState {
     }
   }
   if (s.hard.quarantine.size > 0) setTimer(ctx, reconcileTimer, 0);
-  s = persistRepl(ctx, s, { kind: 'replAlive', atMs: ctx.env.now }, { kind: 'other', objectId: undefined });
+  // The mark says "in touch with the cluster at": a node booting without a view does not know that it is (B15);
+  // its first view marks it (onContact). quarantineIfAway has marked already.
+  if (s.inTouch && !quarantined) s = markAlive(ctx, s);
   setTimer(ctx, aliveTimer, aliveMarkIntervalMs);
   setTimer(ctx, gcTimer, gcIntervalMs);
   return s;
@@ -67,14 +63,56 @@ export function onBoot(ctx: Ctx, s0: ReplicationState): ReplicationState {
 
 export function onAliveTimer(ctx: Ctx, s: ReplicationState): ReplicationState {
   setTimer(ctx, aliveTimer, ctx.config.limits.aliveMarkIntervalMs);
+  return s.inTouch ? markAlive(ctx, s) : quarantineIfAway(ctx, s, 'cutOff');
+}
+
+function markAlive(ctx: Ctx, s: ReplicationState): ReplicationState {
   return persistRepl(ctx, s, { kind: 'replAlive', atMs: ctx.env.now }, { kind: 'other', objectId: undefined });
+}
+
+/** Only an empty, never-marked disk is exempt from the staleness rule (B9, onBoot). */
+function everBooted(s: ReplicationState): boolean {
+  return s.hard.aliveAtMs > 0 || s.hard.objects.size > 0 || s.hard.log.size > 0;
+}
+
+/**
+ * B15. The alive mark records the last time this node was in touch with the cluster: up *and* in a view with a
+ * majority of its nodes. A node that was not, for longer than the log retention — down (checked at boot) or cut
+ * off by a partition (checked on every alive and GC tick while out of touch, and when a view brings it back) —
+ * may have missed deletes whose tombstones the others have collected since (they stop pushing a delete when its
+ * log entry expires, and collect its tombstone `retention + wait` after it). It cannot tell which, so it rejoins
+ * as new: every object it holds is quarantined (invisible, and its tombstones kept) until another replica confirms
+ * it (reconciliation). The mark is then reset: the clock restarts, and another retention out of touch quarantines
+ * again. A crash during a partition keeps the mark where contact was lost, so the two outages add up.
+ * A node cut off keeps its log (its entries are recent: pushes of updates made on its side of the partition).
+ */
+function quarantineIfAway(ctx: Ctx, s0: ReplicationState, cause: 'down' | 'cutOff'): ReplicationState {
+  const awayMs = ctx.env.now - s0.hard.aliveAtMs;
+  if (!everBooted(s0) || awayMs <= ctx.config.limits.logRetentionMs) return s0;
+  const objectIds = s0.hard.objects.keys();
+  traceRepl(ctx, 'ReplQuarantine', { node: ctx.self, objects: objectIds.length, downMs: awayMs, cause });
+  const write = cause === 'down' ? { kind: 'replQuarantine' as const, objectIds } : { kind: 'replQuarantine' as const, objectIds, keepLog: true };
+  let s = persistRepl(ctx, s0, write, { kind: 'other', objectId: undefined });
+  s = markAlive(ctx, s);
+  if (s.hard.quarantine.size > 0) setTimer(ctx, reconcileTimer, 0);
+  return s;
+}
+
+/** A view was installed (node-glue.ts): whether it holds a majority of the cluster (B15, quarantineIfAway). */
+export function onContact(ctx: Ctx, s: ReplicationState, inTouch: boolean): ReplicationState {
+  if (!inTouch) return s.inTouch ? { ...s, inTouch: false } : s;
+  if (s.inTouch) return s;
+  // Back in touch: first judge how long we were away (before any reader or peer trusts what we hold), then mark.
+  const checked = quarantineIfAway(ctx, s, 'cutOff');
+  return checked !== s ? { ...checked, inTouch: true } : markAlive(ctx, { ...s, inTouch: true });
 }
 
 export function onGcTimer(ctx: Ctx, s0: ReplicationState): ReplicationState {
   const { logRetentionMs, gcIntervalMs } = ctx.config.limits;
   const now = ctx.env.now;
-  let s = s0;
-  for (const [key, e] of s0.hard.log.entries()) {
+  // Out of touch (B15): judge first, so that no tombstone is collected here after the retention without it.
+  let s = s0.inTouch ? s0 : quarantineIfAway(ctx, s0, 'cutOff');
+  for (const [key, e] of s.hard.log.entries()) {
     if (e.ts.wallMs + logRetentionMs >= now) continue;
     traceRepl(ctx, 'ReplExpire', { node: ctx.self, objectId: e.objectId, ts: describeTimestamp(e.ts) });
     const p = s.pushes.get(e.objectId);
@@ -85,6 +123,8 @@ export function onGcTimer(ctx: Ctx, s0: ReplicationState): ReplicationState {
   for (const id of s0.tombstones.keys()) {
     const v = s.hard.objects.get(id);
     if (v === undefined || !isTombstone(v)) continue;
+    // A quarantined tombstone waits for reconciliation (B15): a replica that missed it must still get it from here.
+    if (s.hard.quarantine.has(id)) continue;
     const key = entryKey(id, v.ts);
     if (s.hard.log.has(key) || s.pushes.has(id)) continue;
     const retiredAt = s.retiredAtMs.get(id);
@@ -119,6 +159,15 @@ export function onMembersJoined(ctx: Ctx, s0: ReplicationState, joined: readonly
     s = sendPushes(ctx, { ...s, pushes: s.pushes.set(id, push) }, id);
   }
   return s;
+}
+
+function pushTo(ctx: Ctx, s: ReplicationState, v: Versioned, to: NodeId): ReplicationState {
+  const p = s.pushes.get(v.id);
+  if (p !== undefined && !timestampEquals(p.ts, v.ts)) return s;
+  const remaining = [...new Set([...(p?.remaining ?? []), to])].sort(compareNodeId);
+  const selfDurable = p?.selfDurable ?? (s.inflight.get(v.id) ?? 0) === 0;
+  const push: Push = p !== undefined ? { ...p, remaining } : { objectId: v.id, ts: v.ts, remaining, selfDurable, waiters: [], attempt: 0, announce: false, early: false };
+  return sendPushes(ctx, { ...s, pushes: s.pushes.set(v.id, push) }, v.id);
 }
 
 function collect(ctx: Ctx, s: ReplicationState, v: Versioned): ReplicationState {
@@ -166,7 +215,12 @@ export function onReconciled(ctx: Ctx, s: ReplicationState, from: NodeId, object
   if (ours === undefined || !s.hard.quarantine.has(objectId) || unsure) return s;
   if (version !== null) {
     const outcome = applyIfNewer(ours, version);
-    if (outcome.kind !== 'applied') return trust(ctx, s, objectId);
+    if (outcome.kind !== 'applied') {
+      const trusted = trust(ctx, s, objectId);
+      // The peer holds an older version (B15: it missed our tombstone while we were apart, and nobody pushes it
+      // any more: the delete's log entry expired). A soft push gives it ours, retried until acknowledged.
+      return compareTimestamp(version.ts, ours.ts) < 0 ? pushTo(ctx, trusted, ours, from) : trusted;
+    }
     const next = persistRepl(ctx, s, { kind: 'replPut', object: version }, { kind: 'other', objectId });
     return noteApplied(ctx, { ...next, reconcileNulls: next.reconcileNulls.delete(objectId) }, version, ours);
   }
@@ -174,7 +228,9 @@ export function onReconciled(ctx: Ctx, s: ReplicationState, from: NodeId, object
   const others = ours.replicas.filter((n) => n !== ctx.self);
   if (others.every((n) => nulls.includes(n))) {
     // Every other replica has nothing: the object was deleted while we were away and its tombstone collected.
-    return collect(ctx, s, ours);
+    // A tombstone of ours is kept (trusted) and collected by the GC as usual: dropping it at once could let an
+    // older push still in flight store the message again.
+    return isTombstone(ours) ? trust(ctx, s, objectId) : collect(ctx, s, ours);
   }
   return { ...s, reconcileNulls: s.reconcileNulls.set(objectId, nulls) };
 }

@@ -41,7 +41,8 @@ export function bootReplicaManager(ctx: StepCtx, s: NodeState): NodeState {
     ...(bugs === undefined ? {} : { bugs }),
     ...(overrides === undefined ? {} : { limits: { ...defaultReplicationConfig.limits, ...overrides } }),
   };
-  const r = bootReplication(ctx.self, s.hard.replication, ctx.env, config, persistIdStart(s.incarnation));
+  // Not in touch with the cluster until a view says so (B15): a node booting inside a partition must not mark itself alive.
+  const r = bootReplication(ctx.self, s.hard.replication, ctx.env, config, persistIdStart(s.incarnation), false);
   return absorb(ctx, patchNode(s, { replication: { repl: r.state, waits: PMap.empty() } }), r);
 }
 
@@ -55,8 +56,16 @@ export function onReplicationMessage(ctx: StepCtx, s: NodeState, from: NodeId, m
   return step(ctx, s, { kind: 'message', from, message });
 }
 
-/** A view was installed: members new to this node get the tombstones it holds (B12, maintenance.ts). */
-export function onReplicationViewChange(ctx: StepCtx, s: NodeState, previous: readonly NodeId[], members: readonly NodeId[]): NodeState {
+/**
+ * A view was installed. First whether it holds a majority of the cluster's nodes (the configured ones and every
+ * node the membership knows of): a node out of touch longer than the log retention rejoins as new (B15,
+ * maintenance.ts onContact); then members new to this node get the tombstones it holds (B12).
+ */
+export function onReplicationViewChange(ctx: StepCtx, s0: NodeState, previous: readonly NodeId[], members: readonly NodeId[]): NodeState {
+  if (s0.replication === undefined) return s0;
+  const cluster = new Set([...(s0.config?.nodes ?? []), ...(s0.membership?.known ?? []), ...members]);
+  const inTouch = 2 * members.filter((n) => cluster.has(n)).length > cluster.size;
+  const s = s0.replication.repl.inTouch === inTouch ? s0 : step(ctx, s0, { kind: 'contact', inTouch });
   const joined = members.filter((n) => n !== ctx.self && !previous.includes(n));
   if (joined.length === 0 || s.replication === undefined || s.replication.repl.tombstones.size === 0) return s;
   return step(ctx, s, { kind: 'membersJoined', nodes: joined, members });

@@ -10,7 +10,7 @@ import { onAck, onUpdate, sendPushes, type UpdateRequest } from './coordinator.j
 import type { ReplicationHard } from './hard-state.js';
 import { timestampEquals, zeroHlc } from './hlc.js';
 import { checkReplicationLimits, defaultReplicationLimits } from './limits.js';
-import { onAliveTimer, onBoot, onGcTimer, onMembersJoined, onReconcile, onReconciled, onReconcileTimer } from './maintenance.js';
+import { onAliveTimer, onBoot, onContact, onGcTimer, onMembersJoined, onReconcile, onReconciled, onReconcileTimer } from './maintenance.js';
 import type { ReplicationMessage } from './messages.js';
 import type { ObjectId, Versioned } from './objects.js';
 import { nackDeferred, onNack, storageFailureReason } from './nack.js';
@@ -27,7 +27,12 @@ export type ReplicationInput =
   /** A write of ours could not be made durable (a full disk). */
   | { readonly kind: 'persistFailed'; readonly id: PersistId }
   /** The node installed a view with members that were not in its previous one (B12: a healed partition). */
-  | { readonly kind: 'membersJoined'; readonly nodes: readonly NodeId[]; readonly members: readonly NodeId[] };
+  | { readonly kind: 'membersJoined'; readonly nodes: readonly NodeId[]; readonly members: readonly NodeId[] }
+  /**
+   * The node installed a view: `inTouch` tells whether it holds a majority of the cluster's nodes (B15: a node cut
+   * off from the others longer than the log retention rejoins as new, like one that was down that long).
+   */
+  | { readonly kind: 'contact'; readonly inTouch: boolean };
 
 export const defaultReplicationConfig: ReplicationConfig = { limits: defaultReplicationLimits, bugs: noBugs };
 
@@ -35,7 +40,11 @@ export const defaultReplicationConfig: ReplicationConfig = { limits: defaultRepl
  * (Re)start from the hard state read back from disk; all soft state is fresh. `persistIdStart` (negative)
  * lets the node keep this module's persist ids apart from its own and from those of earlier incarnations.
  */
-export function bootReplication(self: NodeId, hard: ReplicationHard, env: Env, config: ReplicationConfig = defaultReplicationConfig, persistIdStart = -1): ReplicationStep {
+/**
+ * `inTouch`: whether the node starts in contact with a majority of the cluster (its alive mark advances). The node
+ * passes false (it has no view yet: node-glue.ts); drivers of the manager alone, which have no views, keep the default.
+ */
+export function bootReplication(self: NodeId, hard: ReplicationHard, env: Env, config: ReplicationConfig = defaultReplicationConfig, persistIdStart = -1, inTouch = true): ReplicationStep {
   checkReplicationLimits(config.limits);
   const s: ReplicationState = {
     self,
@@ -49,6 +58,7 @@ export function bootReplication(self: NodeId, hard: ReplicationHard, env: Env, c
     tombstones: PMap.empty(),
     retiredAtMs: PMap.empty(),
     reconcileNulls: PMap.empty(),
+    inTouch,
     nextPersistId: Math.min(-1, persistIdStart),
   };
   const ctx = newCtx(s, env);
@@ -78,6 +88,8 @@ function route(ctx: Ctx, s: ReplicationState, input: ReplicationInput): Replicat
       return onPersistFailed(ctx, s, input.id);
     case 'membersJoined':
       return onMembersJoined(ctx, s, input.nodes, input.members);
+    case 'contact':
+      return onContact(ctx, s, input.inTouch);
   }
   return assertNever(input, 'replication input');
 }

@@ -95,6 +95,11 @@ export interface ReplicationState {
   readonly retiredAtMs: PMap<number>;
   /** quarantined objectId → the other replicas that answered "nothing here". */
   readonly reconcileNulls: PMap<readonly NodeId[]>;
+  /**
+   * This node is in a view with a majority of the cluster (B15, maintenance.ts onContact): only then does its
+   * alive mark advance. Soft: false from boot until the node's first view says otherwise.
+   */
+  readonly inTouch: boolean;
   /** Persist ids of this module are negative, so they never collide with the node's own (positive) ids. */
   readonly nextPersistId: number;
 }
