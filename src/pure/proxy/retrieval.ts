@@ -151,8 +151,17 @@ export function onPopRetr(ctx: StepCtx, proxy: ProxyState, session: SessionId, m
   return withSession(startFetch(ctx, proxy, session, s, entry, 0), session, { ...s, maildrop, phase: 'retr' });
 }
 
+/**
+ * The holders in the order a RETR tries them: this node first when it holds a copy (the fetch is then a local
+ * step, not a round trip; with R = 2 on three nodes the proxy holds two messages in three), then node order.
+ */
+function fetchOrder(self: NodeId, nodes: readonly NodeId[]): readonly NodeId[] {
+  const at = nodes.indexOf(self);
+  return at <= 0 ? nodes : [self, ...nodes.slice(0, at), ...nodes.slice(at + 1)];
+}
+
 function startFetch(ctx: StepCtx, proxy: ProxyState, session: SessionId, s: PopSession, entry: MaildropEntry, attempt: number): ProxyState {
-  const call = { kind: 'fetch', session, to: entry.nodes[attempt], msgId: entry.msgId, attempt } as const;
+  const call = { kind: 'fetch', session, to: fetchOrder(ctx.self, entry.nodes)[attempt], msgId: entry.msgId, attempt } as const;
   return startCall(ctx, proxy, call, (rid) => ({ kind: 'fetchMsg', rid, user: s.user, msgId: entry.msgId }));
 }
 
