@@ -6,7 +6,7 @@ import { entryKey } from './hard-state.js';
 import { compareTimestamp, describeTimestamp, stamp, tick, timestampEquals, type Timestamp } from './hlc.js';
 import { applyIfNewer } from './lww.js';
 import { isTombstone, objectIdOf, type ObjectValue, type Versioned } from './objects.js';
-import { persistRepl, sendRepl, setTimer, traceRepl, type Ctx, type Push, type ReplicationState, type Waiter } from './state.js';
+import { newPush, persistRepl, sendRepl, setTimer, traceRepl, type Ctx, type Push, type ReplicationState, type Waiter } from './state.js';
 import { pushBackoffMs, pushTimer, takeoverTimer } from './timers.js';
 
 export interface UpdateRequest {
@@ -51,7 +51,7 @@ export function onUpdate(ctx: Ctx, s: ReplicationState, req: UpdateRequest): Rep
   const old = next.pushes.get(id);
   // Push at once, in parallel with our own write (docs/replication.md "Parallel push"): the 250 still waits for
   // our copy (notifyWaiters), but no longer for our fsync before the participants' fsyncs start.
-  const push: Push = { objectId: id, ts, remaining, selfDurable: false, waiters: [...(old?.waiters ?? []), waiter], attempt: 0, announce: true, early: true };
+  const push: Push = newPush({ objectId: id, ts, remaining, selfDurable: false, waiters: [...(old?.waiters ?? []), waiter], announce: true, early: true });
   return sendPushes(ctx, { ...next, pushes: next.pushes.set(id, push) }, id);
 }
 

@@ -12,7 +12,7 @@ import { compareTimestamp, describeTimestamp, maxHlc, timestampEquals, zeroHlc, 
 import { tombstoneRetentionMs } from './limits.js';
 import { applyIfNewer } from './lww.js';
 import { isTombstone, type Versioned } from './objects.js';
-import { persistRepl, sendRepl, setTimer, traceRepl, type Ctx, type Push, type ReplicationState } from './state.js';
+import { newPush, persistRepl, sendRepl, setTimer, traceRepl, type Ctx, type Push, type ReplicationState } from './state.js';
 import { aliveTimer, gcTimer, reconcileTimer, takeoverTimer } from './timers.js';
 import { noteApplied } from './coordinator.js';
 import { PMap } from '../pmap.js';
@@ -46,7 +46,7 @@ export function onBoot(ctx: Ctx, s0: ReplicationState): ReplicationState {
     const resumed = s.pushes.get(e.objectId);
     if (e.ts.node === ctx.self && (resumed === undefined || compareTimestamp(resumed.ts, e.ts) < 0)) {
       // Our own update: resume pushing (its caller is gone with our soft state; the proxy retries).
-      const push: Push = { objectId: e.objectId, ts: e.ts, remaining: e.remaining, selfDurable: true, waiters: [], attempt: 0, announce: true, early: false };
+      const push: Push = newPush({ objectId: e.objectId, ts: e.ts, remaining: e.remaining, selfDurable: true, announce: true });
       s = sendPushes(ctx, { ...s, pushes: s.pushes.set(e.objectId, push) }, e.objectId);
     } else if (e.ts.node !== ctx.self) {
       setTimer(ctx, takeoverTimer(key), ctx.config.limits.takeoverAfterMs);
@@ -155,7 +155,7 @@ export function onMembersJoined(ctx: Ctx, s0: ReplicationState, joined: readonly
     const p = s.pushes.get(id);
     const remaining = [...new Set([...(p?.remaining ?? []), ...to])].sort(compareNodeId);
     const selfDurable = p?.selfDurable ?? (s.inflight.get(id) ?? 0) === 0;
-    const push: Push = p !== undefined ? { ...p, remaining } : { objectId: id, ts: v.ts, remaining, selfDurable, waiters: [], attempt: 0, announce: false, early: false };
+    const push: Push = p !== undefined ? { ...p, remaining } : newPush({ objectId: id, ts: v.ts, remaining, selfDurable, announce: false });
     s = sendPushes(ctx, { ...s, pushes: s.pushes.set(id, push) }, id);
   }
   return s;
@@ -166,7 +166,7 @@ function pushTo(ctx: Ctx, s: ReplicationState, v: Versioned, to: NodeId): Replic
   if (p !== undefined && !timestampEquals(p.ts, v.ts)) return s;
   const remaining = [...new Set([...(p?.remaining ?? []), to])].sort(compareNodeId);
   const selfDurable = p?.selfDurable ?? (s.inflight.get(v.id) ?? 0) === 0;
-  const push: Push = p !== undefined ? { ...p, remaining } : { objectId: v.id, ts: v.ts, remaining, selfDurable, waiters: [], attempt: 0, announce: false, early: false };
+  const push: Push = p !== undefined ? { ...p, remaining } : newPush({ objectId: v.id, ts: v.ts, remaining, selfDurable, announce: false });
   return sendPushes(ctx, { ...s, pushes: s.pushes.set(v.id, push) }, v.id);
 }
 

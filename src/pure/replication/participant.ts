@@ -9,7 +9,7 @@ import { nackIfFailed } from './nack.js';
 import { compareTimestamp, describeTimestamp, receive, timestampEquals, type Timestamp } from './hlc.js';
 import { applyIfNewer, type LwwOutcome } from './lww.js';
 import type { Versioned } from './objects.js';
-import { persistRepl, sendRepl, setTimer, traceRepl, type Ctx, type Push, type ReplicationState } from './state.js';
+import { newPush, persistRepl, sendRepl, setTimer, traceRepl, type Ctx, type Push, type ReplicationState } from './state.js';
 import { pushTimer, takeoverTimer } from './timers.js';
 
 function decide(ctx: Ctx, current: Versioned | undefined, object: Versioned): LwwOutcome {
@@ -41,7 +41,10 @@ export function onPush(ctx: Ctx, s0: ReplicationState, from: NodeId, pushed: Ver
   const last = [...remaining].sort(compareNodeId).at(-1) === ctx.self;
   const owed = pusherPending ? [...others, from].sort(compareNodeId) : others;
   // A node outside the update's targets (a tombstone handed to a newcomer, B12) never logs: its takeover would
-  // retire the targets' own entries while their pushes still wait for a replica that is down.
+  // retire the targets' own entries while their pushes still wait for a replica that is down. The two rules do
+  // not meet: a `pusherPending` push is the coordinator's early push of its own update (coordinator.ts
+  // sendPushes), which goes to that update's replicas only, so it never reaches a node outside them; and a
+  // handed-over tombstone is pushed by a node whose copy is durable, never early.
   const outside = !pushed.replicas.includes(ctx.self);
   const logIt = !outside && (pusherPending || (others.length > 0 && !last));
   const entry: LogEntry | undefined = logIt ? { ts: object.ts, objectId: object.id, targets: pushed.replicas, remaining: owed } : undefined;
@@ -60,7 +63,7 @@ function pushToUnknownReplicas(s: ReplicationState, object: Versioned, covered: 
   if (extra.length === 0) return s;
   const p = s.pushes.get(object.id);
   const remaining = [...new Set([...(p?.remaining ?? []), ...extra])].sort(compareNodeId);
-  const push: Push = p === undefined ? { objectId: object.id, ts: object.ts, remaining, selfDurable: false, waiters: [], attempt: 0, announce: false, early: false } : { ...p, remaining };
+  const push: Push = p === undefined ? newPush({ objectId: object.id, ts: object.ts, remaining, selfDurable: false, announce: false }) : { ...p, remaining };
   return { ...s, pushes: s.pushes.set(object.id, push) };
 }
 
@@ -125,7 +128,7 @@ export function onTakeover(ctx: Ctx, s: ReplicationState, key: string): Replicat
   // A soft push of the same version already running (replicas its coordinator did not know) widens to the entry's.
   const push: Push =
     p === undefined
-      ? { objectId: entry.objectId, ts: entry.ts, remaining: others, selfDurable: true, waiters: [], attempt: 0, announce: true, early: false }
+      ? newPush({ objectId: entry.objectId, ts: entry.ts, remaining: others, selfDurable: true, announce: true })
       : { ...p, remaining: [...new Set([...p.remaining, ...others])].sort(compareNodeId), announce: true };
   return sendPushes(ctx, { ...s, pushes: s.pushes.set(entry.objectId, push) }, entry.objectId);
 }

@@ -49,6 +49,22 @@ export interface Push {
   readonly early: boolean;
 }
 
+/**
+ * A new push (no attempt made yet). Every place that starts one goes through here, so a field added to `Push`
+ * gets its default in one place rather than in each literal (`early`, `refused` were added that way).
+ */
+export function newPush(p: {
+  readonly objectId: ObjectId;
+  readonly ts: Timestamp;
+  readonly remaining: readonly NodeId[];
+  readonly selfDurable: boolean;
+  readonly announce: boolean;
+  readonly waiters?: readonly Waiter[];
+  readonly early?: boolean;
+}): Push {
+  return { objectId: p.objectId, ts: p.ts, remaining: p.remaining, selfDurable: p.selfDurable, waiters: p.waiters ?? [], attempt: 0, announce: p.announce, early: p.early ?? false };
+}
+
 /** An ack owed once the object has no write in flight; `pushedTs` tells whether our version is newer. */
 export interface DeferredAck {
   readonly to: NodeId;
