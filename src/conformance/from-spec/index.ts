@@ -24,7 +24,7 @@ export interface StepReport {
 }
 
 export type ReplayOutcome =
-  | { readonly kind: 'follows'; readonly steps: readonly StepReport[] }
+  | { readonly kind: 'follows'; readonly steps: readonly StepReport[]; readonly notes?: readonly string[] }
   | {
       readonly kind: 'diverges';
       readonly steps: readonly StepReport[];
