@@ -27,12 +27,13 @@ PorcupineMail: mail, mmap, mgr, up); each step between two states becomes inputs
 run deterministically, with messages no step needs left in flight (lost):
   PorcupineReplication  an update, a push or ack delivered, a write completed, a crash, a boot, a lost disk
   PorcupineMail         a boot, a crash, a lost disk, a storeMsg or deleteMsgs (POP delete) at a node, a
-                        fragment notice delivered to the user's manager; Ack is stuttering (it changes only
-                        history), a view change (ReconstructSoftState, ApplyReport) is not driven
+                        fragment notice or a soft-state report delivered to the user's manager, a view
+                        installed (the membership's proposal and commit delivered); Ack is stuttering (it
+                        changes only history); a replicated delete (ReplPersist) is not driven
 What the implementation then holds is mapped onto the spec's variables (PorcupineMail: through the
 simulator-trace refinement mapping, up and mail, plus each running node's mail map and user map). A step the
-implementation takes together with the one asked for (a manager noting its own fragment at once) is matched
-when the counterexample takes it later. Prints each step with its inputs, then FOLLOWS, or PARTS WAYS at state
+implementation takes together with the one asked for (a manager noting its own fragment at once, a node's
+report to itself) is matched when the counterexample takes it later. Prints each step with its inputs, then FOLLOWS, or PARTS WAYS at state
 K with the spec and implementation values of the variables that differ.
 Translators: ${translatorSummaries}.
 

@@ -120,6 +120,29 @@ const probes: readonly { readonly name: string; readonly probe: string; readonly
     probe: '~("n2" \\in held["u1"] /\\ mmap["n1"]["u1"] = {} /\\ "n1" \\in up /\\ epoch["n1"] = 0 /\\ "n1" \\in held["u1"] /\\ mail["n1"]["u1"] = {})',
     lines: [/^ {2}state 3: Store\("n1", "u1", "m1"\) -- .*the implementation took AddFragment\("n1", "u1", "n1"\) in the same step/m],
   },
+  {
+    name: 'a node never installs a view and has its own report applied (view 1, Report taken ahead)',
+    probe: '~(epoch["n1"] = 1 /\\ owe["n1"] = {})',
+    lines: [
+      /^ {2}state 3: ReconstructSoftState\("n1", 1, \[u1 \|-> <<"n1", 0>>\], \{"n1", "n2"\}, FALSE, \{"u1"\}\) -- deliver memNewGroup and memCommit of view 1/m,
+      /^ {2}state 4: ApplyReport\("n1", "n1", \{\}, \{\}, \{"u1"\}\) -- none: the implementation took ApplyReport/m,
+    ],
+  },
+  {
+    name: "n1's fragment never reaches u1's new manager n2 (view 2; the spec's notice is the implementation's report)",
+    probe: '"n1" \\notin mmap["n2"]["u1"]',
+    lines: [/^ {2}state 7: AddFragment\("n2", "u1", "n1"\) -- deliver softStateReport n1 → n2; .*the implementation's counterpart is ApplyReport\("n2", "n1", \{"u1"\}, \{\}, \{"u1"\}\)/m],
+  },
+  {
+    name: "n1 never reports its fragment to u1's new manager n2 (a report over the network)",
+    probe: '~("n1" \\in mmap["n2"]["u1"] /\\ owe["n1"] = {})',
+    lines: [/^ {2}state 7: ApplyReport\("n2", "n1", \{"u1"\}, \{\}, \{"u1"\}\) -- deliver softStateReport n1 → n2; deliver softStateReportAck n2 → n1$/m],
+  },
+  {
+    name: "the new manager never lists its own fragment (its report at the view change does what the spec's notice does)",
+    probe: '~("n2" \\in mmap["n2"]["u1"])',
+    lines: [/^ {2}state 5: AddFragment\("n2", "u1", "n2"\) -- none: the implementation's ApplyReport\("n2", "n2", \{"u1"\}, \{\}, \{"u1"\}\), taken ahead, did this already$/m],
+  },
 ];
 
 describe('porcupine replay --from-spec, PorcupineMail', () => {
@@ -168,6 +191,22 @@ describe('porcupine replay --from-spec, PorcupineMail', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^PARTS WAYS at state 4 \(Store\("n2", "u1", "m1"\)\): n2 is down$/m);
     expect(r.stdout).toMatch(/^ {2}mail\["n2"\]\["u1"\]: spec \{"m1"\}, implementation \{\}$/m);
+  });
+
+  it('the seeded spec bug "a view change keeps the entries of users the node no longer manages": the implementation parts ways at that ReconstructSoftState', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ce-mail-'));
+    const kept = once(readFileSync(mailSpec, 'utf8'), 'THEN mmap[n][u] \\cap members ELSE {}]]', 'THEN mmap[n][u] \\cap members ELSE mmap[n][u]]]');
+    writeFileSync(path.join(dir, 'PorcupineMail.tla'), kept);
+    const probe = '~("n1" \\in mmap["n1"]["u1"] /\\ mgr["n1"]["u1"][1] = "n2")';
+    writeFileSync(path.join(dir, 'MCPorcupineMail.tla'), once(readFileSync(mailMcTla, 'utf8'), 'MCLastEpoch == 2\n', `MCLastEpoch == 2\nProbe == ${probe}\n`));
+    const cfg = once(once(readFileSync(mailMcCfg, 'utf8'), '    MailMapNamesHolders\n', '    MailMapNamesHolders\n    Probe\n'), 'PROPERTIES\n    DeleteSticks\n    MailMapsMatch\n', '');
+    writeFileSync(path.join(dir, 'MCPorcupineMail.cfg'), cfg);
+    const json = path.join(dir, 'ce.json');
+    expect(runCli(['tla', 'check', path.join(dir, 'MCPorcupineMail.tla'), '--dump-trace-json', json]).code).toBe(12);
+    const r = runCli(['replay', '--from-spec', json]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^PARTS WAYS at state \d+ \(ReconstructSoftState\("n1", 2, \[u1 \|-> <<"n2", 2>>\], .*\)\): the implementation reached another state$/m);
+    expect(r.stdout).toMatch(/^ {2}mmap\["n1"\]\["u1"\]: spec \{"n1"\}, implementation \{\}$/m);
   });
 
   it('a malformed counterexample exits 2 with one clear line, and --help names the PorcupineMail translator', () => {

@@ -12,12 +12,17 @@
 //   Delete(n, u, ms)        a deleteMsgs (POP QUIT) for the ids the spec removed; its write completes
 //   AddFragment(n, u, from) the newest fragment notice `from` sent n about u is delivered (Notify), then n's ack
 //   DropFragment(n, u, from)
+//                           (no notice left: the sender's retry timer fires first; or the sender's report to
+//                           the new manager is delivered instead, see `notice`)
 //   NoticeAck(h, u)         h's newest notice about u is delivered (the map is already right), then the ack
+//   ReconstructSoftState(n, e, map, members, rejoined, changed)
+//                           round 1 and round 3 of the membership delivered to n (memNewGroup, memCommit) for
+//                           the view <<e, map, members>>: n installs it, resets its mail map and sends reports
+//   ApplyReport(n, from, ...) (the model's Report) the newest report `from` sent n is delivered, then the ack
 //   Ack, FaultsStop, and steps that change nothing the replay compares: stuttering (Ack changes only the
 //                           history variable `acked`, which the forward mapping infers and no node holds)
-// Not driven (the replay stops there and says so): ReconstructSoftState / ApplyReport (a view installed and
-// the reports after it: the membership protocol would have to be steered to one given view) and
-// ReplPersist of a tombstone (the model's replicated delete; the nodes here run unreplicated, AckReplicas 1).
+// Not driven (the replay stops there and says so): ReplPersist of a tombstone that removes mail (the model's
+// replicated delete; the nodes here run unreplicated, as the model's AckReplicas 1).
 //
 // After each step the implementation is mapped back through the forward mapping (src/conformance/mail.ts,
 // mailstore.ts): the trace events the step produced become spec labels (mailArgs), and the nodes' durable
@@ -33,6 +38,7 @@ import { bucketOf } from '../../pure/hash.js';
 import type { Effect, Input } from '../../pure/io.js';
 import type { Message } from '../../pure/messages.js';
 import type { NodeState } from '../../pure/node-state.js';
+import { noticeTimer } from '../../pure/mailbox/mailbox.js';
 import { fragmentNodes } from '../../pure/soft-state/mail-map.js';
 import { initialUserMap } from '../../pure/user-map/user-map.js';
 import { NO_FAULTS } from '../../sim/config.js';
@@ -58,8 +64,25 @@ type Step =
   | { readonly action: 'AddFragment' | 'DropFragment'; readonly n: string; readonly u: string; readonly from: string }
   | { readonly action: 'NoticeAck'; readonly n: string; readonly u: string }
   | { readonly action: 'Ack' }
-  /** Steps the replay does not drive (see the header). */
-  | { readonly action: 'ReconstructSoftState' | 'ApplyReport' | 'ReplPersist'; readonly n: string }
+  | {
+      readonly action: 'ReconstructSoftState';
+      readonly n: string;
+      readonly e: number;
+      readonly map: Readonly<Record<string, readonly [string, number]>>;
+      readonly members: readonly string[];
+      readonly rejoined: boolean;
+      readonly changed: readonly string[];
+    }
+  | {
+      readonly action: 'ApplyReport';
+      readonly n: string;
+      readonly from: string;
+      readonly reported: readonly string[];
+      readonly removed: readonly string[];
+      readonly cover: readonly string[];
+    }
+  /** A step the replay does not drive (see the header). */
+  | { readonly action: 'ReplPersist'; readonly n: string }
   | { readonly action: 'FaultsStop' | 'stutter' };
 
 /** The spec actions that change a variable: of the implementation's mapped events, only these must match. */
@@ -82,8 +105,11 @@ function recognise(s: State, t: State): Step {
   const upT = stringSet(t.up);
   for (const n of minus(upT, upS)) return { action: 'Boot', n };
   for (const n of minus(upS, upT)) return { action: 'Crash', n };
-  for (const n of nodes) if (!same(recordOf(s.epoch)[n], recordOf(t.epoch)[n]) || !same(recordOf(s.mgr)[n], recordOf(t.mgr)[n])) return { action: 'ReconstructSoftState', n };
-  for (const n of nodes) if (!same(recordOf(s.owe)[n], recordOf(t.owe)[n])) return { action: 'ApplyReport', n };
+  for (const n of nodes) if (!same(recordOf(s.epoch)[n], recordOf(t.epoch)[n]) || !same(recordOf(s.mgr)[n], recordOf(t.mgr)[n])) return installStep(s, t, n, nodes, users);
+  for (const from of nodes) {
+    const cover = minus(stringSet(recordOf(s.owe)[from]), stringSet(recordOf(t.owe)[from]));
+    if (cover.length > 0) return reportStep(s, from, cover);
+  }
   for (const n of nodes) {
     // A lost disk: every fragment of a node that is down emptied at once.
     const emptied = users.some((u) => stringSet(at2(s, 'mail', n, u)).length > 0) && users.every((u) => stringSet(at2(t, 'mail', n, u)).length === 0);
@@ -116,6 +142,48 @@ function recognise(s: State, t: State): Step {
   return { action: 'stutter' };
 }
 
+/**
+ * ReconstructSoftState(n, e, map, members, rejoined, changed) with the arguments the states leave open
+ * inferred: `rejoined` when n owes reports on users whose entry did not change (and it had joined before);
+ * `members` every node but those that left an entry n kept (the states do not name the view's members; the
+ * model's views have every node as a member).
+ */
+function installStep(s: State, t: State, n: string, nodes: readonly string[], users: readonly string[]): Step {
+  const epochBefore = recordOf(s.epoch)[n];
+  const e = recordOf(t.epoch)[n];
+  const map: Record<string, readonly [string, number]> = {};
+  for (const u of users) {
+    const entry = at2(t, 'mgr', n, u) as [string, number];
+    map[u] = [entry[0], Number(entry[1])];
+  }
+  const moved = users.filter((u) => !same(at2(s, 'mgr', n, u), at2(t, 'mgr', n, u)));
+  const owes = minus(stringSet(recordOf(t.owe)[n]), stringSet(recordOf(s.owe)[n]));
+  const rejoined = epochBefore !== 0 && owes.some((u) => !moved.includes(u));
+  const changed = epochBefore === 0 || rejoined ? [...users] : moved;
+  const left = new Set(
+    users.flatMap((u) => {
+      const after = stringSet(at2(t, 'mmap', n, u));
+      return after.length === 0 ? [] : minus(stringSet(at2(s, 'mmap', n, u)), after);
+    }),
+  );
+  return { action: 'ReconstructSoftState', n, e: Number(e), map, members: nodes.filter((m) => !left.has(m)), rejoined, changed };
+}
+
+/** The model's Report(n, from): the manager n of the users `from` no longer owes a report on (`cover`). */
+function reportStep(s: State, from: string, cover: readonly string[]): Step {
+  const entry = at2(s, 'mgr', from, cover[0]);
+  const n = Array.isArray(entry) ? String(entry[0]) : '';
+  const holds = (u: string): boolean => stringSet(at2(s, 'mail', from, u)).length > 0;
+  return {
+    action: 'ApplyReport',
+    n,
+    from,
+    reported: cover.filter(holds),
+    removed: cover.filter((u) => !holds(u) && stringSet(at2(s, 'mmap', n, u)).includes(from)),
+    cover,
+  };
+}
+
 function label(s: Step): string {
   const q = (x: string): string => JSON.stringify(x);
   switch (s.action) {
@@ -134,7 +202,9 @@ function label(s: Step): string {
     case 'NoticeAck':
       return `NoticeAck(${q(s.n)}, ${q(s.u)})`;
     case 'ReconstructSoftState':
+      return `ReconstructSoftState(${[s.n, s.e, s.map, { '#set': s.members }, s.rejoined, { '#set': s.changed }].map(render).join(', ')})`;
     case 'ApplyReport':
+      return `ApplyReport(${[s.n, s.from, { '#set': s.reported }, { '#set': s.removed }, { '#set': s.cover }].map(render).join(', ')})`;
     case 'ReplPersist':
       return `${s.action}(${q(s.n)}, ...)`;
     case 'Ack':
@@ -157,8 +227,14 @@ class ZeroEntropy extends Prng {
 
 /** An implementation event through the forward mapping: its spec label, and the mmap cell it changes. */
 interface Mapped {
+  readonly action: string;
   readonly label: string;
-  readonly cell: string | undefined;
+  /** The mmap cells it may change (not compared while it is ahead). */
+  readonly cells: readonly string[];
+  /** Whether it may be taken ahead of the spec (changes only mmap and soft state the replay does not compare). */
+  readonly deferrable: boolean;
+  /** Its label arguments (spec names). */
+  readonly args: readonly unknown[];
 }
 
 interface HeldMessage {
@@ -199,6 +275,8 @@ class MailDriver {
   private restarted = new Set<string>();
   /** Spec steps the implementation took before the counterexample does (see takenAhead). */
   private ahead: Mapped[] = [];
+  /** The step just driven was matched by another spec step of the implementation (see notice). */
+  private substituted = false;
   inputs: string[] = [];
 
   constructor(first: State) {
@@ -335,11 +413,65 @@ class MailDriver {
     return undefined;
   }
 
+  /**
+   * n installs the view <<e, map, members>>: a proposal and its commit from the view's first member, as round 1
+   * and round 3 of the membership would deliver them (round 2's accept is sent and lost). The view's map is n's
+   * own with the spec users' buckets set to the spec's entries (the other buckets hold no user of the replay).
+   */
+  install(n: string, e: number, map: Readonly<Record<string, readonly [string, number]>>, members: readonly string[], rejoined: boolean): string | undefined {
+    if (!this.isUp(n)) return `${n} is down`;
+    const coordinator = [...members].sort()[0] ?? n;
+    const own = this.world.nodes[this.world.index.get(n) as number].state.userMap;
+    const owners = own.map((b) => ({ ...b }));
+    for (const [u, [node, epoch]] of Object.entries(map)) owners[bucketOf(this.impl.get(u) as string)] = { node, epoch };
+    const view = { epoch: e, coordinator, members: [...members].sort(), map: owners, rejoined: rejoined ? [n] : [] };
+    this.inputs.push(`deliver memNewGroup and memCommit of view ${e} (coordinator ${coordinator}, members ${members.join(', ')}${rejoined ? `, ${n} rejoined` : ''}) to ${n}`);
+    this.step(n, { kind: 'message', from: coordinator, message: { kind: 'memNewGroup', proposal: { epoch: e, coordinator } } });
+    this.step(n, { kind: 'message', from: coordinator, message: { kind: 'memCommit', view } });
+    this.settle();
+    return undefined;
+  }
+
+  /** The newest soft-state report `from` sent n is delivered, then n's acknowledgement. */
+  report(n: string, from: string): string | undefined {
+    const k = this.held.findLastIndex((h) => h.from === from && h.to === n && h.message.kind === 'softStateReport');
+    if (k < 0) return `no soft-state report from ${from} is in flight to ${n} (the implementation has not sent one)`;
+    const [h] = this.held.splice(k, 1);
+    if (!this.isUp(n)) return `${n} is down`;
+    this.inputs.push(`deliver softStateReport ${from} → ${n}`);
+    this.step(n, { kind: 'message', from, message: h.message });
+    this.settle();
+    const a = this.held.findLastIndex((x) => x.from === n && x.to === from && x.message.kind === 'softStateReportAck');
+    if (a >= 0 && this.isUp(from)) {
+      const [ack] = this.held.splice(a, 1);
+      this.inputs.push(`deliver softStateReportAck ${n} → ${from}`);
+      this.step(from, { kind: 'message', from: n, message: ack.message });
+      this.settle();
+    }
+    return undefined;
+  }
+
   /** Delivers the newest notice `from` sent about u (to `to`, or to whichever manager), then the manager's ack. */
   notice(from: string, u: string, to: string | undefined): string | undefined {
     const user = this.impl.get(u) as string;
     const isNotice = (h: HeldMessage): boolean => h.from === from && (to === undefined || h.to === to) && h.message.kind === 'mailMapUpdate' && h.message.user === user;
-    const k = this.held.findLastIndex(isNotice);
+    let k = this.held.findLastIndex(isNotice);
+    const slot = this.world.nodes[this.world.index.get(from) as number];
+    if (k < 0 && slot.up && slot.state.mailbox.notices.get(user) !== undefined) {
+      // The notice went to a manager of an older map, or was lost: its retry re-sends it to the manager in
+      // the sender's map now (mailbox.ts onNoticeTimer), as the spec's Notify assumes.
+      this.inputs.push(`fire ${from}'s notice retry timer`);
+      this.step(from, { kind: 'timer', timer: noticeTimer });
+      this.settle();
+      k = this.held.findLastIndex(isNotice);
+    }
+    if (k < 0 && to !== undefined && this.held.some((h) => h.from === from && h.to === to && h.message.kind === 'softStateReport')) {
+      // No notice left to send: the sender's own manager applied it before a view change moved the user, and
+      // the sender reports its fragment to the new manager instead. That report is the implementation's step
+      // here (the spec's Report, enabled in this state, adds `from` to the same entry); matched in `match`.
+      this.substituted = true;
+      return this.report(to, from);
+    }
     if (k < 0 && to === undefined && this.manages(from, user)) {
       this.inputs.push(`none: ${from} manages ${user} itself and applied its notice in the step that owed it`);
       return undefined;
@@ -374,9 +506,15 @@ class MailDriver {
       }
       const ev = l.event;
       if (CHANGING.has(ev.action) && Object.hasOwn(args, ev.action)) {
-        const a = args[ev.action as keyof typeof args](ev, { metaBefore }).map((x) => (typeof x === 'string' && spec.has(x) ? spec.get(x) : x));
-        const cell = ev.action === 'AddFragment' || ev.action === 'DropFragment' ? `mmap["${String(a[0])}"]["${String(a[1])}"]` : undefined;
-        out.push({ label: `${ev.action}(${a.map(render).join(', ')})`, cell });
+        const a = args[ev.action as keyof typeof args](ev, { metaBefore }).map((x) => toSpec(x, spec));
+        const cell = (u: unknown): string => `mmap["${String(a[0])}"]["${String(u)}"]`;
+        const fragment = ev.action === 'AddFragment' || ev.action === 'DropFragment';
+        // A report changes the entries of the users it reports or removes (and `owe`, not compared).
+        const cells = fragment ? [cell(a[1])] : ev.action === 'ApplyReport' ? [...setOf(a[2]), ...setOf(a[3])].map(cell) : [];
+        // A report on no user of the replay (buckets without one) changes nothing in the spec: stuttering.
+        if (ev.action !== 'ApplyReport' || setOf(a[4]).length > 0) {
+          out.push({ action: ev.action, label: `${ev.action}(${a.map(render).join(', ')})`, cells, deferrable: fragment || ev.action === 'ApplyReport', args: a });
+        }
       }
       metaBefore = [];
     }
@@ -392,6 +530,19 @@ class MailDriver {
   takenAhead(s: Step): boolean {
     const want = expected(s);
     const k = want === undefined ? -1 : this.ahead.findIndex((a) => a.label === want);
+    if (k < 0 && (s.action === 'AddFragment' || s.action === 'DropFragment')) {
+      // The spec's notice, where the implementation's report (taken ahead) already added or removed the
+      // entry: a node reports its fragments to a new manager, itself included, when it installs a view, and
+      // its notice then changes nothing. The report stays ahead for the spec's own Report, its cell compared.
+      const j = this.ahead.findIndex(
+        (a) => a.action === 'ApplyReport' && a.args[0] === s.n && a.args[1] === s.from && setOf(a.args[s.action === 'AddFragment' ? 2 : 3]).includes(s.u),
+      );
+      if (j < 0) return false;
+      this.inputs.push(`none: the implementation's ${this.ahead[j].label}, taken ahead, did this already`);
+      this.ahead[j] = { ...this.ahead[j], cells: [] };
+      this.takeChanging();
+      return true;
+    }
     if (k < 0) return false;
     this.ahead.splice(k, 1);
     this.inputs.push(`none: the implementation took ${want} already, in an earlier step of its own`);
@@ -407,13 +558,26 @@ class MailDriver {
    */
   match(s: Step): string | undefined {
     const want = expected(s);
+    if (this.substituted) {
+      this.substituted = false;
+      const sub = this.takeChanging();
+      if (sub.length !== 1 || sub[0].action !== 'ApplyReport') return `the implementation's steps map to [${sub.map((g) => g.label).join(', ')}], the spec's to [${want ?? ''}]`;
+      // Kept (never exempting a cell) until the counterexample's own Report of it, which then drives nothing.
+      this.inputs.push(`the implementation's counterpart is ${sub[0].label} (the spec's Report, enabled here, with the same effect on mmap)`);
+      this.ahead.push({ ...sub[0], cells: [] });
+      // (its effect on mmap is this step's, compared now)
+      return undefined;
+    }
     const got = this.takeChanging().filter((l) => !(s.action === 'Boot' && l.label === `Restart(${JSON.stringify(s.n)}, FALSE)`));
     if (want === undefined ? got.length > 0 : got[0]?.label !== want) {
       return `the implementation's steps map to [${got.map((g) => g.label).join(', ')}], the spec's to [${want ?? ''}]`;
     }
     const extra = got.slice(1);
-    if (extra.some((g) => g.cell === undefined)) return `the implementation also took ${extra.map((g) => g.label).join(', ')} in this step, which the replay cannot defer`;
-    for (const g of extra) this.inputs.push(`the implementation took ${g.label} in the same step (ahead of the spec; ${g.cell} compared once the spec takes it)`);
+    if (extra.some((g) => !g.deferrable)) return `the implementation also took ${extra.map((g) => g.label).join(', ')} in this step, which the replay cannot defer`;
+    for (const g of extra) {
+      const cells = g.cells.length === 0 ? 'it changes only soft state the replay does not compare' : `${g.cells.join(', ')} compared once the spec takes it`;
+      this.inputs.push(`the implementation took ${g.label} in the same step (ahead of the spec; ${cells})`);
+    }
     this.ahead.push(...extra);
     return undefined;
   }
@@ -425,7 +589,9 @@ class MailDriver {
    */
   discharge(spec: State): void {
     this.ahead = this.ahead.filter((a) => {
-      const [, n, u] = /^mmap\["(.*)"\]\["(.*)"\]$/.exec(a.cell as string) ?? [];
+      if (a.action !== 'AddFragment' && a.action !== 'DropFragment') return true;
+      if (a.cells.length === 0) return true;
+      const [, n, u] = /^mmap\["(.*)"\]\["(.*)"\]$/.exec(a.cells[0]) ?? [];
       return !this.isUp(n) || !same(stringSet(at2(spec, 'mmap', n, u)), this.soft(n, u).mmap);
     });
   }
@@ -437,7 +603,7 @@ class MailDriver {
 
   /** Cells not compared while the implementation is ahead of the spec there. */
   exempt(): Set<string> {
-    return new Set(this.ahead.map((a) => a.cell as string));
+    return new Set(this.ahead.flatMap((a) => a.cells));
   }
 
   /** The implementation through the forward mapping: `up` and `mail` (mailStoreState), spec user names. */
@@ -459,11 +625,28 @@ class MailDriver {
   }
 }
 
+/** A mapped label argument with implementation user names replaced by the spec's (strings, set elements, record keys). */
+function toSpec(x: unknown, spec: ReadonlyMap<string, string>): unknown {
+  if (typeof x === 'string') return spec.get(x) ?? x;
+  if (Array.isArray(x)) return x.map((y) => toSpec(y, spec));
+  if (typeof x === 'object' && x !== null) {
+    if ('#set' in x) return { '#set': setOf(x).map((y) => toSpec(y, spec)) };
+    return Object.fromEntries(Object.entries(x).map(([k, v]) => [spec.get(k) ?? k, toSpec(v, spec)]));
+  }
+  return x;
+}
+
 /** A label argument as the spec prints it (sets as {...}, strings quoted). */
 function render(x: unknown): string {
   if (typeof x === 'object' && x !== null && '#set' in x) return showSet(setOf(x).map(String).sort());
   if (typeof x === 'boolean') return x ? 'TRUE' : 'FALSE';
   if (Array.isArray(x)) return `<<${x.map(render).join(', ')}>>`;
+  if (typeof x === 'object' && x !== null) {
+    return `[${Object.keys(x)
+      .sort()
+      .map((k) => `${k} |-> ${render((x as Record<string, unknown>)[k])}`)
+      .join(', ')}]`;
+  }
   return JSON.stringify(x);
 }
 
@@ -477,6 +660,8 @@ function expected(s: Step): string | undefined {
     case 'Delete':
     case 'AddFragment':
     case 'DropFragment':
+    case 'ReconstructSoftState':
+    case 'ApplyReport':
       return label(s);
     default:
       return undefined;
@@ -580,9 +765,13 @@ function run(ce: Counterexample): ReplayOutcome {
           why = d.notice(s.n, s.u, undefined);
           break;
         case 'ReconstructSoftState':
+          why = d.install(s.n, s.e, s.map, s.members, s.rejoined);
+          break;
         case 'ApplyReport':
+          why = d.report(s.n, s.from);
+          break;
         case 'ReplPersist':
-          return `the replay does not drive ${s.action} (no input steers the implementation to that view or replicated write; docs/spec.md)`;
+          return 'the replay does not drive ReplPersist of a tombstone that removes mail (the nodes run unreplicated; docs/spec.md)';
         case 'Ack':
         case 'FaultsStop':
         case 'stutter':
@@ -604,7 +793,7 @@ function run(ce: Counterexample): ReplayOutcome {
 export const mailTranslator: Translator = {
   module: 'PorcupineMail',
   summary:
-    'mailboxes and mail maps on the real node reducer (the simulator World, scheduled by hand): boots, crashes, lost disks, storeMsg and deleteMsgs, fragment notices delivered or lost; view changes not driven',
+    'mailboxes and mail maps on the real node reducer (the simulator World, scheduled by hand): boots, crashes, lost disks, storeMsg and deleteMsgs, fragment notices and soft-state reports delivered or lost, views installed',
   recognises: (vars) => ['mail', 'mmap', 'mgr', 'up'].every((v) => vars.includes(v)),
   replay: run,
 };
