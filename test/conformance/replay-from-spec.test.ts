@@ -179,6 +179,28 @@ describe('porcupine replay --from-spec, PorcupineMail', () => {
     expect(r.stdout).toMatch(/^ {2}mmap\["n1"\]\["u1"\]: spec \{"n1"\}, implementation \{\}$/m);
   });
 
+  it('a counterexample extended by hand with a delete and its notice is followed (DropFragment over the network)', () => {
+    const p = probes[0];
+    const file = ce(p.name, p.probe).json;
+    type S = Record<string, Record<string, Record<string, unknown>>>;
+    const j = JSON.parse(readFileSync(file, 'utf8')) as { counterexample: { state: [number, S][]; action?: unknown } };
+    const last = j.counterexample.state[4][1]; // after AddFragment("n1", "u1", "n2")
+    const deleted = structuredClone(last);
+    deleted.mail.n2.u1 = { '#set': [] };
+    deleted.notice.n2 = { '#set': ['u1'] };
+    const dropped = structuredClone(deleted);
+    dropped.mmap.n1.u1 = { '#set': [] };
+    dropped.notice.n2 = { '#set': [] };
+    j.counterexample.state.push([6, deleted], [7, dropped]);
+    delete j.counterexample.action;
+    const extended = path.join(path.dirname(file), 'extended.json');
+    writeFileSync(extended, JSON.stringify(j));
+    const r = runCli(['replay', '--from-spec', extended]);
+    expect(r.stdout).toMatch(/^ {2}state 7: DropFragment\("n1", "u1", "n2"\) -- deliver mailMapUpdate n2 → n1 \(\S+ gone/m);
+    expect(r.stdout).toMatch(/^FOLLOWS: the implementation reaches every state of the counterexample \(7 states\)$/m);
+    expect(r.code).toBe(0);
+  });
+
   it('a tampered store at a node that is down parts ways there', () => {
     const p = probes[0];
     const file = ce(p.name, p.probe).json;
