@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { replayTrace } from '../sim/index.js';
 import { packageVersion } from './sim-command.js';
 import { translators } from '../conformance/from-spec/index.js';
+import { TlaError } from '../tla/api.js';
 
 const translatorSummaries = translators.map((t) => `${t.module} (${t.summary})`).join('; ');
 
@@ -21,21 +22,30 @@ allows there.
 
 --from-spec CE.json replays a model-checker counterexample against the implementation instead: CE.json is
 'porcupine tla check --dump-trace-json' output (TLC's -dumpTrace json) or ITF ('--dump-itf', Apalache).
-The spec is recognised from the counterexample's variables; each step between two states becomes inputs of
-the implementation (an update, a push or ack delivered, a write completed, a crash, a boot, a lost disk;
-messages a step does not need stay in flight, i.e. are lost), run deterministically, and what the
-implementation then holds is mapped onto the spec's variables. Prints each step with its inputs, then
-FOLLOWS, or PARTS WAYS at state K with the spec and implementation values of the variables that differ.
+The spec is recognised from the counterexample's variables (PorcupineReplication: hard, net, up, acked;
+PorcupineMail: mail, mmap, mgr, up); each step between two states becomes inputs of the implementation,
+run deterministically, with messages no step needs left in flight (lost):
+  PorcupineReplication  an update, a push or ack delivered, a write completed, a crash, a boot, a lost disk
+  PorcupineMail         a boot, a crash, a lost disk, a storeMsg or deleteMsgs (POP delete) at a node, a
+                        fragment notice or a soft-state report delivered to the user's manager, a view
+                        installed (the membership's proposal and commit delivered); Ack is stuttering (it
+                        changes only history); a replicated delete (ReplPersist) is not driven
+What the implementation then holds is mapped onto the spec's variables (PorcupineMail: through the
+simulator-trace refinement mapping, up and mail, plus each running node's mail map and user map). A step the
+implementation takes together with the one asked for (a manager noting its own fragment at once, a node's
+report to itself) is matched when the counterexample takes it later. Prints each step with its inputs, then FOLLOWS, or PARTS WAYS at state
+K with the spec and implementation values of the variables that differ.
 Translators: ${translatorSummaries}.
 
 Options:
   --from-spec CE.json   replay a counterexample of a spec (see above)
-  --ack-replicas N      the implementation's ackReplicas for --from-spec (default 2, as in the MC models)
+  --ack-replicas N      the implementation's ackReplicas for a PorcupineReplication counterexample (default 2,
+                        as in its MC model; a PorcupineMail replay runs unreplicated nodes, AckReplicas 1)
   -h, --help            show this help
 
 Exit status: 0 identical, 1 diverged, 2 bad usage or unreadable trace; also 1 when the trace is not a
 behaviour of a spec. With --from-spec: 0 the implementation follows the counterexample, 1 it parts ways, 2 bad
-usage, an unreadable counterexample, or one of a spec no translator replays.`;
+usage, an unreadable or malformed counterexample, or one of a spec no translator replays.`;
 
 const SHOW_MAX = 400;
 
@@ -131,10 +141,18 @@ async function replayFromSpec(argv: string[]): Promise<number> {
   const t = translatorFor(ce);
   if (t === undefined) return fail(`${file}: no translator for a counterexample with variables ${Object.keys(ce.states[0] ?? {}).join(', ')}; translators exist for: ${translators.map((x) => x.module).join(', ')}`);
   process.stdout.write(`Replaying ${file} (${ce.format === 'itf' ? 'ITF' : 'TLC json'}, ${ce.states.length} states) of ${t.module} against the implementation\n`);
-  const out = t.replay(ce, { ackReplicas: Number(ack) });
+  let out;
+  try {
+    out = t.replay(ce, { ackReplicas: Number(ack) });
+  } catch (e) {
+    // A counterexample whose variables are the spec's but whose values are not (hand-edited, truncated).
+    if (!(e instanceof TlaError)) throw e;
+    return fail(`${file}: ${e.message}`);
+  }
   for (const s of out.steps) process.stdout.write(`  state ${s.state}: ${s.action}${s.inputs.length > 0 ? ` -- ${s.inputs.join('; ')}` : ''}\n`);
   if (out.kind === 'follows') {
     process.stdout.write(`FOLLOWS: the implementation reaches every state of the counterexample (${ce.states.length} states)\n`);
+    for (const n of out.notes ?? []) process.stdout.write(`  note: ${n}\n`);
     return 0;
   }
   process.stdout.write(`PARTS WAYS at state ${out.state} (${out.action}): ${out.why}\n`);

@@ -136,7 +136,8 @@ export class TraceRecorder {
   }
 }
 
-function mailboxes(world: World<unknown>): Record<string, Record<NodeId, string[]>> {
+/** Per user, per node, the sorted ids stored durably (the recorder's `mailboxes` state; also from-spec/mail.ts). */
+export function mailboxes(world: World<unknown>): Record<string, Record<NodeId, string[]>> {
   const out: Record<string, Record<NodeId, string[]>> = {};
   for (const n of world.nodes) {
     for (const [user, frag] of n.disk.durable.fragments.sortedEntries()) {

@@ -5,6 +5,7 @@
 // the spec's variables (the refinement mapping) and reports the first step where the two part. Adding a spec
 // is one file here plus one line in `translators`.
 import { TlaError } from '../../tla/api.js';
+import { mailTranslator } from './mail.js';
 import { replicationTranslator } from './replication.js';
 
 /** A counterexample as a list of states (each: variable → plain JSON; sets as {"#set": [...]}). */
@@ -24,7 +25,7 @@ export interface StepReport {
 }
 
 export type ReplayOutcome =
-  | { readonly kind: 'follows'; readonly steps: readonly StepReport[] }
+  | { readonly kind: 'follows'; readonly steps: readonly StepReport[]; readonly notes?: readonly string[] }
   | {
       readonly kind: 'diverges';
       readonly steps: readonly StepReport[];
@@ -36,7 +37,10 @@ export type ReplayOutcome =
     };
 
 export interface TranslatorOptions {
-  /** The implementation's ackReplicas (the spec's AckReplicas; the counterexample does not carry constants). */
+  /**
+   * The implementation's ackReplicas (the spec's AckReplicas; the counterexample does not carry constants).
+   * PorcupineReplication only: the PorcupineMail replay runs unreplicated nodes (its model's AckReplicas is 1).
+   */
   readonly ackReplicas: number;
 }
 
@@ -49,7 +53,7 @@ export interface Translator {
   replay(ce: Counterexample, options: TranslatorOptions): ReplayOutcome;
 }
 
-export const translators: readonly Translator[] = [replicationTranslator];
+export const translators: readonly Translator[] = [replicationTranslator, mailTranslator];
 
 /** Plain JSON from ITF's encodings ({"#bigint": "3"}, {"#tup": [...]}, {"#map": [[k, v]...]}); sets stay {"#set"}. */
 export function fromItf(j: unknown): unknown {
@@ -72,11 +76,17 @@ export function parseCounterexample(text: string): Counterexample {
     throw new TlaError('trace', `not JSON: ${(e as Error).message}`);
   }
   const o = j as { counterexample?: { state?: unknown }; states?: unknown };
+  const checked = (ce: Counterexample): Counterexample => {
+    if (ce.states.length === 0) throw new TlaError('trace', 'the counterexample has no states');
+    const k = ce.states.findIndex((s) => typeof s !== 'object' || s === null || Array.isArray(s));
+    if (k >= 0) throw new TlaError('trace', `state ${k + 1} is not an object of variables`);
+    return ce;
+  };
   if (Array.isArray(o.counterexample?.state)) {
     const states = (o.counterexample.state as unknown[]).map((s) => (Array.isArray(s) ? s[1] : s) as Record<string, unknown>);
-    return { format: 'tlc-json', states };
+    return checked({ format: 'tlc-json', states });
   }
-  if (Array.isArray(o.states)) return { format: 'itf', states: (o.states as unknown[]).map((s) => fromItf(s) as Record<string, unknown>) };
+  if (Array.isArray(o.states)) return checked({ format: 'itf', states: (o.states as unknown[]).map((s) => fromItf(s) as Record<string, unknown>) });
   throw new TlaError('trace', 'neither a TLC -dumpTrace json counterexample ({"counterexample": {"state": [...]}}) nor ITF ({"states": [...]})');
 }
 

@@ -28,7 +28,9 @@ import {
   type ReplicationStep,
   type ReplicationWrite,
 } from '../../pure/replication/index.js';
-import type { Counterexample, ReplayOutcome, StepReport, Translator, TranslatorOptions } from './index.js';
+import type { Counterexample, ReplayOutcome, Translator, TranslatorOptions } from './index.js';
+import { replayStates } from './steps.js';
+import { setOf } from './values.js';
 
 interface SpecVersion {
   readonly ts: number;
@@ -43,10 +45,6 @@ const OBJECT = messageObjectId(USER, MSG);
 
 const key = (v: SpecVersion): string => `${v.ts}/${v.node}/${v.kind}`;
 const show = (v: SpecVersion): string => (v.kind === 'none' ? 'NoVersion' : `[ts |-> ${v.ts}, node |-> ${v.node}, kind |-> "${v.kind}"]`);
-
-function setOf(j: unknown): unknown[] {
-  return typeof j === 'object' && j !== null && '#set' in j ? ((j as { '#set': unknown[] })['#set'] ?? []) : [];
-}
 
 function hardOf(s: Readonly<Record<string, unknown>>): SpecVersion[] {
   const h = s.hard;
@@ -286,50 +284,43 @@ function label(s: Step): string {
 }
 
 function run(ce: Counterexample, options: TranslatorOptions): ReplayOutcome {
-  const count = hardOf(ce.states[0]).length;
-  const d = new Driver(count, options.ackReplicas);
-  const steps: StepReport[] = [];
-  // The spec's Init lets any nodes be up: boot those.
-  for (const n of (setOf(ce.states[0].up) as number[]).slice().sort((a, b) => a - b)) d.boot(`n${n}`, false);
-  steps.push({ state: 1, action: 'Init', inputs: d.inputs });
-  const initial = compare(d, ce.states[0]);
-  if (initial.length > 0) return { kind: 'diverges', steps, state: 1, action: 'Init', why: 'the implementation does not start there', differences: initial };
-  for (let k = 1; k < ce.states.length; k++) {
-    const s = recognise(ce.states[k - 1], ce.states[k]);
-    d.inputs = [];
-    const node = 'n' in s ? `n${s.n}` : '';
-    let why: string | undefined;
-    switch (s.action) {
-      case 'Boot':
-        d.boot(node, s.lost);
-        break;
-      case 'Crash':
-        d.crash(node);
-        break;
-      case 'ReplUpdate':
-        if (!d.update(node, s.v)) why = `${node} did not start the update (it rejected it)`;
-        break;
-      case 'ReplPersist':
-        why = d.persist(node, s.v);
-        break;
-      case 'ReplDurable':
-        why = d.durableAnswer(node, s.v);
-        break;
-      case 'ReplCollect':
-        why = d.collect(node, s.v);
-        break;
-      case 'FaultsStop':
-      case 'stutter':
-        break;
-    }
-    const action = label(s);
-    steps.push({ state: k + 1, action, inputs: d.inputs });
-    const differences = compare(d, ce.states[k]);
-    if (why !== undefined || differences.length > 0) {
-      return { kind: 'diverges', steps, state: k + 1, action, why: why ?? 'the implementation reached another state', differences };
-    }
-  }
-  return { kind: 'follows', steps };
+  const d = new Driver(hardOf(ce.states[0]).length, options.ackReplicas);
+  return replayStates<Step>(ce, {
+    // The spec's Init lets any nodes be up: boot those.
+    init: (first) => {
+      for (const n of (setOf(first.up) as number[]).slice().sort((a, b) => a - b)) d.boot(`n${n}`, false);
+    },
+    recognise,
+    label,
+    apply: (s) => {
+      const node = 'n' in s ? `n${s.n}` : '';
+      switch (s.action) {
+        case 'Boot':
+          d.boot(node, s.lost);
+          return undefined;
+        case 'Crash':
+          d.crash(node);
+          return undefined;
+        case 'ReplUpdate':
+          return d.update(node, s.v) ? undefined : `${node} did not start the update (it rejected it)`;
+        case 'ReplPersist':
+          return d.persist(node, s.v);
+        case 'ReplDurable':
+          return d.durableAnswer(node, s.v);
+        case 'ReplCollect':
+          return d.collect(node, s.v);
+        case 'FaultsStop':
+        case 'stutter':
+          return undefined;
+      }
+    },
+    takeInputs: () => {
+      const inputs = d.inputs;
+      d.inputs = [];
+      return inputs;
+    },
+    compare: (spec) => compare(d, spec),
+  });
 }
 
 export const replicationTranslator: Translator = {
