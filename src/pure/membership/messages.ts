@@ -48,8 +48,9 @@ export type MembershipMessage =
   /**
    * Round 2: accept. `fresh` = restarted and not yet in any view since (a new incarnation: its soft state
    * is gone); `map` is the acceptor's installed user map, absent when fresh (a fresh map means nothing);
-   * `members` those of its installed view (absent when fresh); `known` the nodes it has heard of, so a
-   * coordinator that knew only a seed reaches the whole cluster.
+   * `members` those of its installed view (absent when fresh); `view` that view's id (absent when fresh): an
+   * acceptor behind the others may have missed a view that readmitted it (rounds.ts rejoinedMembers);
+   * `known` the nodes it has heard of, so a coordinator that knew only a seed reaches the whole cluster.
    */
   | {
       readonly kind: 'memAccept';
@@ -57,6 +58,7 @@ export type MembershipMessage =
       readonly fresh: boolean;
       readonly map: readonly BucketOwner[] | null;
       readonly members: readonly NodeId[] | null;
+      readonly view: ViewId | null;
       readonly known: readonly NodeId[];
     }
   /** A refusal of a stale proposal, carrying the refuser's Lamport clock so the coordinator can outbid. */

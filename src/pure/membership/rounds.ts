@@ -15,6 +15,7 @@ import {
   type MembershipMessage,
   type Proposal,
   type View,
+  type ViewId,
 } from './messages.js';
 import { withClock, withKnown, type Acceptance, type MembershipState } from './state.js';
 
@@ -42,7 +43,7 @@ function becomeCoordinator(s: MembershipState, out: Out, nowMs: number): Members
   const wall = s.bugs.epochFromLamportOnly ? 0 : Math.floor(nowMs); // seeded bug: no wall clock
   const epoch = Math.max(s.clock, s.view.epoch, s.promised?.epoch ?? 0, wall) + 1;
   const proposal: Proposal = { epoch, coordinator: s.self };
-  const own: Acceptance = { node: s.self, fresh: !s.joined, map: s.joined ? s.view.map : null, members: s.joined ? s.view.members : null };
+  const own: Acceptance = { node: s.self, fresh: !s.joined, map: s.joined ? s.view.map : null, members: s.joined ? s.view.members : null, view: s.joined ? viewIdOf(s.view) : null };
   for (const n of sortedNodes([...s.known, ...s.view.members])) {
     if (n !== s.self) out.push({ kind: 'send', to: n, message: { kind: 'memNewGroup', proposal } });
   }
@@ -52,7 +53,7 @@ function becomeCoordinator(s: MembershipState, out: Out, nowMs: number): Members
   if (!s.bugs.commitBeforeRoundCloses) return next;
   // Seeded bug: round 3 at once, counting every node round 1 went to as if it had accepted.
   const unanswered = sortedNodes([...s.known, ...s.view.members]).filter((n) => n !== s.self);
-  const accepts = [own, ...unanswered.map((node): Acceptance => ({ node, fresh: false, map: null, members: null }))];
+  const accepts = [own, ...unanswered.map((node): Acceptance => ({ node, fresh: false, map: null, members: null, view: null }))];
   return onRoundTimer({ ...next, phase: { kind: 'coordinating', proposal, accepts } }, out);
 }
 
@@ -78,8 +79,9 @@ export function onNewGroup(s0: MembershipState, from: NodeId, proposal: Proposal
   }
   const map = s.joined ? s.view.map : null;
   const members = s.joined ? s.view.members : null;
+  const view = s.joined ? viewIdOf(s.view) : null;
   const known = s.known;
-  out.push({ kind: 'send', to: from, message: { kind: 'memAccept', proposal, fresh: !s.joined, map, members, known } });
+  out.push({ kind: 'send', to: from, message: { kind: 'memAccept', proposal, fresh: !s.joined, map, members, view, known } });
   setTimer(out, 'commit', s.limits.commitTimeoutMs);
   out.push({ kind: 'trace', action: 'AcceptEpoch', args: { node: s.self, epoch: proposal.epoch, coordinator: from } });
   return { ...s, promised: proposal, phase: { kind: 'accepted', proposal } };
@@ -100,7 +102,7 @@ export function onAccept(
     if (!s0.known.includes(n) && n !== from) out.push({ kind: 'send', to: n, message: { kind: 'memNewGroup', proposal: m.proposal } });
   }
   if (s.phase.accepts.some((a) => a.node === from)) return s; // a duplicate
-  const accepts = [...s.phase.accepts, { node: from, fresh: m.fresh, map: m.map, members: m.members }];
+  const accepts = [...s.phase.accepts, { node: from, fresh: m.fresh, map: m.map, members: m.members, view: m.view }];
   return { ...s, phase: { ...s.phase, accepts } };
 }
 
@@ -147,11 +149,23 @@ export function onRoundTimer(s: MembershipState, out: Out): MembershipState {
 }
 
 /**
- * Members a manager may have forgotten: fresh ones, and those missing from some acceptor's previous view
- * (it saw them leave, so it dropped them from its mail maps). They report everything, like a new node.
+ * Members a manager may have forgotten: fresh ones, those missing from some acceptor's previous view (it saw
+ * them leave, so it dropped them from its mail maps), and those whose installed view is older than another
+ * acceptor's. They report everything, like a new node. WHY the last: `rejoined` is said once, in the view that
+ * readmits a node; a node that accepted that view but never got its commit (lost) installs a later one whose
+ * acceptors all list it as a member, so nobody names it again, and it never re-reports the fragments its
+ * managers forgot when they saw it leave (docs/bugs-found-by-properties.md B17). A node that missed a view
+ * cannot tell whether that view excluded it; the coordinator sees that it is behind.
  */
-function rejoinedMembers(accepts: readonly Acceptance[], members: readonly NodeId[]): NodeId[] {
-  return members.filter((m) => accepts.some((a) => a.fresh && a.node === m) || accepts.some((a) => a.members !== null && !a.members.includes(m)));
+export function rejoinedMembers(accepts: readonly Acceptance[], members: readonly NodeId[]): NodeId[] {
+  let newest: ViewId | null = null;
+  for (const a of accepts) if (a.view !== null && (newest === null || compareProposal(a.view, newest) > 0)) newest = a.view;
+  const behind = (a: Acceptance): boolean => a.view !== null && newest !== null && compareProposal(a.view, newest) < 0;
+  return members.filter(
+    (m) =>
+      accepts.some((a) => a.node === m && (a.fresh || behind(a))) ||
+      accepts.some((a) => a.members !== null && !a.members.includes(m)),
+  );
 }
 
 /** An accepted proposal was never committed: the coordinator is gone; start a round ourselves. */

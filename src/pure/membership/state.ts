@@ -5,7 +5,7 @@ import type { BucketOwner } from '../user-map/reassign.js';
 import { sortedNodes } from '../user-map/reassign.js';
 import { noMembershipBugs, type MembershipBugs } from './bugs.js';
 import { defaultMembershipLimits, type MembershipLimits } from './limits.js';
-import type { Proposal, View } from './messages.js';
+import type { Proposal, View, ViewId } from './messages.js';
 
 /** One answer collected in round 2 (the coordinator's own counts as the first). */
 export interface Acceptance {
@@ -13,6 +13,8 @@ export interface Acceptance {
   readonly fresh: boolean;
   readonly map: readonly BucketOwner[] | null;
   readonly members: readonly NodeId[] | null;
+  /** The id of the acceptor's installed view (null when fresh). */
+  readonly view: ViewId | null;
 }
 
 export type Phase =
