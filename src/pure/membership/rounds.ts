@@ -102,7 +102,8 @@ export function onAccept(
     if (!s0.known.includes(n) && n !== from) out.push({ kind: 'send', to: n, message: { kind: 'memNewGroup', proposal: m.proposal } });
   }
   if (s.phase.accepts.some((a) => a.node === from)) return s; // a duplicate
-  const accepts = [...s.phase.accepts, { node: from, fresh: m.fresh, map: m.map, members: m.members, view: m.view }];
+  // `?? null`: an accept from a node of an older release has no `view` (a rolling upgrade): not behind then.
+  const accepts = [...s.phase.accepts, { node: from, fresh: m.fresh, map: m.map, members: m.members, view: m.view ?? null }];
   return { ...s, phase: { ...s.phase, accepts } };
 }
 
