@@ -19,6 +19,7 @@ import { effectiveAckReplicas, type SimConfig } from '../sim/config.js';
 import type { SimTraceAction } from '../sim/trace.js';
 import type { ParsedTrace, TraceEvent } from '../tla/trace/index.js';
 import { diskLost } from './mailstore.js';
+import { forEachSimEvent } from './map-events.js';
 import { carriesUp, type ArgMap, type MapContext, type Refinement } from './refinement.js';
 import type { SimEvent, SimTrace } from './sim-trace.js';
 
@@ -174,31 +175,23 @@ function mapReplication(trace: SimTrace): ParsedTrace[] {
     if (EVERY_OBJECT.has(l.event.action)) for (const k of lastOf.keys()) lastOf.set(k, l.line);
     else if (o !== undefined && events.has(o)) lastOf.set(o, l.line);
   }
-  let metaBefore: Record<string, unknown>[] = [];
-  for (const l of trace.lines) {
-    if ('meta' in l) {
-      metaBefore.push(l.meta);
-      continue;
-    }
-    const ev = l.event;
-    const mine = metaBefore;
-    metaBefore = [];
-    if (!isMapped(ev.action)) continue;
+  forEachSimEvent(trace, (ev, line, metaBefore) => {
+    if (!isMapped(ev.action)) return;
     const own = objectOf(ev);
     const targets = EVERY_OBJECT.has(ev.action) ? objects.filter((o) => (events.get(o)?.length ?? 0) > 0) : [own].filter((o): o is string => o !== undefined && events.has(o));
     for (const objectId of targets) {
       const list = events.get(objectId) ?? [];
       if (list.length === 0) {
         const start = { up: upOf(ev) };
-        list.push({ line: l.line, state: start, raw: { line: l.line, state: start, objectId } });
+        list.push({ line, state: start, raw: { line, state: start, objectId } });
       }
-      const args = argTable[ev.action](ev, { metaBefore: mine, tables, objectId });
+      const args = argTable[ev.action](ev, { metaBefore, tables, objectId });
       // `up` where it can change and at the behaviour's end (carriesUp); it follows from the steps elsewhere.
-      const state = carriesUp(ev.action, lastOf.get(objectId) === l.line) ? { up: upOf(ev) } : {};
+      const state = carriesUp(ev.action, lastOf.get(objectId) === line) ? { up: upOf(ev) } : {};
       const raw = { i: ev.i, action: ev.action, args, state, objectId };
-      list.push({ line: l.line, i: ev.i, action: ev.action, args, state, raw });
+      list.push({ line, i: ev.i, action: ev.action, args, state, raw });
     }
-  }
+  });
   if (objects.length === 0) return [{ header, events: [] }];
   return objects.map((o) => ({ header: { ...header, object: o }, events: events.get(o) ?? [] }));
 }

@@ -90,6 +90,7 @@ async function handle(o: HttpOptions, req: IncomingMessage, res: ServerResponse)
       epoch: st.epoch,
       members: st.members,
       rebuildingBuckets: st.rebuildingBuckets,
+      authoritative: st.authoritative,
     });
   }
   if (method === 'GET' && path === '/status.json') return send(res, 200, o.status());

@@ -26,6 +26,11 @@ export interface NodeStatus {
    * gets a temporary 451 instead of 550 until they do (at most reportWaitMaxMs).
    */
   readonly rebuildingBuckets: number;
+  /**
+   * This node may tell a user does not exist (mayDenyExistence in src/pure/soft-state/manager.ts: admitted by
+   * a view that misses fewer than R of the nodes it knows). When false, every unknown user it manages gets 451.
+   */
+  readonly authoritative: boolean;
   readonly replication: { readonly objects: number; readonly logEntries: number; readonly pushes: number; readonly quarantined: number } | null;
   readonly sessions: number;
   readonly callsInFlight: number;
@@ -71,6 +76,7 @@ export function nodeStatus(
     fragments: { users: s.hard.fragments.size, messages, bytes },
     profiles: s.hard.userDb.profiles.size,
     rebuildingBuckets: bucketsRebuilding(s.manager, now, canDenyExistence(s), s.userMap, s.self),
+    authoritative: canDenyExistence(s),
     replication:
       repl === undefined
         ? null
@@ -102,7 +108,7 @@ export function statusHtml(st: NodeStatus): string {
 <h1>Porcupine node ${esc(st.id)} ${st.ready ? '(ready)' : '(starting)'}</h1>
 <p>incarnation ${esc(st.incarnation)} of data directory ${esc(st.instance)} · epoch ${esc(st.epoch)} (coordinator ${esc(st.coordinator)}) · up ${esc(st.uptimeSeconds)} s · <a href="/status.json">JSON</a> · <a href="/metrics">metrics</a></p>
 <h2>Membership</h2>${table(['member', 'buckets managed'], st.members.map((m) => [m, st.userMap[m] ?? 0]))}
-<p>buckets taken over here and still waiting for reconstruction reports: ${esc(st.rebuildingBuckets)}</p>
+<p>buckets taken over here and still waiting for reconstruction reports: ${esc(st.rebuildingBuckets)} · ${st.authoritative ? 'may answer 550 for unknown users' : 'answers 451 for unknown users (not admitted, or R or more known nodes outside the view)'}</p>
 <h2>Load table</h2>${table(['node', 'pending disk RPCs', 'sample age (ms)'], st.load.map((l) => [l.node, l.pending, l.ageMs]))}
 <h2>Fragments stored here</h2>${kv(st.fragments)}
 <h2>Replication backlog</h2>${st.replication === null ? '<p>replication off</p>' : kv(st.replication)}

@@ -92,7 +92,10 @@ describe('ordinary clients against a 3-node cluster', () => {
     expect(metrics).toMatch(/porcupine_rpc_sent_total\{kind="storeMsg"\}|porcupine_rpc_sent_total\{kind="replPush"\}/);
     expect(metrics).toContain('porcupine_frames_dropped');
     expect(metrics).toContain('porcupine_reconfigurations_total');
-    expect((await fetch(`http://${n1.host}:${n1.http}/healthz`)).status).toBe(200);
+    const health = await fetch(`http://${n1.host}:${n1.http}/healthz`);
+    expect(health.status).toBe(200);
+    // The whole cluster is in the view: n1 may say a user does not exist, and has heard every report.
+    expect(await health.json()).toMatchObject({ ok: true, id: 'n1', authoritative: true, rebuildingBuckets: 0 });
   });
 });
 

@@ -150,11 +150,11 @@ export class TestCluster {
     await this.waitHealthy([id]);
   }
 
-  async healthz(id: string): Promise<{ ok: boolean; members?: string[]; rebuildingBuckets?: number } | undefined> {
+  async healthz(id: string): Promise<{ ok: boolean; members?: string[]; rebuildingBuckets?: number; authoritative?: boolean } | undefined> {
     const n = this.node(id);
     try {
       const r = await fetch(`http://${n.host}:${n.http}/healthz`, { signal: AbortSignal.timeout(2000) });
-      return (await r.json()) as { ok: boolean; members?: string[]; rebuildingBuckets?: number };
+      return (await r.json()) as { ok: boolean; members?: string[]; rebuildingBuckets?: number; authoritative?: boolean };
     } catch {
       return undefined;
     }
@@ -197,9 +197,9 @@ export class TestCluster {
       const views = await Promise.all(
         ids.map(async (id) => {
           const h = await this.healthz(id);
-          // A node cut off from R or more nodes stays "rebuilding" (it cannot tell an unknown user): only
-          // the whole cluster's view must settle.
-          const settled = members.length < this.nodes.length || h?.rebuildingBuckets === 0;
+          // A node that may not deny a user's existence (cut off from R or more nodes) stays "rebuilding" by
+          // design; the node says which it is (`authoritative`), so the rule lives in the reducer alone.
+          const settled = h?.authoritative === false || h?.rebuildingBuckets === 0;
           return settled ? h?.members?.slice().sort().join(',') : `${id} rebuilding ${h?.rebuildingBuckets}`;
         }),
       );
