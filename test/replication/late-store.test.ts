@@ -70,7 +70,7 @@ describe('B16: a late copy of a store request does not undo a delete', () => {
 describe('seen-requests: the memory of taken requests (B16)', () => {
   const life = 30_000;
   it('remembers a request for at least one packet lifetime and forgets it within two', () => {
-    let r = bootSeenRequests(0, life);
+    let r = bootSeenRequests(0, life, false);
     r = rememberRequest(r, 'n1|7', 29_000, life);
     expect(seenRequest(r, 'n1|7')).toBe(true);
     r = rememberRequest(r, 'n1|8', 58_000, life); // a new generation: n1|7 is in the previous one
@@ -84,9 +84,10 @@ describe('seen-requests: the memory of taken requests (B16)', () => {
     expect(seenRequest(r, 'n1|10')).toBe(false);
     expect(seenRequest(r, 'n1|11')).toBe(true);
   });
-  it('is quiet for one packet lifetime after boot', () => {
-    const r = bootSeenRequests(1_000, life);
+  it('is quiet for one packet lifetime after a restart, not after a first boot', () => {
+    const r = bootSeenRequests(1_000, life, true);
     expect(inQuietTime(r, 30_999)).toBe(true);
     expect(inQuietTime(r, 31_000)).toBe(false);
+    expect(inQuietTime(bootSeenRequests(1_000, life, false), 1_000)).toBe(false);
   });
 });

@@ -44,7 +44,8 @@ export function bootReplicaManager(ctx: StepCtx, s: NodeState): NodeState {
   };
   // Not in touch with the cluster until a view says so (B15): a node booting inside a partition must not mark itself alive.
   const r = bootReplication(ctx.self, s.hard.replication, ctx.env, config, persistIdStart(s.incarnation), false);
-  const seen = bootSeenRequests(ctx.env.now, config.limits.maxPacketLifetimeMs);
+  // Incarnation 1 is this disk's first boot: no earlier incarnation's requests can be in flight, no quiet time.
+  const seen = bootSeenRequests(ctx.env.now, config.limits.maxPacketLifetimeMs, s.incarnation > 1);
   return absorb(ctx, patchNode(s, { replication: { repl: r.state, waits: PMap.empty(), seen } }), r);
 }
 
@@ -122,7 +123,7 @@ export function onReplicatedStore(ctx: StepCtx, s0: NodeState, from: NodeId, m: 
     return s;
   }
   // B16, after a restart: the memory of taken requests went with the crash, and a copy sent to the previous
-  // incarnation may still arrive, indistinguishable from a client's retry. For one packet lifetime after boot a
+  // incarnation may still arrive, indistinguishable from a client's retry. For one packet lifetime after a restart a
   // store of a message held here is not re-run (no answer: the proxy's RPC times out, 451, the client retries
   // later). Not covered: a node that lost its disk cannot tell it booted before (docs/bugs-found-by-properties.md B16).
   if (held !== undefined && inQuietTime(mgr.seen, ctx.env.now)) return s;

@@ -8,7 +8,7 @@
 // lazily (O(1) a request, no scan): a key lives at least one lifetime and at most two.
 //
 // A restart loses the memory while copies sent to the previous incarnation may still arrive. Like TCP's quiet
-// time after a crash (RFC 793, "knowing when to keep quiet"), for one lifetime after boot the node does not
+// time after a crash (RFC 793, "knowing when to keep quiet"), for one lifetime after a restart (not a first boot) the node does not
 // re-run a request it cannot tell from such a copy (node-glue.ts: a store of a message it already holds).
 import { PMap } from '../pmap.js';
 
@@ -21,8 +21,9 @@ export interface SeenRequests {
   readonly quietUntil: number;
 }
 
-export function bootSeenRequests(now: number, lifetimeMs: number): SeenRequests {
-  return { since: now, current: PMap.empty(), previous: PMap.empty(), quietUntil: now + lifetimeMs };
+/** `restarted`: this disk served an earlier incarnation, whose requests may still be in the network. */
+export function bootSeenRequests(now: number, lifetimeMs: number, restarted: boolean): SeenRequests {
+  return { since: now, current: PMap.empty(), previous: PMap.empty(), quietUntil: restarted ? now + lifetimeMs : now };
 }
 
 /** Generations older than the lifetime are forgotten (every key they hold is at least one lifetime old). */
