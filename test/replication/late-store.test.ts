@@ -62,7 +62,7 @@ describe('B16: a late copy of a store request does not undo a delete', () => {
   it('a network duplicate of an answered storeMsg, arriving after the delete and before the tombstone, does not bring the message back', () => {
     lateCopyAfterDelete(false);
   });
-  it('nor when the coordinator restarted in between (quiet time: a store of a held message is not re-run for one packet lifetime after boot)', () => {
+  it('nor when the coordinator restarted in between (quiet time: a store of a held message is not re-run for one packet lifetime after a restart)', () => {
     lateCopyAfterDelete(true);
   });
 });
