@@ -74,8 +74,9 @@ describe('foundation property 4: load balancing on heterogeneous disks', () => {
       }
     }
     const what = `property fails on ${JSON.stringify(fails)} of ${runs} workloads; summed peaks ${JSON.stringify(sums)}`;
-    // Measured at the default seed: fails real 0, inverted 18, random 16 of 60 (each also above the
-    // one-write-per-proxy allowance); summed peaks real 378, inverted 3525, random 3510, static 5279. The margins asserted below are far inside those.
+    // Measured at the default seed (with B2's tie-break, case 7484): fails real 0, inverted 18, random 16 of 60
+    // (each also above the one-write-per-proxy allowance); summed peaks real 352, inverted 3518, random 3510,
+    // static 5279. The margins asserted below are far inside those.
     expect(fails.real, what).toBe(0);
     expect(fails.inverted, what).toBeGreaterThan(0);
     expect(fails.random, what).toBeGreaterThan(0);

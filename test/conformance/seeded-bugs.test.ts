@@ -99,8 +99,10 @@ const reordering = (seed: number): SimConfig =>
   });
 
 describe('seeded bugs caught by validation against PorcupineReplication', () => {
+  // Seeds at which the run delivers an older version late (placement decides it: seed 29 stopped doing so when
+  // the balancer's ties went to the node with the fewest of the proxy's stores in flight; 68 is the first that does).
   const cases: { name: string; bugs: ReplicationBugs; seed: number; action: string }[] = [
-    { name: 'a participant applies an older update (applyWithoutCompare): an older version made durable over a newer one', bugs: { applyWithoutCompare: true }, seed: 29, action: 'ReplPersist' },
+    { name: 'a participant applies an older update (applyWithoutCompare): an older version made durable over a newer one', bugs: { applyWithoutCompare: true }, seed: 68, action: 'ReplPersist' },
     { name: 'an acknowledgement before the write is durable (ackBeforePersist): the caller answered with fewer than ackReplicas durable copies', bugs: { ackBeforePersist: true }, seed: 1, action: 'ReplDurable' },
   ];
   for (const c of cases) {

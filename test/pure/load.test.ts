@@ -37,6 +37,30 @@ describe('load balancer', () => {
     // Further replicas never widen the spread.
     expect(chooseNode(input({ fragmentNodes: ['n3', 'n1'], spread: 2, outstandingOf: busy, softSpread: false }))).toBe('n1');
   });
+  it('dynamic (B2, sweep case 7484): a tie goes to the candidate with the fewest of this proxy\'s stores in flight, not to a slow disk at random', () => {
+    // Proxy n3's choice at t = 5121 ms of `SEED=20260424 PROPERTY_PATH=7484:32:34:34` (before the merges that
+    // shifted the run's random stream): user0's fragments n1, n2, n4; sampled loads n1 2, n2 1, n4 0 (n4's
+    // sample predates every write sent to it); n3's own unanswered stores: one at n2, two at n4 (sent 67 and
+    // 43 ms earlier, still queued behind n4's 40 ms-a-write disk). With them added, n1, n2 and n4 all look like
+    // 2, and the random tie-break put a fifth write on n4's disk (dynamic peak 5 > max(static 4, 4 proxies)).
+    const sampled: Record<string, number> = { n1: 2, n2: 1, n3: 1, n4: 0 };
+    const mine: Record<string, number> = { n2: 1, n3: 1, n4: 2 };
+    for (let r0 = 0; r0 < 6; r0++) {
+      let r = r0;
+      const chosen = chooseNode({
+        policy: 'dynamic', spread: 2, user: 'user0', members: ['n1', 'n2', 'n3', 'n4'], fragmentNodes: ['n1', 'n2', 'n4'],
+        loadOf: (n) => (sampled[n] ?? 0) + (mine[n] ?? 0), outstandingOf: (n) => mine[n] ?? 0, random: (n) => r++ % n,
+      });
+      expect(chosen, `random stream starting at ${r0}`).toBe('n1');
+    }
+    // Equal in both figures: still a random pick among them (no fixed preference that would make proxies herd).
+    const picks = new Set<string>();
+    for (let r0 = 0; r0 < 4; r0++) {
+      let r = r0;
+      picks.add(chooseNode(input({ fragmentNodes: ['n4', 'n5'], spread: 2, outstandingOf: () => 1, random: (n) => r++ % n })));
+    }
+    expect([...picks].sort()).toEqual(['n4', 'n5']);
+  });
   it('dynamic: fragment nodes that are not live are not candidates', () => {
     expect(members).toContain(chooseNode(input({ fragmentNodes: ['n9'], spread: 1 })));
   });

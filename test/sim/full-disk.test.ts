@@ -45,9 +45,9 @@ describe('simulated full disk at a participant (R = 2, ackReplicas 2)', () => {
             targetCounts.set(key(m.object.id, m.object.ts), m.object.replicas.length);
           }
           // Not a nack of a takeover's push: a participant that takes over an update its coordinator never
-          // finished (20 s later) pushes with no delivery waiting, so there is nothing to answer. Seen with the
-          // balancer's tie-break of B2 case 7484 (branch lb-7484-fix): n2 coordinated deliveries, its own write
-          // failed (452 at once), and n1's takeover of the push got the first nack of that version.
+          // finished (20 s later) pushes with no delivery waiting, so there is nothing to answer. Seen once the
+          // balancer's tie-break changed (B2, case 7484): n2 coordinated deliveries, its own write failed (452 at
+          // once), and n1's takeover of the push got the first nack of that version.
           if (m.kind === 'replNack' && kinds.get(key(m.objectId, m.ts)) === 'message' && !takenOver.has(`${m.objectId}@${describeTimestamp(m.ts)}`)) {
             const msgId = m.objectId.split('/').at(-1) ?? '';
             if (!firstNacks.has(msgId)) firstNacks.set(msgId, { at: world.now, targets: targetCounts.get(key(m.objectId, m.ts)) ?? 0 });

@@ -1,6 +1,7 @@
 // Choosing the node that stores a delivered message (PORCUPINE.md "Load balancing"; DESIGN.md §4).
 //  - dynamic: candidates = the user's current fragment nodes (affinity) padded with random live nodes up to
-//    `spread` (the paper's lower limit on spreading); the least loaded candidate wins, ties broken at random.
+//    `spread` (the paper's lower limit on spreading); the least loaded candidate wins, ties going to the
+//    candidate with the fewest of this proxy's stores in flight, then at random.
 //    The spread bound is soft, as in the paper (B2): when every candidate is overloaded — its load above the
 //    lightest member's by more than `overloadMarginPending` — a few random other members are considered too.
 //  - static: hash(user) → a fixed live node (the baseline the paper compares against).
@@ -104,15 +105,27 @@ function allOverloaded(c: ChoiceInput, cands: readonly NodeId[]): boolean {
   return minCand > lightest + overloadMarginPending;
 }
 
+/**
+ * The least loaded candidate; among equally loaded ones, those where this proxy has the fewest stores in flight
+ * (B2, case 7484 of the CI seed's sweep), then one at random. Equal figures are not equal evidence: a sampled
+ * load was measured by the node itself (current as of its last reply), while this proxy's unanswered stores are
+ * added on top of a sample taken before they were sent, and they are unanswered precisely where the disk is
+ * slow. A tie between "sampled 2" and "sampled 0 + 2 of mine in flight" is a tie against a node whose real
+ * queue this proxy cannot see: a slow disk kept winning such ties (one proxy placed three writes there before
+ * its first reply) and its queue grew past one write per proxy.
+ */
 function leastLoaded(c: ChoiceInput, cands: readonly NodeId[]): NodeId {
   let best: NodeId[] = [];
   let bestLoad = Infinity;
+  let bestOwn = Infinity;
   for (const node of cands) {
     const l = c.loadOf(node);
-    if (l < bestLoad) {
+    const own = c.outstandingOf?.(node) ?? 0;
+    if (l < bestLoad || (l === bestLoad && own < bestOwn)) {
       bestLoad = l;
+      bestOwn = own;
       best = [node];
-    } else if (l === bestLoad) best.push(node);
+    } else if (l === bestLoad && own === bestOwn) best.push(node);
   }
   return best.length === 1 ? best[0] : best[c.random(best.length)];
 }

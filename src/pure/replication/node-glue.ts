@@ -20,6 +20,7 @@ import { bootReplication, defaultReplicationConfig, ownsPersist, stepReplication
 import type { ReplicationEvent, ReplicationState, ReplicationStep } from './state.js';
 import type { Versioned } from './objects.js';
 import type { ReplicaManager } from './replica-manager.js';
+import { bootSeenRequests, inQuietTime, rememberRequest, seenRequest } from './seen-requests.js';
 
 export type { ReplicaManager };
 
@@ -43,7 +44,9 @@ export function bootReplicaManager(ctx: StepCtx, s: NodeState): NodeState {
   };
   // Not in touch with the cluster until a view says so (B15): a node booting inside a partition must not mark itself alive.
   const r = bootReplication(ctx.self, s.hard.replication, ctx.env, config, persistIdStart(s.incarnation), false);
-  return absorb(ctx, patchNode(s, { replication: { repl: r.state, waits: PMap.empty() } }), r);
+  // Incarnation 1 is this disk's first boot: no earlier incarnation's requests can be in flight, no quiet time.
+  const seen = bootSeenRequests(ctx.env.now, config.limits.maxPacketLifetimeMs, s.incarnation > 1);
+  return absorb(ctx, patchNode(s, { replication: { repl: r.state, waits: PMap.empty(), seen } }), r);
 }
 
 function step(ctx: StepCtx, s: NodeState, input: ReplicationInput): NodeState {
@@ -95,9 +98,17 @@ function ackReplicasOf(s: NodeState): number {
 type StoreMsg = Extract<Message, { kind: 'storeMsg' }>;
 
 /** The proxy stores a message here: we coordinate its replication to `replicas` (ourselves included). */
-export function onReplicatedStore(ctx: StepCtx, s: NodeState, from: NodeId, m: StoreMsg): NodeState {
-  const mgr = s.replication;
-  if (mgr === undefined) return s;
+export function onReplicatedStore(ctx: StepCtx, s0: NodeState, from: NodeId, m: StoreMsg): NodeState {
+  const mgr0 = s0.replication;
+  if (mgr0 === undefined) return s0;
+  const key = `${from}|${m.rid}`;
+  // B16: a second copy of a request taken already (a network duplicate; the proxy sends each rid once, a
+  // client's retry is a new request) is dropped, whatever became of the first: its answer, if any, was the
+  // request's answer. Re-running it after the first was answered made a new version of the message, newer than
+  // a POP delete made meanwhile, which undid the delete (seen-requests.ts).
+  if (seenRequest(mgr0.seen, key)) return s0;
+  const mgr = { ...mgr0, seen: rememberRequest(mgr0.seen, key, ctx.env.now, mgr0.repl.config.limits.maxPacketLifetimeMs) };
+  const s = patchNode(s0, { replication: mgr });
   const need = ackReplicasOf(s);
   const targets = m.replicas !== undefined && m.replicas.includes(ctx.self) ? [...new Set(m.replicas)] : [ctx.self];
   const held = mgr.repl.hard.objects.get(messageObjectId(m.user, m.msg.msgId));
@@ -111,12 +122,15 @@ export function onReplicatedStore(ctx: StepCtx, s: NodeState, from: NodeId, m: S
     if (held.value.kind === 'message' && pushRefused(mgr.repl, held.id)) send(ctx, from, replyFor('stored', m.rid, ctx, true));
     return s;
   }
-  const key = `${from}|${m.rid}`;
+  // B16, after a restart: the memory of taken requests went with the crash, and a copy sent to the previous
+  // incarnation may still arrive, indistinguishable from a client's retry. For one packet lifetime after a restart a
+  // store of a message held here is not re-run (no answer: the proxy's RPC times out, 451, the client retries
+  // later). Not covered: a node that lost its disk cannot tell it booted before (docs/bugs-found-by-properties.md B16).
+  if (held !== undefined && inQuietTime(mgr.seen, ctx.env.now)) return s;
   const waits = mgr.waits.set(key, { from, rid: m.rid, reply: 'stored', left: 1 });
-  // A duplicated request or a client retry of a message held here (nothing of it in flight) is never answered
-  // from what this node once knew (B6): a replica may since have left the cluster or lost its disk. It is
-  // re-replicated — a new version of the same message to the chosen nodes plus its old replicas (onUpdate)
-  // — and answered once ackReplicas distinct nodes report it durable. Retries are rare (after a 451).
+  // A client's retry of a message held here (nothing of it in flight) is never answered from what this node
+  // once knew (B6): a replica may since have left the cluster or lost its disk. It is re-replicated — a new
+  // version of the same message to the chosen nodes plus its old replicas (onUpdate) — and answered once ackReplicas distinct nodes report it durable. Retries are rare (after a 451).
   const value = held?.value.kind === 'message' ? held.value : ({ kind: 'message', user: m.user, msgId: m.msg.msgId, body: m.msg.body, sizeBytes: m.msg.sizeBytes } as const);
   return step(ctx, patchNode(s, { replication: { ...mgr, waits } }), { kind: 'update', request: { ref: key, value, targets, ackReplicas: need } });
 }
@@ -194,9 +208,14 @@ type SetProfile = Extract<Message, { kind: 'setProfile' }>;
  * (the paper's user DB is "partitioned, replicated"; reconstruction reports a profile from the highest live
  * replica, so a new manager learns it even when it holds no replica).
  */
-export function onReplicatedSetProfile(ctx: StepCtx, s: NodeState, from: NodeId, m: SetProfile): NodeState {
-  const mgr = s.replication;
-  if (mgr === undefined) return s;
+export function onReplicatedSetProfile(ctx: StepCtx, s0: NodeState, from: NodeId, m: SetProfile): NodeState {
+  const mgr0 = s0.replication;
+  if (mgr0 === undefined) return s0;
+  // B16's class: a late copy of a profile write would make a version newer than a later password change.
+  const key = `${from}|${m.rid}`;
+  if (seenRequest(mgr0.seen, key)) return s0;
+  const mgr = { ...mgr0, seen: rememberRequest(mgr0.seen, key, ctx.env.now, mgr0.repl.config.limits.maxPacketLifetimeMs) };
+  const s = patchNode(s0, { replication: mgr });
   if (managerOf(s.userMap, m.user) !== ctx.self) {
     send(ctx, from, { kind: 'profileSet', rid: m.rid, status: 'notManager', load: ctx.load });
     return s;
@@ -205,7 +224,6 @@ export function onReplicatedSetProfile(ctx: StepCtx, s: NodeState, from: NodeId,
   const at = Math.max(0, s.members.indexOf(ctx.self));
   const targets = Array.from({ length: r }, (_, i) => s.members[(at + i) % s.members.length]);
   if (!targets.includes(ctx.self)) targets[0] = ctx.self;
-  const key = `${from}|${m.rid}`;
   const waits = mgr.waits.set(key, { from, rid: m.rid, reply: 'profileSet', left: 1 });
   const value = { kind: 'profile', user: m.user, verifier: m.verifier } as const;
   return step(ctx, patchNode(s, { replication: { ...mgr, waits } }), { kind: 'update', request: { ref: key, value, targets, ackReplicas: ackReplicasOf(s) } });
@@ -230,7 +248,7 @@ function absorb(ctx: StepCtx, s: NodeState, r: ReplicationStep): NodeState {
   const touched = new Set<UserId>();
   let waits = mgr.waits;
   for (const ev of r.events) waits = onEvent(ctx, waits, ev, touched);
-  let next: NodeState = patchNode(s, { hard, replication: { repl: r.state, waits } });
+  let next: NodeState = patchNode(s, { hard, replication: { ...mgr, repl: r.state, waits } });
   for (const user of touched) next = noticeFragment(ctx, next, s, user);
   return next;
 }
