@@ -6,9 +6,9 @@ import { checkers, makeConfig, runSimulation } from '../../src/sim/index.js';
 
 describe('final check budget', () => {
   it('a final check far longer than finalCheckMsMax completes while users keep finishing', () => {
-    // One user at a time, 40 users x 3 nodes: over a second of virtual time against a 300 ms stall bound
+    // One user at a time, 60 users x 3 nodes: over a second of virtual time against a 300 ms stall bound
     // (each user's check takes tens of ms).
-    const r = runSimulation(makeConfig({ seed: 3, nodes: 3, users: 40, messages: 120, phases: { finalCheckConcurrency: 1, finalCheckMsMax: 300 } }));
+    const r = runSimulation(makeConfig({ seed: 3, nodes: 3, users: 60, messages: 180, phases: { finalCheckConcurrency: 1, finalCheckMsMax: 300 } }));
     expect(r.phases.finalCheckEndMs - r.phases.healEndMs).toBeGreaterThan(3 * 300);
     expect(r.phases.finalCheckCompleted).toBe(true);
     expect(r.phases.finalCheckUsersDone).toBe(r.phases.finalCheckUsers);
