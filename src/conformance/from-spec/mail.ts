@@ -91,6 +91,12 @@ type Step =
 const CHANGING = new Set(['Boot', 'Crash', 'Restart', 'Store', 'Delete', 'AddFragment', 'DropFragment', 'ReconstructSoftState', 'ApplyReport', 'ReplPersist', 'ReplUpdate', 'ReplApply']);
 
 const at2 = (s: State, v: string, a: string, b: string): unknown => recordOf(recordOf(s[v])[a])[b];
+/** What one cell `v[a][b]` (a set) gained and lost from state `s` to state `t`. */
+function cellChange(s: State, t: State, v: string, a: string, b: string): { added: string[]; removed: string[] } {
+  const before = stringSet(at2(s, v, a, b));
+  const after = stringSet(at2(t, v, a, b));
+  return { added: minus(after, before), removed: minus(before, after) };
+}
 const same = (x: unknown, y: unknown): boolean => JSON.stringify(x) === JSON.stringify(y);
 const minus = (a: readonly string[], b: readonly string[]): string[] => a.filter((x) => !b.includes(x));
 
@@ -117,20 +123,14 @@ function recognise(s: State, t: State): Step {
     const emptied = users.some((u) => stringSet(at2(s, 'mail', n, u)).length > 0) && users.every((u) => stringSet(at2(t, 'mail', n, u)).length === 0);
     if (!upS.includes(n) && emptied) return { action: 'Restart', n };
     for (const u of users) {
-      const before = stringSet(at2(s, 'mail', n, u));
-      const after = stringSet(at2(t, 'mail', n, u));
-      const added = minus(after, before);
-      const removed = minus(before, after);
+      const { added, removed } = cellChange(s, t, 'mail', n, u);
       if (added.length > 0) return { action: 'Store', n, u, m: added[0] };
       if (removed.length > 0) return same(s.covered, t.covered) ? { action: 'Delete', n, u, ms: removed } : { action: 'ReplPersist', n };
     }
   }
   for (const n of nodes) {
     for (const u of users) {
-      const before = stringSet(at2(s, 'mmap', n, u));
-      const after = stringSet(at2(t, 'mmap', n, u));
-      const added = minus(after, before);
-      const removed = minus(before, after);
+      const { added, removed } = cellChange(s, t, 'mmap', n, u);
       if (added.length > 0) return { action: 'AddFragment', n, u, from: added[0] };
       if (removed.length > 0) return { action: 'DropFragment', n, u, from: removed[0] };
     }

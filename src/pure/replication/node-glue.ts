@@ -97,18 +97,26 @@ function ackReplicasOf(s: NodeState): number {
 
 type StoreMsg = Extract<Message, { kind: 'storeMsg' }>;
 
+/**
+ * B16: a request that starts a replicated update is taken at most once. A second copy (a network duplicate; a
+ * proxy sends each rid once, a client's retry is a new request) is dropped, whatever became of the first: its
+ * answer, if any, was the request's answer. Re-running it after the first was answered made a new version,
+ * newer than an update made meanwhile (a POP delete), which undid it (seen-requests.ts). Returns the node with
+ * the request remembered, or undefined for a copy of one taken already (or no replication).
+ */
+function takeOnce(ctx: StepCtx, s0: NodeState, from: NodeId, rid: RequestId): { s: NodeState; mgr: ReplicaManager; key: string } | undefined {
+  const mgr0 = s0.replication;
+  const key = `${from}|${rid}`;
+  if (mgr0 === undefined || seenRequest(mgr0.seen, key)) return undefined;
+  const mgr = { ...mgr0, seen: rememberRequest(mgr0.seen, key, ctx.env.now, mgr0.repl.config.limits.maxPacketLifetimeMs) };
+  return { s: patchNode(s0, { replication: mgr }), mgr, key };
+}
+
 /** The proxy stores a message here: we coordinate its replication to `replicas` (ourselves included). */
 export function onReplicatedStore(ctx: StepCtx, s0: NodeState, from: NodeId, m: StoreMsg): NodeState {
-  const mgr0 = s0.replication;
-  if (mgr0 === undefined) return s0;
-  const key = `${from}|${m.rid}`;
-  // B16: a second copy of a request taken already (a network duplicate; the proxy sends each rid once, a
-  // client's retry is a new request) is dropped, whatever became of the first: its answer, if any, was the
-  // request's answer. Re-running it after the first was answered made a new version of the message, newer than
-  // a POP delete made meanwhile, which undid the delete (seen-requests.ts).
-  if (seenRequest(mgr0.seen, key)) return s0;
-  const mgr = { ...mgr0, seen: rememberRequest(mgr0.seen, key, ctx.env.now, mgr0.repl.config.limits.maxPacketLifetimeMs) };
-  const s = patchNode(s0, { replication: mgr });
+  const taken = takeOnce(ctx, s0, from, m.rid);
+  if (taken === undefined) return s0;
+  const { s, mgr, key } = taken;
   const need = ackReplicasOf(s);
   const targets = m.replicas !== undefined && m.replicas.includes(ctx.self) ? [...new Set(m.replicas)] : [ctx.self];
   const held = mgr.repl.hard.objects.get(messageObjectId(m.user, m.msg.msgId));
@@ -209,13 +217,10 @@ type SetProfile = Extract<Message, { kind: 'setProfile' }>;
  * replica, so a new manager learns it even when it holds no replica).
  */
 export function onReplicatedSetProfile(ctx: StepCtx, s0: NodeState, from: NodeId, m: SetProfile): NodeState {
-  const mgr0 = s0.replication;
-  if (mgr0 === undefined) return s0;
   // B16's class: a late copy of a profile write would make a version newer than a later password change.
-  const key = `${from}|${m.rid}`;
-  if (seenRequest(mgr0.seen, key)) return s0;
-  const mgr = { ...mgr0, seen: rememberRequest(mgr0.seen, key, ctx.env.now, mgr0.repl.config.limits.maxPacketLifetimeMs) };
-  const s = patchNode(s0, { replication: mgr });
+  const taken = takeOnce(ctx, s0, from, m.rid);
+  if (taken === undefined) return s0;
+  const { s, mgr, key } = taken;
   if (managerOf(s.userMap, m.user) !== ctx.self) {
     send(ctx, from, { kind: 'profileSet', rid: m.rid, status: 'notManager', load: ctx.load });
     return s;
