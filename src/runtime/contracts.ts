@@ -56,8 +56,12 @@ export interface NodeStorage {
 }
 
 export interface TransportStats {
+  /** Frames written and accepted; a frame carries one message or a batch of them. */
   readonly framesSent: number;
   readonly framesReceived: number;
+  /** Messages handed to sockets, and messages delivered to the node. */
+  readonly messagesSent: number;
+  readonly messagesReceived: number;
   /** Frames dropped because a peer's bounded send queue was full. */
   readonly droppedQueueFull: number;
   /** Frames refused: bad length, bad HMAC, replayed or old sequence number, unknown sender, bad JSON. */

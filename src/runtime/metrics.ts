@@ -54,6 +54,15 @@ export class NodeMetrics {
         this.set({ direction: 'received' }, t.framesReceived);
       },
     });
+    new Gauge({
+      name: 'porcupine_transport_messages', help: 'Messages sent and received over the transport (a frame carries one or a batch)', labelNames: ['direction'], registers: [reg],
+      collect() {
+        const t = transport()?.stats();
+        if (t === undefined) return;
+        this.set({ direction: 'sent' }, t.messagesSent);
+        this.set({ direction: 'received' }, t.messagesReceived);
+      },
+    });
   }
 
   /** The storage calls this after every fsync (NodeStorage.onFsync). */

@@ -76,10 +76,14 @@ export function noteApplied(ctx: Ctx, s: ReplicationState, object: Versioned, pr
 export function supersede(ctx: Ctx, s: ReplicationState, object: Versioned, previous: Versioned | undefined): ReplicationState {
   // Older entries exist only where an older version was applied here: skip the scan for a first version.
   if (previous === undefined) return s;
+  // A scan of the whole log, once per newer version: POP's QUIT supersedes thousands of stores in one go, so it
+  // visits in place (forEach) rather than copying the log into an array first (entries()) for each of them.
+  const older: string[] = [];
+  s.hard.log.forEach((e, key) => {
+    if (e.objectId === object.id && !timestampEquals(e.ts, object.ts)) older.push(key);
+  });
   let next = s;
-  for (const [key, e] of s.hard.log.entries()) {
-    if (e.objectId === object.id && !timestampEquals(e.ts, object.ts)) next = dropEntry(ctx, next, key);
-  }
+  for (const key of older) next = dropEntry(ctx, next, key);
   const p = next.pushes.get(object.id);
   if (p !== undefined && compareTimestamp(p.ts, object.ts) < 0) {
     // The callers keep waiting and count copies of the newer version (addCopy: a copy of version >= theirs).

@@ -6,7 +6,8 @@
 //     u8      type: 1 = challenge (acceptor → connector, once), 2 = message (connector → acceptor)
 //     32 B    HMAC-SHA256 tag
 //     challenge: 16 B nonce, u16 id length, id (the acceptor's node id)
-//     message:   u16 from length, from, u16 to length, to, u64 BE sequence, payload (UTF-8 JSON)
+//     message:   u16 from length, from, u16 to length, to, u64 BE sequence, payload (UTF-8 JSON of one
+//                message, or of an array of messages: a batch)
 //
 // The tag covers a domain string, version, type and everything after the tag; a message's tag also covers
 // the challenge nonce of its connection. So a frame captured on one connection is refused on any other (its
@@ -63,11 +64,21 @@ export function encodeChallenge(key: Key, self: string, nonce: Buffer): Buffer {
   return withLength(body);
 }
 
-/** A whole message frame (length prefix included) for the connection whose challenge was `nonce`. */
-export function encodeMessage(key: Key, nonce: Buffer, from: string, to: string, seq: bigint, payload: Buffer): Buffer {
+/**
+ * A whole message frame (length prefix included) for the connection whose challenge was `nonce`. The payload
+ * is the JSON of one Message, or of an array of Messages (a batch: a Message is always an object, so the two
+ * cannot be confused). `payload` may be given in parts, which are written one after the other.
+ */
+export function encodeMessage(key: Key, nonce: Buffer, from: string, to: string, seq: bigint, payload: Buffer | readonly Buffer[]): Buffer {
   const f = idBytes(from);
   const t = idBytes(to);
-  const body = Buffer.allocUnsafe(PREFIX_BYTES + 2 + f.length + 2 + t.length + 8 + payload.length);
+  const parts = Buffer.isBuffer(payload) ? [payload] : payload;
+  let payloadBytes = 0;
+  for (const p of parts) payloadBytes += p.length;
+  // One allocation for prefix and body: the payload (a mail body, for a store) is copied once.
+  const out = Buffer.allocUnsafe(4 + PREFIX_BYTES + 2 + f.length + 2 + t.length + 8 + payloadBytes);
+  out.writeUInt32BE(out.length - 4, 0);
+  const body = out.subarray(4);
   body.writeUInt8(FRAME_VERSION, 0);
   body.writeUInt8(FrameType.message, 1);
   let at = PREFIX_BYTES;
@@ -78,9 +89,13 @@ export function encodeMessage(key: Key, nonce: Buffer, from: string, to: string,
   t.copy(body, at + 2);
   at += 2 + t.length;
   body.writeBigUInt64BE(seq, at);
-  payload.copy(body, at + 8);
+  at += 8;
+  for (const p of parts) {
+    p.copy(body, at);
+    at += p.length;
+  }
   tag(key, body, nonce).copy(body, 2);
-  return withLength(body);
+  return out;
 }
 
 export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly why: string };

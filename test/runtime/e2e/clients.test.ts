@@ -91,6 +91,7 @@ describe('ordinary clients against a 3-node cluster', () => {
     expect(metrics).toContain('porcupine_group_commit_batch_records_bucket');
     expect(metrics).toMatch(/porcupine_rpc_sent_total\{kind="storeMsg"\}|porcupine_rpc_sent_total\{kind="replPush"\}/);
     expect(metrics).toContain('porcupine_frames_dropped');
+    expect(metrics).toMatch(/porcupine_transport_messages\{direction="received"\} [1-9]/);
     expect(metrics).toContain('porcupine_reconfigurations_total');
     const health = await fetch(`http://${n1.host}:${n1.http}/healthz`);
     expect(health.status).toBe(200);

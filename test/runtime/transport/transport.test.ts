@@ -98,12 +98,49 @@ describe('transport', () => {
       for (const from of Object.keys(nodes).filter((x) => x !== id)) {
         expect(n.got.filter((g) => g.from === from).map((g) => g.message)).toEqual(Array.from({ length: 50 }, (_, i) => ring(i)));
       }
-      expect(n.t.stats()).toMatchObject({ framesSent: 100, framesReceived: 100, droppedBadFrame: 0, droppedQueueFull: 0 });
+      const st = n.t.stats();
+      expect(st).toMatchObject({ messagesSent: 100, messagesReceived: 100, droppedBadFrame: 0, droppedQueueFull: 0 });
+      // Sent in one turn of the event loop: messages to one peer share frames (batches), never more frames than messages.
+      expect(st.framesSent).toBeGreaterThan(0);
+      expect(st.framesSent).toBeLessThan(100);
+      expect(st.framesReceived).toBeLessThan(100);
     }
     // A node sees its peers' own loopback addresses (outbound connections bind the listen address).
     expect(nodes.n1.t.stats().inboundConnections).toBe(2);
     const remotes = nodes.n1.log.filter(([m]) => m === 'peer connected').map(([, o]) => `${o.sender}@${String(o.remote).split(':')[0]}`);
     expect(remotes.sort()).toEqual(['n2@127.0.0.2', 'n3@127.0.0.3']);
+  });
+
+  it('a batch frame delivers its messages in order, and an item that is not a message is dropped alone', async () => {
+    const b = await node('b', '127.0.0.2');
+    b.t.setPeers(new Map([['a', { host: '127.0.0.1', port: 1 }]]));
+    const raw = await rawClient(b.t.address);
+    const batch = Buffer.from(JSON.stringify([ring(1), { nonsense: true }, ring(2), 7, ring(3)]));
+    raw.socket.write(encodeMessage(frameKey(SECRET), raw.challengeNonce, 'a', 'b', 1n, batch));
+    await waitFor('the batch', () => b.got.length === 3);
+    expect(b.got.map((g) => g.message)).toEqual([ring(1), ring(2), ring(3)]);
+    expect(b.t.stats()).toMatchObject({ framesReceived: 1, messagesReceived: 3, droppedBadFrame: 2 });
+    // The connection stays: a later frame on it is delivered.
+    raw.socket.write(encodeMessage(frameKey(SECRET), raw.challengeNonce, 'a', 'b', 2n, Buffer.from(JSON.stringify(ring(4)))));
+    await waitFor('the next frame', () => b.got.length === 4);
+    raw.socket.destroy();
+  });
+
+  it('a burst larger than one batch leaves in several frames and arrives whole and in order', async () => {
+    const a = await node('a', '127.0.0.1');
+    const b = await node('b', '127.0.0.2');
+    a.t.setPeers(new Map([['b', b.t.address]]));
+    b.t.setPeers(new Map([['a', a.t.address]]));
+    const big = (i: number): Message => ({ kind: 'loadRing', table: [{ node: `n${i}-${'x'.repeat(3000)}`, load: { pending: i, at: i } }] });
+    for (let i = 0; i < 2000; i++) a.t.send('b', big(i));
+    await waitFor('2000 messages', () => b.got.length === 2000, 30_000);
+    expect(b.got.map((g) => g.message)).toEqual(Array.from({ length: 2000 }, (_, i) => big(i)));
+    const st = a.t.stats();
+    expect(st.messagesSent).toBe(2000);
+    // 2000 messages of ~3 KB: a batch is bounded by the socket's high-water mark (a few messages each here),
+    // so several frames, and at least two messages per frame on average.
+    expect(st.framesSent).toBeGreaterThan(4);
+    expect(st.framesSent).toBeLessThanOrEqual(1000);
   });
 
   it('a peer that restarts (same address) is reconnected to, with backoff while it is down', async () => {
