@@ -2,7 +2,7 @@
 // events) and by the storage's fsync hook; transport and storage totals are read at scrape time.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Effect, Input } from '../pure/io.js';
-import type { NodeStorage, Transport } from './contracts.js';
+import type { NodeStorage, Transport, TransportStats } from './contracts.js';
 import type { DriverHooks } from './driver.js';
 
 /** Membership trace actions that mean the cluster changed its view (a reconfiguration). */
@@ -36,33 +36,21 @@ export class NodeMetrics {
         this.set(storage().stats().fsyncs);
       },
     });
-    new Gauge({
-      name: 'porcupine_frames_dropped', help: 'Transport frames dropped, by reason (queue full, bad frame)', labelNames: ['reason'], registers: [reg],
-      collect() {
-        const t = transport()?.stats();
-        if (t === undefined) return;
-        this.set({ reason: 'queueFull' }, t.droppedQueueFull);
-        this.set({ reason: 'badFrame' }, t.droppedBadFrame);
-      },
-    });
-    new Gauge({
-      name: 'porcupine_frames', help: 'Transport frames sent and received', labelNames: ['direction'], registers: [reg],
-      collect() {
-        const t = transport()?.stats();
-        if (t === undefined) return;
-        this.set({ direction: 'sent' }, t.framesSent);
-        this.set({ direction: 'received' }, t.framesReceived);
-      },
-    });
-    new Gauge({
-      name: 'porcupine_transport_messages', help: 'Messages sent and received over the transport (a frame carries one or a batch)', labelNames: ['direction'], registers: [reg],
-      collect() {
-        const t = transport()?.stats();
-        if (t === undefined) return;
-        this.set({ direction: 'sent' }, t.messagesSent);
-        this.set({ direction: 'received' }, t.messagesReceived);
-      },
-    });
+    // The transport's counters, read at scrape time; one labelled series per counter.
+    const transportGauge = (name: string, help: string, labelName: string, series: (t: TransportStats) => Record<string, number>): void =>
+      void new Gauge({
+        name, help, labelNames: [labelName], registers: [reg],
+        collect() {
+          const t = transport()?.stats();
+          if (t === undefined) return;
+          for (const [label, value] of Object.entries(series(t))) this.set({ [labelName]: label }, value);
+        },
+      });
+    transportGauge('porcupine_frames_dropped', 'Transport frames dropped, by reason (queue full, bad frame)', 'reason', (t) => ({ queueFull: t.droppedQueueFull, badFrame: t.droppedBadFrame }));
+    transportGauge('porcupine_frames', 'Transport frames sent and received', 'direction', (t) => ({ sent: t.framesSent, received: t.framesReceived }));
+    // Unlike porcupine_rpc_*_total (counted at the reducer, a node's messages to itself and messages the transport
+    // then dropped included), these are the messages that crossed the wire; frames/messages shows the batching.
+    transportGauge('porcupine_transport_messages', 'Messages sent and received over the transport (a frame carries one or a batch)', 'direction', (t) => ({ sent: t.messagesSent, received: t.messagesReceived }));
   }
 
   /** The storage calls this after every fsync (NodeStorage.onFsync). */
