@@ -138,7 +138,8 @@ export function onReplicatedStore(ctx: StepCtx, s0: NodeState, from: NodeId, m: 
   const waits = mgr.waits.set(key, { from, rid: m.rid, reply: 'stored', left: 1 });
   // A client's retry of a message held here (nothing of it in flight) is never answered from what this node
   // once knew (B6): a replica may since have left the cluster or lost its disk. It is re-replicated — a new
-  // version of the same message to the chosen nodes plus its old replicas (onUpdate) — and answered once ackReplicas distinct nodes report it durable. Retries are rare (after a 451).
+  // version of the same message to the chosen nodes plus its old replicas (onUpdate) — and answered once
+  // ackReplicas distinct nodes report it durable. Retries are rare (after a 451).
   const value = held?.value.kind === 'message' ? held.value : ({ kind: 'message', user: m.user, msgId: m.msg.msgId, body: m.msg.body, sizeBytes: m.msg.sizeBytes } as const);
   return step(ctx, patchNode(s, { replication: { ...mgr, waits } }), { kind: 'update', request: { ref: key, value, targets, ackReplicas: need } });
 }
